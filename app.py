@@ -1,0 +1,3 @@
+from genart.ui import launch
+
+launch()

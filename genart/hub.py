@@ -1,0 +1,134 @@
+"""Where checkpoint files come from and how they are read safely.
+
+resolve(spec): weights/<name>/ first, then the Hugging Face cache, then a download pinned to the spec's revision.
+read_state_dict(path): safetensors by default; .bin/.pth only through torch.load(weights_only=True).
+"""
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import torch
+from huggingface_hub import snapshot_download
+from huggingface_hub.errors import (EntryNotFoundError, HfHubHTTPError, LocalEntryNotFoundError,
+                                    RepositoryNotFoundError, RevisionNotFoundError)
+from safetensors import SafetensorError
+from safetensors.torch import load_file
+from tqdm.auto import tqdm
+
+from .errors import GenartError
+from .registry import ModelSpec
+
+WEIGHTS_DIR = Path(os.environ.get("GENART_WEIGHTS_DIR", Path(__file__).resolve().parent.parent / "weights"))
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.pth")  # preference order
+HUB_PATTERNS = ["config.json", "README.md", "*.safetensors", "*.bin", "*.pth"]
+Progress = Callable[[float, str], None]  # (fraction done, description)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    folder: Path
+    provenance: dict  # what the replay record stores: repo id + commit, or the weights' sha256
+
+    def config(self) -> dict | None:
+        path = self.folder / "config.json"
+        return json.loads(path.read_text()) if path.exists() else None
+
+    def weights_file(self) -> Path:
+        for name in WEIGHT_FILES:
+            if (self.folder / name).exists():
+                return self.folder / name
+        raise GenartError(f"{self.folder} has no weights file; expected one of: {', '.join(WEIGHT_FILES)}.")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download_command(spec: ModelSpec) -> str:
+    return f"python -m genart models download {spec.name}"
+
+
+def resolve(spec: ModelSpec, progress: Progress | None = None, local_only: bool = False) -> Resolved:
+    if spec.embedded:
+        folder = WEIGHTS_DIR / spec.name
+        if not folder.is_dir():
+            raise GenartError(f"The embedded weights for {spec.name} are missing from {folder}; restore the weights/ "
+                              "folder from the repository.")
+        resolved = Resolved(folder, {})
+        return Resolved(folder, {"weights_sha256": sha256_file(resolved.weights_file())})
+    if not spec.repo_id:
+        raise GenartError(f"Model {spec.name} has no checkpoint to resolve.")
+    try:
+        folder = _hub_snapshot(spec, local_only=True)
+    except LocalEntryNotFoundError:
+        if local_only:
+            raise GenartError(f"Model {spec.name} is not downloaded yet; run `{download_command(spec)}`.") from None
+        folder = _download(spec, progress)
+    return Resolved(folder, {"repo_id": spec.repo_id, "revision": folder.name})
+
+
+def _hub_snapshot(spec: ModelSpec, local_only: bool, progress: Progress | None = None) -> Path:
+    return Path(snapshot_download(spec.repo_id, revision=spec.revision, allow_patterns=HUB_PATTERNS,
+                                  local_files_only=local_only, tqdm_class=_progress_bar(progress)))
+
+
+def _download(spec: ModelSpec, progress: Progress | None) -> Path:
+    where = f"{spec.repo_id}@{spec.revision}"
+    try:
+        return _hub_snapshot(spec, local_only=False, progress=progress)
+    except RevisionNotFoundError:
+        raise GenartError(f"The Hub repo {spec.repo_id} has no revision {spec.revision!r}; check the part after '@'.") from None
+    except RepositoryNotFoundError:
+        raise GenartError(f"There is no Hub repo {spec.repo_id!r} (or it is private); check the spelling.") from None
+    except EntryNotFoundError as err:
+        raise GenartError(f"A file of {where} is missing on the Hub ({err}); pick another revision.") from None
+    except LocalEntryNotFoundError:
+        raise GenartError(f"Model {spec.name} is not downloaded and the Hugging Face Hub cannot be reached; connect "
+                          f"to the internet and run `{download_command(spec)}`.") from None
+    except HfHubHTTPError as err:
+        code = err.response.status_code if err.response is not None else "an error"
+        raise GenartError(f"The Hub answered HTTP {code} for {where}; try again later.") from None
+
+
+def _progress_bar(progress: Progress | None) -> type[tqdm] | None:
+    """A tqdm class that forwards byte counts to `progress`, for the UI's progress bar."""
+    if progress is None:
+        return None
+
+    class Forwarding(tqdm):
+        def update(self, n=1):
+            done = super().update(n)
+            if self.total:
+                progress(min(self.n / self.total, 1.0), f"Downloading: {self.desc}")
+            return done
+
+    return Forwarding
+
+
+def read_state_dict(path: Path) -> dict[str, torch.Tensor]:
+    """Tensors from a checkpoint file, never executing code from it."""
+    if path.suffix == ".safetensors":
+        try:
+            return load_file(path)
+        except (SafetensorError, OSError) as err:
+            raise GenartError(f"The checkpoint {path.name} is damaged or incomplete ({err}); delete it and download "
+                              "it again.") from None
+    if path.suffix in (".bin", ".pth", ".pt"):
+        try:
+            state = torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as err:  # the unpickler's refusal comes as several exception types
+            raise GenartError(f"Refused to load {path.name}: it holds more than plain tensors ({type(err).__name__}); "
+                              "only weights-only checkpoints are loaded.") from None
+        if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
+            state = state["state_dict"]
+        if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+            raise GenartError(f"{path.name} is not a state dict of tensors.")
+        return state
+    raise GenartError(f"Unsupported checkpoint type {path.suffix!r}; use .safetensors (or a weights-only .bin/.pth).")

@@ -1,0 +1,96 @@
+"""From resolved checkpoint files to a ready module: architecture detection, strict loads, the loaded-model cache."""
+import dataclasses
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+from torch import nn
+
+from . import hub, runtime
+from .errors import GenartError
+from .models.dcgan import DCGANConfig, DCGANGenerator
+from .registry import ModelSpec
+
+
+@dataclass(frozen=True)
+class Architecture:
+    task: str
+    matches: Callable[[dict | None, dict], bool]  # (config.json or None, state dict) -> is this architecture
+    build: Callable[[dict | None, dict], nn.Module]  # -> an unloaded module of the right shape
+    half_safe: bool  # may run in fp16/bf16 on a GPU
+
+
+@dataclass
+class LoadedModel:
+    spec: ModelSpec
+    module: nn.Module
+    provenance: dict
+    device: torch.device
+    dtype: torch.dtype
+
+
+def dcgan_config(config: dict | None, state: dict) -> DCGANConfig:
+    """From config.json when there is one; else from the weight shapes (huggan repos that ship only a .bin)."""
+    if config is not None:
+        known = {f.name for f in dataclasses.fields(DCGANConfig)}
+        return DCGANConfig(**{k: v for k, v in config.items() if k in known})
+    first, last = state["model.0.weight"], state["model.12.weight"]  # (latent, 8h, 4, 4), (h, C, 4, 4)
+    return DCGANConfig(num_channels=last.shape[1], latent_dim=first.shape[0], hidden_size=last.shape[0])
+
+
+def is_dcgan(config: dict | None, state: dict) -> bool:
+    if config is not None:
+        return {"latent_dim", "hidden_size", "num_channels"} <= config.keys()
+    return all(k in state and state[k].ndim == 4 for k in ("model.0.weight", "model.12.weight"))
+
+
+ARCHITECTURES: dict[str, Architecture] = {
+    "dcgan": Architecture("generate", is_dcgan, lambda c, s: DCGANGenerator(dcgan_config(c, s)), half_safe=True),
+}
+
+
+def detect_arch(config: dict | None, state: dict, name: str) -> str:
+    for arch, entry in ARCHITECTURES.items():
+        if entry.matches(config, state):
+            return arch
+    kind = (config or {}).get("model_type") or (config or {}).get("architectures") or "no config.json"
+    raise GenartError(f"{name} is not an architecture genart can run ({kind}); supported: {', '.join(ARCHITECTURES)}.")
+
+
+def load_strict(module: nn.Module, state: dict, name: str):
+    """load_state_dict(strict=True), with an error that names the keys that do not fit."""
+    expected = module.state_dict()
+    missing = [k for k in expected if k not in state]
+    unexpected = [k for k in state if k not in expected]
+    wrong = [f"{k} {tuple(state[k].shape)} != {tuple(v.shape)}" for k, v in expected.items()
+             if k in state and state[k].shape != v.shape]
+    problems = ([f"missing {', '.join(missing[:3])}"] if missing else []) + \
+               ([f"unexpected {', '.join(unexpected[:3])}"] if unexpected else []) + \
+               ([f"wrong shape {', '.join(wrong[:3])}"] if wrong else [])
+    if problems:
+        raise GenartError(f"The checkpoint of {name} does not fit its architecture: {'; '.join(problems)}.")
+    module.load_state_dict(state, strict=True)
+
+
+def load_model(spec: ModelSpec, progress: hub.Progress | None = None) -> LoadedModel:
+    """The module for `spec` on the runtime's device, from the cache when it is already loaded."""
+    resolved = hub.resolve(spec, progress)
+    device = runtime.pick_device()
+    key = f"{spec.name}|{resolved.provenance}|{device}"
+    return runtime.MODELS.get(key, lambda: _build(spec, resolved, device))
+
+
+def _build(spec: ModelSpec, resolved: hub.Resolved, device: torch.device) -> LoadedModel:
+    config = resolved.config()
+    state = hub.read_state_dict(resolved.weights_file())
+    arch = detect_arch(config, state, spec.name) if spec.arch == "auto" else spec.arch
+    entry = ARCHITECTURES[arch]
+    if not entry.matches(config, state):
+        raise GenartError(f"The files of {spec.name} do not hold a {arch} checkpoint.")
+    if entry.task != spec.task:
+        raise GenartError(f"{spec.name} is a {arch} model for the {entry.task} task, not {spec.task}.")
+    module = entry.build(config, state)
+    load_strict(module, state, spec.name)
+    dtype = runtime.pick_dtype(device, entry.half_safe)
+    module = module.to(device=device, dtype=dtype).eval().requires_grad_(False)
+    return LoadedModel(spec, module, resolved.provenance, device, dtype)

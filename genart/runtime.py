@@ -1,0 +1,97 @@
+"""Where models run: device and dtype choice, a cache of loaded models, recovery from GPU out-of-memory."""
+import gc
+import os
+import threading
+from collections import OrderedDict
+from typing import Callable, TypeVar
+
+import torch
+
+from .errors import GenartError
+
+T = TypeVar("T")
+DEVICES = ("cuda", "mps", "cpu")
+
+
+def pick_device(name: str | None = None) -> torch.device:
+    """GENART_DEVICE (or `name`) if set, else cuda > mps > cpu."""
+    name = name or os.environ.get("GENART_DEVICE") or None
+    if name is None:
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    kind = name.split(":")[0]
+    if kind not in DEVICES:
+        raise GenartError(f"Unknown device {name!r}; use one of: {', '.join(DEVICES)}.")
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise GenartError(f"Device {name!r} was asked for but no CUDA GPU is visible; unset GENART_DEVICE or use cpu.")
+    if kind == "mps" and not torch.backends.mps.is_available():
+        raise GenartError("Device 'mps' was asked for but Metal is not available here; unset GENART_DEVICE or use cpu.")
+    return torch.device(name)
+
+
+def pick_dtype(device: torch.device, half_safe: bool) -> torch.dtype:
+    """float32 on CPU (diffusers' rule); half precision on a GPU for models that tolerate it."""
+    if device.type == "cpu" or not half_safe:
+        return torch.float32
+    if device.type == "cuda" and torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    return torch.float16
+
+
+class ModelCache:
+    """Loaded models by key, least recently used evicted first; unload() frees one explicitly."""
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self._models: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, load: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._models:
+                self._models.move_to_end(key)
+                return self._models[key]
+        model = load()  # outside the lock: loading can take long and must not block other models
+        with self._lock:
+            self._models[key] = model
+            self._models.move_to_end(key)
+            while len(self._models) > self.capacity:
+                self._models.popitem(last=False)
+        return model
+
+    def keys(self) -> list[str]:
+        with self._lock:
+            return list(self._models)
+
+    def unload(self, key: str) -> bool:
+        with self._lock:
+            found = self._models.pop(key, None) is not None
+        release_memory()
+        return found
+
+    def clear(self):
+        with self._lock:
+            self._models.clear()
+        release_memory()
+
+
+def release_memory():
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+MODELS = ModelCache(int(os.environ.get("GENART_MAX_LOADED", "4")))
+
+
+def run_guarded(fn: Callable[[], T]) -> T:
+    """Run a model call; on GPU out-of-memory free every cached model and say what to change."""
+    try:
+        return fn()
+    except torch.OutOfMemoryError as err:
+        MODELS.clear()
+        raise GenartError("The GPU ran out of memory; loaded models were freed, so try again with a smaller batch "
+                          "or image size.") from err

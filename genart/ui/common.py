@@ -1,0 +1,33 @@
+"""Helpers every tab uses: user errors as gr.Error, progress forwarding, a per-request output folder."""
+import functools
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from ..errors import GenartError
+
+OUTPUT_ROOT = Path(tempfile.gettempdir()) / "genart-outputs"
+
+
+def user_errors(fn):
+    """Show a GenartError as the sentence it carries; the app keeps serving."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except GenartError as err:
+            raise gr.Error(str(err)) from None
+
+    return wrapper
+
+
+def forward_progress(progress: gr.Progress):
+    return lambda fraction, desc: progress(fraction, desc=desc)
+
+
+def output_dir() -> Path:
+    """A fresh folder for one request's files, so concurrent users never overwrite each other."""
+    OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=OUTPUT_ROOT))

@@ -1,0 +1,89 @@
+"""The Generate tab: GAN samples in a gallery, latent interpolation, the procedural renderer for comparison."""
+import random
+import time
+
+import gradio as gr
+
+from ..data.procedural import CLASSES, MAX_SIZE, MIN_SIZE
+from ..errors import GenartError
+from ..loaders import load_model
+from ..pipelines import generate as pipeline
+from ..pipelines.checks import MAX_SEED
+from ..registry import get_spec, list_models
+from .common import forward_progress, output_dir, user_errors
+
+DEFAULT_MODEL = "dcgan-art-64"
+
+
+def model_classes(model: str, progress=None) -> list[str]:
+    """The classes a generate model can be asked for; [] for an unconditional GAN."""
+    spec = get_spec(model, task="generate")
+    if spec.arch == "procedural":
+        return list(CLASSES)
+    return pipeline.class_names(load_model(spec, progress))
+
+
+@user_errors
+def on_model_change(model: str, label: str, progress=gr.Progress()):
+    classes = model_classes(model, forward_progress(progress))
+    procedural = get_spec(model, task="generate").arch == "procedural"
+    return (gr.update(choices=classes, value=label if label in classes else (classes or [None])[0], visible=bool(classes)),
+            gr.update(visible=procedural), gr.update(visible=not procedural), gr.update(interactive=not procedural))
+
+
+@user_errors
+def run_generate(model, label, seed, n, truncation, size, progress=gr.Progress()):
+    start = time.perf_counter()
+    artworks = pipeline.generate(model, seed, n, label or None, truncation, size, forward_progress(progress))
+    seconds = time.perf_counter() - start
+    folder = output_dir()
+    items = [(str(art.save(folder / f"{seed}-{art.record['index']}.png")),
+              f"{art.record.get('label') or model} · seed {seed} #{art.record['index']}") for art in artworks]
+    first = artworks[0].image
+    return items, f"{len(items)} image(s), {first.width}x{first.height}, in {seconds:.2f} s"
+
+
+@user_errors
+def run_interpolate(model, label, seed_a, seed_b, frames, fps, fmt, truncation, progress=gr.Progress()):
+    animation = pipeline.interpolate(model, seed_a, seed_b, frames, label or None, truncation, fps,
+                                     forward_progress(progress))
+    return str(animation.save(output_dir() / f"{seed_a}-to-{seed_b}.{fmt}"))
+
+
+def build():
+    names = [s.name for s in list_models("generate")]
+    with gr.Row():
+        with gr.Column(scale=1, min_width=300):
+            model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", allow_custom_value=True,
+                                info="A registry model, or any Hub DCGAN typed as hf-hub:org/name[@revision].")
+            label = gr.Dropdown(list(CLASSES), value=CLASSES[0], label="Class")
+            with gr.Row(equal_height=True):
+                seed = gr.Number(0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED, scale=4)
+                dice = gr.Button("🎲", scale=1, min_width=40)
+            n = gr.Slider(1, pipeline.MAX_BATCH, value=8, step=1, label="Batch size")
+            truncation = gr.Slider(*pipeline.TRUNCATION_RANGE, value=2.0, step=0.1, label="Truncation",
+                                   info="Latents are clamped to ±this: lower is more typical, higher more varied.")
+            size = gr.Slider(MIN_SIZE, MAX_SIZE, value=64, step=1, label="Size (px)", visible=False)
+            button = gr.Button("Generate", variant="primary")
+        with gr.Column(scale=2):
+            gallery = gr.Gallery(label="Samples", columns=4, format="png", elem_classes=["pixelated"], height="auto")
+            status = gr.Markdown()
+    with gr.Accordion("Latent interpolation", open=False) as interp_box:
+        with gr.Row():
+            seed_a = gr.Number(0, label="From seed", precision=0, minimum=0, maximum=MAX_SEED)
+            seed_b = gr.Number(1, label="To seed", precision=0, minimum=0, maximum=MAX_SEED)
+            frames = gr.Slider(2, pipeline.MAX_FRAMES, value=24, step=1, label="Frames")
+            fps = gr.Slider(1, 60, value=12, step=1, label="Frames per second")
+            fmt = gr.Radio(["webp", "gif"], value="webp", label="Format")
+        interp_button = gr.Button("Interpolate")
+        animation = gr.Image(label="Interpolation", type="filepath", elem_classes=["pixelated"], height=320)
+
+    gr.Examples([[DEFAULT_MODEL, c, 7] for c in CLASSES] + [["procedural-art", "mandala", 7]],
+                inputs=[model, label, seed], label="Try a class")
+
+    model.change(on_model_change, [model, label], [label, size, truncation, interp_button], api_name=False)
+    dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
+    button.click(run_generate, [model, label, seed, n, truncation, size], [gallery, status], api_name="generate")
+    interp_button.click(run_interpolate, [model, label, seed_a, seed_b, frames, fps, fmt, truncation], animation,
+                        api_name="interpolate")
+    return interp_box
