@@ -87,11 +87,11 @@ def _download(spec: ModelSpec, progress: Progress | None) -> Path:
         raise GenartError(f"The Hub repo {spec.repo_id} has no revision {spec.revision!r}; check the part after '@'.") from None
     except RepositoryNotFoundError:
         raise GenartError(f"There is no Hub repo {spec.repo_id!r} (or it is private); check the spelling.") from None
-    except EntryNotFoundError as err:
-        raise GenartError(f"A file of {where} is missing on the Hub ({err}); pick another revision.") from None
-    except LocalEntryNotFoundError:
+    except LocalEntryNotFoundError:  # before EntryNotFoundError, its base class
         raise GenartError(f"Model {spec.name} is not downloaded and the Hugging Face Hub cannot be reached; connect "
                           f"to the internet and run `{download_command(spec)}`.") from None
+    except EntryNotFoundError as err:
+        raise GenartError(f"A file of {where} is missing on the Hub ({err}); pick another revision.") from None
     except HfHubHTTPError as err:
         code = err.response.status_code if err.response is not None else "an error"
         raise GenartError(f"The Hub answered HTTP {code} for {where}; try again later.") from None

@@ -18,7 +18,8 @@ TRUNCATION_RANGE = (0.1, 4.0)
 
 def latents(seed: int, n: int, dim: int) -> torch.Tensor:
     """(n, dim) standard normal latents; latent i is the same for any n >= i + 1, and on every device."""
-    return torch.randn(n, dim, generator=torch.Generator().manual_seed(seed))
+    g = torch.Generator().manual_seed(seed)
+    return torch.stack([torch.randn(dim, generator=g) for _ in range(n)])  # one row at a time: batched randn is not prefix-stable
 
 
 def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:

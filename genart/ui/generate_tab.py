@@ -38,9 +38,10 @@ def run_generate(model, label, seed, n, truncation, size, progress=gr.Progress()
     seconds = time.perf_counter() - start
     folder = output_dir()
     items = [(str(art.save(folder / f"{seed}-{art.record['index']}.png")),
-              f"{art.record.get('label') or model} · seed {seed} #{art.record['index']}") for art in artworks]
+              f"#{art.record['index']}") for art in artworks]
     first = artworks[0].image
-    return items, f"{len(items)} image(s), {first.width}x{first.height}, in {seconds:.2f} s"
+    what = f"{label} from {model}" if label else model
+    return items, f"{len(items)} × {first.width}x{first.height} {what}, seed {seed}, in {seconds:.2f} s"
 
 
 @user_errors
@@ -59,7 +60,7 @@ def build():
             label = gr.Dropdown(list(CLASSES), value=CLASSES[0], label="Class")
             with gr.Row(equal_height=True):
                 seed = gr.Number(0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED, scale=4)
-                dice = gr.Button("🎲", scale=1, min_width=40)
+                dice = gr.Button("Random", scale=1, min_width=60)
             n = gr.Slider(1, pipeline.MAX_BATCH, value=8, step=1, label="Batch size")
             truncation = gr.Slider(*pipeline.TRUNCATION_RANGE, value=2.0, step=0.1, label="Truncation",
                                    info="Latents are clamped to ±this: lower is more typical, higher more varied.")

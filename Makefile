@@ -1,0 +1,29 @@
+# The two commands: `make run` and `make test`. Both create .venv when it is missing.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: run test bench chromium
+
+$(VENV)/.runtime-installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime-installed
+	$(PY) app.py
+
+# Debian's Chromium for the browser tests; Playwright drives it, so no browser download is needed.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+
+test: $(VENV)/.dev-installed chromium
+	$(PY) -m pytest
+
+bench: $(VENV)/.dev-installed
+	$(PY) -m genart bench

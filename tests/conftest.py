@@ -1,0 +1,71 @@
+"""Test-wide set-up: a private HF cache and an HF_ENDPOINT on 127.0.0.1, set before huggingface_hub is imported."""
+import os
+import socket
+import tempfile
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+HUB_PORT = free_port()
+os.environ["HF_ENDPOINT"] = f"http://127.0.0.1:{HUB_PORT}"
+os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="genart-hf-home-")
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["HF_HUB_DISABLE_XET"] = "1"
+os.environ["HF_HUB_DOWNLOAD_TIMEOUT"] = "5"
+os.environ["HF_HUB_ETAG_TIMEOUT"] = "5"
+os.environ["GENART_DEVICE"] = "cpu"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+from tests.hub_server import HubRepos, HubServer  # noqa: E402  (the environment above must come first)
+
+
+@pytest.fixture(scope="session")
+def hub_repos() -> HubRepos:
+    return HubRepos()
+
+
+@pytest.fixture
+def hub_server(hub_repos):
+    """The Hub-compatible server on HF_ENDPOINT, running for one test."""
+    server = HubServer(hub_repos, port=HUB_PORT).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """`python app.py` as a user starts it, on a free port set through GRADIO_SERVER_PORT."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    port = free_port()
+    env = os.environ | {"GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port)}
+    root = Path(__file__).resolve().parent.parent
+    log = open(Path(os.environ["HF_HOME"]) / "app.log", "w")
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app.py exited with {proc.returncode}; see {log.name}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise RuntimeError("app.py did not start serving within 90 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()

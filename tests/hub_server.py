@@ -1,0 +1,140 @@
+"""A Hugging Face Hub-compatible file server for tests, on 127.0.0.1.
+
+It answers the routes the real `huggingface_hub` client uses for hf_hub_download and snapshot_download:
+  HEAD/GET /{repo}/resolve/{revision}/{file}     with X-Repo-Commit, ETag, Content-Length (and Range on GET)
+  GET /api/models/{repo}/revision/{revision}     repo info: sha + siblings
+  GET /api/models/{repo}/tree/{revision}         the file listing of a commit
+Repos are in memory: each commit is a dict of file name -> bytes; branches point at commits.
+"""
+import hashlib
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote, urlparse
+
+
+class HubRepos:
+    def __init__(self):
+        self.commits: dict[str, dict[str, dict[str, bytes]]] = {}  # repo -> commit sha -> files
+        self.branches: dict[str, dict[str, str]] = {}  # repo -> branch -> commit sha
+        self.requests: list[str] = []
+
+    def commit(self, repo_id: str, files: dict[str, bytes], branch: str = "main") -> str:
+        sha = hashlib.sha1(repr((repo_id, len(self.commits.get(repo_id, {})), sorted(files.items()))).encode()).hexdigest()
+        self.commits.setdefault(repo_id, {})[sha] = dict(files)
+        self.branches.setdefault(repo_id, {})[branch] = sha
+        return sha
+
+    def lookup(self, repo_id: str, revision: str) -> tuple[str, dict[str, bytes]] | None:
+        commits = self.commits.get(repo_id)
+        if commits is None:
+            return None
+        sha = self.branches[repo_id].get(revision, revision)
+        return (sha, commits[sha]) if sha in commits else None
+
+
+class Handler(BaseHTTPRequestHandler):
+    repos: HubRepos
+
+    def log_message(self, *args):
+        pass
+
+    def do_HEAD(self):
+        self.route(send_body=False)
+
+    def do_GET(self):
+        self.route(send_body=True)
+
+    def route(self, send_body: bool):
+        path = unquote(urlparse(self.path).path)
+        self.repos.requests.append(f"{self.command} {path}")
+        if m := re.fullmatch(r"/api/models/([^/]+/[^/]+)/revision/(.+)", path):
+            return self.repo_info(m[1], m[2])
+        if m := re.fullmatch(r"/api/models/([^/]+/[^/]+)/tree/([^/]+)(/.*)?", path):
+            return self.tree(m[1], m[2])
+        if m := re.fullmatch(r"/([^/]+/[^/]+)/resolve/([^/]+)/(.+)", path):
+            return self.resolve(m[1], m[2], m[3], send_body)
+        self.error(404, "RepoNotFound", "no such route")
+
+    def found(self, repo_id: str, revision: str):
+        hit = self.repos.lookup(repo_id, revision)
+        if hit is None:
+            code = "RevisionNotFound" if repo_id in self.repos.commits else "RepoNotFound"
+            self.error(404, code, f"{repo_id}@{revision} not found")
+        return hit
+
+    def repo_info(self, repo_id: str, revision: str):
+        if hit := self.found(repo_id, revision):
+            sha, files = hit
+            self.json({"id": repo_id, "modelId": repo_id, "sha": sha, "private": False,
+                       "siblings": [{"rfilename": name} for name in files]}, sha)
+
+    def tree(self, repo_id: str, revision: str):
+        if hit := self.found(repo_id, revision):
+            sha, files = hit
+            entries = [{"type": "file", "path": name, "size": len(data), "oid": hashlib.sha1(data).hexdigest(),
+                        "lfs": {"oid": hashlib.sha256(data).hexdigest(), "size": len(data), "pointerSize": 134}}
+                       for name, data in files.items()]
+            self.json(entries, sha)
+
+    def resolve(self, repo_id: str, revision: str, filename: str, send_body: bool):
+        hit = self.found(repo_id, revision)
+        if not hit:
+            return
+        sha, files = hit
+        if filename not in files:
+            return self.error(404, "EntryNotFound", f"{filename} not in {repo_id}@{sha}")
+        data = files[filename]
+        start = 0
+        if m := re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range", "")):
+            start = int(m[1])
+        self.send_response(206 if start else 200)
+        self.send_header("X-Repo-Commit", sha)
+        self.send_header("ETag", f'"{hashlib.sha256(data).hexdigest()}"')
+        self.send_header("Content-Length", str(len(data) - start))
+        self.send_header("Content-Type", "application/octet-stream")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(data[start:])
+
+    def json(self, payload, sha: str):
+        body = json.dumps(payload).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-Repo-Commit", sha)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command == "GET":
+            self.wfile.write(body)
+
+    def error(self, status: int, code: str, message: str):
+        body = json.dumps({"error": message}).encode()
+        self.send_response(status)
+        self.send_header("X-Error-Code", code)
+        self.send_header("X-Error-Message", message)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command == "GET":
+            self.wfile.write(body)
+
+
+class HubServer:
+    """Start with .start(); .url is the HF_ENDPOINT to use; .stop() makes the Hub unreachable."""
+
+    def __init__(self, repos: HubRepos | None = None, port: int = 0):
+        self.repos = repos or HubRepos()
+        handler = type("BoundHandler", (Handler,), {"repos": self.repos})
+        ThreadingHTTPServer.allow_reuse_address = True
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def start(self) -> "HubServer":
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,69 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from genart.replay import read_record
+from tests.checkpoints import huggan_config, huggan_generator, safetensors_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def genart(*args):
+    return subprocess.run([sys.executable, "-m", "genart", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_generate_writes_pngs_with_the_replay_record(tmp_path):
+    done = genart("generate", "--model", "dcgan-art-64", "--label", "mandala", "--seed", "42", "--n", "3",
+                  "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    files = sorted(tmp_path.iterdir())
+    assert [f.name for f in files] == ["42-0.png", "42-1.png", "42-2.png"]
+    record = read_record(files[2])
+    assert record["model"] == "dcgan-art-64" and record["seed"] == 42 and record["index"] == 2
+    assert record["label"] == "mandala" and len(record["weights_sha256"]) == 64
+
+
+def test_bad_input_exits_2_with_one_sentence(tmp_path):
+    for args, words in [(("generate", "--model", "nope", "--out", str(tmp_path)), "Unknown model 'nope'"),
+                        (("generate", "--n", "500", "--out", str(tmp_path)), "Batch size must be from 1 to 64"),
+                        (("generate", "--label", "cubism", "--out", str(tmp_path)), "makes these classes")]:
+        done = genart(*args)
+        assert done.returncode == 2
+        assert words in done.stderr and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_models_list_json_and_task_filter():
+    done = genart("models", "list", "--task", "generate", "--json")
+    assert done.returncode == 0
+    rows = json.loads(done.stdout)
+    assert {r["name"] for r in rows} == {"dcgan-art-64", "procedural-art"}
+    assert all(r["task"] == "generate" for r in rows)
+
+
+def test_models_download_fetches_a_hub_repo(hub_server):
+    model = huggan_generator(seed=11)
+    sha = hub_server.repos.commit("huggan/cli-download", {"config.json": huggan_config(model),
+                                                          "model.safetensors": safetensors_bytes(model)})
+    done = genart("models", "download", "hf-hub:huggan/cli-download")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith(sha)
+
+
+def test_models_download_offline_says_what_to_do():
+    done = genart("models", "download", "hf-hub:huggan/not-reachable")
+    assert done.returncode == 2
+    assert "cannot be reached" in done.stderr
+
+
+def test_interpolate_writes_an_animation_with_its_record(tmp_path):
+    out = tmp_path / "walk.gif"
+    done = genart("interpolate", "--label", "landscape", "--seed-a", "1", "--seed-b", "2", "--frames", "5",
+                  "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    from PIL import Image
+    with Image.open(out) as gif:
+        assert gif.n_frames == 5
+    assert read_record(out)["seed_b"] == 2

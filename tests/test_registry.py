@@ -1,0 +1,42 @@
+import pytest
+
+from genart.errors import GenartError
+from genart.registry import get_spec, list_models, parse_hub_name
+
+
+def test_builtin_generate_models():
+    names = [s.name for s in list_models("generate")]
+    assert names == ["dcgan-art-64", "procedural-art"]
+    assert get_spec("dcgan-art-64").embedded and get_spec("dcgan-art-64").source == "weights/dcgan-art-64"
+
+
+def test_unknown_model_lists_the_known_names():
+    with pytest.raises(GenartError) as err:
+        get_spec("dcgan-art-128")
+    assert "dcgan-art-64" in str(err.value) and "procedural-art" in str(err.value) and "hf-hub:" in str(err.value)
+
+
+def test_wrong_task_says_which_task_it_is_for():
+    with pytest.raises(GenartError, match="for the generate task, not inpaint"):
+        get_spec("dcgan-art-64", task="inpaint")
+
+
+def test_unknown_task_is_refused():
+    with pytest.raises(GenartError, match="Unknown task 'paint'"):
+        list_models("paint")
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("hf-hub:huggan/dcgan-mnist", ("huggan/dcgan-mnist", "main")),
+    ("hf-hub:org/model.v2@abc123", ("org/model.v2", "abc123")),
+])
+def test_hub_names_parse(name, expected):
+    assert parse_hub_name(name) == expected
+    spec = get_spec(name)
+    assert (spec.repo_id, spec.revision, spec.arch) == (*expected, "auto")
+
+
+@pytest.mark.parametrize("name", ["hf-hub:", "hf-hub:no-slash", "hf-hub:a/b@", "hf-hub:a/b/c"])
+def test_bad_hub_names_say_the_form(name):
+    with pytest.raises(GenartError, match="hf-hub:org/name"):
+        get_spec(name)
