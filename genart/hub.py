@@ -3,6 +3,7 @@
 resolve(spec): weights/<name>/ first, then the Hugging Face cache, then a download pinned to the spec's revision.
 read_state_dict(path): safetensors by default; .bin/.pth only through torch.load(weights_only=True).
 """
+import functools
 import hashlib
 import json
 import os
@@ -12,8 +13,13 @@ from typing import Callable
 
 import torch
 from huggingface_hub import snapshot_download
-from huggingface_hub.errors import (EntryNotFoundError, HfHubHTTPError, LocalEntryNotFoundError,
-                                    RepositoryNotFoundError, RevisionNotFoundError)
+from huggingface_hub.errors import (
+    EntryNotFoundError,
+    HfHubHTTPError,
+    LocalEntryNotFoundError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
 from safetensors import SafetensorError
 from safetensors.torch import load_file
 from tqdm.auto import tqdm
@@ -37,13 +43,24 @@ class Resolved:
         return json.loads(path.read_text()) if path.exists() else None
 
     def weights_file(self) -> Path:
-        for name in WEIGHT_FILES:
-            if (self.folder / name).exists():
-                return self.folder / name
-        raise GenartError(f"{self.folder} has no weights file; expected one of: {', '.join(WEIGHT_FILES)}.")
+        return weights_file(self.folder)
+
+
+def weights_file(folder: Path) -> Path:
+    for name in WEIGHT_FILES:
+        if (folder / name).exists():
+            return folder / name
+    raise GenartError(f"{folder} has no weights file; expected one of: {', '.join(WEIGHT_FILES)}.")
 
 
 def sha256_file(path: Path) -> str:
+    stat = path.stat()
+    return _sha256(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _sha256(path: Path, mtime_ns: int, size: int) -> str:
+    """Keyed on mtime and size too, so a replaced file is hashed again; every request asks for this."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -61,8 +78,7 @@ def resolve(spec: ModelSpec, progress: Progress | None = None, local_only: bool 
         if not folder.is_dir():
             raise GenartError(f"The embedded weights for {spec.name} are missing from {folder}; restore the weights/ "
                               "folder from the repository.")
-        resolved = Resolved(folder, {})
-        return Resolved(folder, {"weights_sha256": sha256_file(resolved.weights_file())})
+        return Resolved(folder, {"weights_sha256": sha256_file(weights_file(folder))})
     if not spec.repo_id:
         raise GenartError(f"Model {spec.name} has no checkpoint to resolve.")
     try:

@@ -58,3 +58,16 @@ def test_bad_value_returns_the_sentence_and_the_app_keeps_serving(client):
 def test_models_api_lists_the_registry(client):
     rows = client.predict(api_name="/models")
     assert {"dcgan-art-64", "procedural-art"} <= {r["name"] for r in rows}
+
+
+def test_a_hub_dcgan_typed_in_generates(client, hub_server):
+    from tests.checkpoints import huggan_config, huggan_generator, safetensors_bytes
+
+    model = huggan_generator(seed=21)
+    sha = hub_server.repos.commit("huggan/app-dcgan", {"config.json": huggan_config(model),
+                                                       "model.safetensors": safetensors_bytes(model)})
+    gallery, status = generate(client, 3, n=2, label=None, model="hf-hub:huggan/app-dcgan")
+    assert len(images(gallery)) == 2
+    path = gallery[0]["image"]["path"] if isinstance(gallery[0]["image"], dict) else gallery[0]["image"]
+    record = read_record(path)
+    assert record["repo_id"] == "huggan/app-dcgan" and record["revision"] == sha and record["label"] is None

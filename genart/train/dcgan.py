@@ -11,7 +11,6 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 from PIL import Image
 
@@ -26,8 +25,25 @@ def ema_update(ema: torch.nn.Module, model: torch.nn.Module, decay: float):
     with torch.no_grad():
         for e, p in zip(ema.parameters(), model.parameters()):
             e.lerp_(p, 1 - decay)
-        for e, b in zip(ema.buffers(), model.buffers()):
-            e.copy_(b)
+
+
+@torch.no_grad()
+def recalibrate_batchnorm(generator: DCGANGenerator, device: torch.device, batches: int = 20, batch_size: int = 256):
+    """Recompute BatchNorm statistics for the averaged weights: the trained model's statistics do not fit them
+    and wash the colours out."""
+    for m in generator.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.reset_running_stats()
+            m.momentum = None  # a cumulative average over all batches below
+    generator.train()
+    g = torch.Generator().manual_seed(1)
+    for _ in range(batches):
+        z = torch.randn(batch_size, generator.config.latent_dim, generator=g).to(device)
+        generator(z, torch.randint(generator.config.num_classes, (batch_size,), generator=g).to(device))
+    for m in generator.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.momentum = 0.1
+    generator.eval()
 
 
 def sample_grid(generator: DCGANGenerator, path: Path, device: torch.device, per_class: int = 8):
@@ -37,7 +53,6 @@ def sample_grid(generator: DCGANGenerator, path: Path, device: torch.device, per
     labels = torch.arange(len(CLASSES)).repeat_interleave(per_class).to(device)
     with torch.no_grad():
         images = generator.eval()(z, labels)  # (6 * per_class, 3, 64, 64)
-    generator.train()
     images = ((images.float().clamp(-1, 1) + 1) * 127.5).round().byte().cpu()
     rows = images.reshape(len(CLASSES), per_class, 3, 64, 64).permute(0, 3, 1, 4, 2).reshape(len(CLASSES) * 64, per_class * 64, 3)
     Image.fromarray(rows.numpy()).save(path)
@@ -53,8 +68,9 @@ def train(args):
                          class_names=list(CLASSES))
     gen, disc = DCGANGenerator(config).to(device), ProjectionDiscriminator(config).to(device)
     ema = copy.deepcopy(gen).eval()
-    opt_g = torch.optim.Adam(gen.parameters(), args.lr, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(disc.parameters(), args.lr, betas=(0.5, 0.999))
+    # Two time-scale update rule (Heusel et al. 2017) with the SN-GAN betas.
+    opt_g = torch.optim.Adam(gen.parameters(), args.lr_g, betas=(0.0, 0.9))
+    opt_d = torch.optim.Adam(disc.parameters(), args.lr_d, betas=(0.0, 0.9))
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -82,6 +98,7 @@ def train(args):
                      "seconds": round(time.time() - start, 1)}
             log.append(entry)
             print(json.dumps(entry), flush=True)
+            recalibrate_batchnorm(ema, device)
             sample_grid(ema, out / "samples.png", device)
             save_hub_folder(ema, config, out)
     summary = {"steps": args.steps, "batch_size": args.batch_size, "train_images": len(data), "device": str(device),
@@ -93,15 +110,16 @@ def train(args):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default="weights/dcgan-art-64")
-    p.add_argument("--steps", type=int, default=5000)
+    p.add_argument("--steps", type=int, default=6000)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--hidden-size", type=int, default=48)
     p.add_argument("--label-dim", type=int, default=16)
     p.add_argument("--per-class", type=int, default=2000, help="training images per class")
-    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--lr-g", type=float, default=1e-4)
+    p.add_argument("--lr-d", type=float, default=4e-4)
     p.add_argument("--ema", type=float, default=0.999)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--log-every", type=int, default=250)
+    p.add_argument("--log-every", type=int, default=500)
     p.add_argument("--device", default=None, help="cuda, mps or cpu (default: best available)")
     train(p.parse_args(argv))
 

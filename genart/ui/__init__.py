@@ -9,6 +9,7 @@ from . import generate_tab
 
 CSS = """
 .pixelated img { image-rendering: pixelated; }
+.enlarged img { width: 288px; height: 288px; object-fit: contain; }
 """
 
 

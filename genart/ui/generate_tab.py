@@ -5,7 +5,6 @@ import time
 import gradio as gr
 
 from ..data.procedural import CLASSES, MAX_SIZE, MIN_SIZE
-from ..errors import GenartError
 from ..loaders import load_model
 from ..pipelines import generate as pipeline
 from ..pipelines.checks import MAX_SEED
@@ -27,7 +26,11 @@ def model_classes(model: str, progress=None) -> list[str]:
 def on_model_change(model: str, label: str, progress=gr.Progress()):
     classes = model_classes(model, forward_progress(progress))
     procedural = get_spec(model, task="generate").arch == "procedural"
-    return (gr.update(choices=classes, value=label if label in classes else (classes or [None])[0], visible=bool(classes)),
+    # Set the class only when the current one does not fit: a reply must not undo a choice made while it ran.
+    label_update = gr.update(choices=classes, visible=bool(classes))
+    if label not in classes:
+        label_update["value"] = classes[0] if classes else None
+    return (label_update,
             gr.update(visible=procedural), gr.update(visible=not procedural), gr.update(interactive=not procedural))
 
 
@@ -77,12 +80,14 @@ def build():
             fps = gr.Slider(1, 60, value=12, step=1, label="Frames per second")
             fmt = gr.Radio(["webp", "gif"], value="webp", label="Format")
         interp_button = gr.Button("Interpolate")
-        animation = gr.Image(label="Interpolation", type="filepath", elem_classes=["pixelated"], height=320)
+        animation = gr.Image(label="Interpolation", type="filepath", elem_classes=["pixelated", "enlarged"], height=320)
 
     gr.Examples([[DEFAULT_MODEL, c, 7] for c in CLASSES] + [["procedural-art", "mandala", 7]],
                 inputs=[model, label, seed], label="Try a class")
 
-    model.change(on_model_change, [model, label], [label, size, truncation, interp_button], api_name=False)
+    # Progress (a Hub download) and errors show on the status line, not on the controls being updated.
+    model.change(on_model_change, [model, label], [label, size, truncation, interp_button], api_name=False,
+                 show_progress_on=status)
     dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
     button.click(run_generate, [model, label, seed, n, truncation, size], [gallery, status], api_name="generate")
     interp_button.click(run_interpolate, [model, label, seed_a, seed_b, frames, fps, fmt, truncation], animation,

@@ -1,0 +1,13 @@
+"""`python -m genart bench [TASK]`: speed tables for the current device, printed as Markdown."""
+from ..errors import GenartError
+from . import generate, procedural
+
+BENCHES = {"generate": generate.run, "procedural": procedural.run}
+
+
+def run(task: str | None = None):
+    if task is not None and task not in BENCHES:
+        raise GenartError(f"No benchmark for {task!r}; choose one of: {', '.join(BENCHES)}.")
+    for name, bench in BENCHES.items():
+        if task in (None, name):
+            bench()
