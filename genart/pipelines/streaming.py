@@ -1,0 +1,52 @@
+"""Turning a stream of tokens into a stream of text: whole characters only, and never any part of a stop string."""
+from typing import Callable
+
+REPLACEMENT = "\ufffd"  # what a decoder emits for an unfinished UTF-8 sequence
+
+
+class TextStream:
+    """Feed token ids one at a time; get back the new text they complete.
+
+    Byte-level tokens can end inside a character: such text is held back until the character is whole.
+    """
+
+    def __init__(self, decode: Callable[[list[int]], str]):
+        self.decode = decode
+        self.tokens: list[int] = []
+        self.emitted = 0  # characters of decode(tokens) already returned
+
+    def push(self, token: int) -> str:
+        self.tokens.append(token)
+        text = self.decode(self.tokens)
+        if text.endswith(REPLACEMENT):
+            return ""
+        new, self.emitted = text[self.emitted:], len(text)
+        return new
+
+
+class StopFilter:
+    """Passes text through until a stop string appears; holds back any tail that could be a stop string's start."""
+
+    def __init__(self, stops: list[str]):
+        self.stops = [s for s in stops if s]
+        self.pending = ""
+        self.stopped = False
+
+    def push(self, text: str) -> str:
+        if self.stopped:
+            return ""
+        self.pending += text
+        cut = min((i for i in (self.pending.find(s) for s in self.stops) if i >= 0), default=-1)
+        if cut >= 0:
+            self.stopped = True
+            out, self.pending = self.pending[:cut], ""
+            return out
+        hold = max((k for s in self.stops for k in range(1, len(s)) if self.pending.endswith(s[:k])), default=0)
+        out = self.pending[:len(self.pending) - hold]
+        self.pending = self.pending[len(out):]
+        return out
+
+    def flush(self) -> str:
+        """The held-back tail, once generation has ended without a stop string."""
+        out, self.pending = ("" if self.stopped else self.pending), ""
+        return out

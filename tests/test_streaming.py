@@ -1,0 +1,40 @@
+import pytest
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+from genart.pipelines.streaming import StopFilter, TextStream
+
+TEXT = "Café au lait 🎨 — naïve brushwork, 水彩画 at dawn. " * 20
+
+
+@pytest.fixture(scope="module")
+def byte_bpe() -> Tokenizer:
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.train_from_iterator([TEXT], trainers.BpeTrainer(vocab_size=300, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    return tok
+
+
+def test_streaming_never_splits_a_character(byte_bpe):
+    ids = byte_bpe.encode("Un 🎨 et 水彩画, voilà!").ids
+    assert any("\ufffd" in byte_bpe.decode(ids[:i]) for i in range(1, len(ids)))  # the hazard is real
+    stream = TextStream(byte_bpe.decode)
+    pieces = [stream.push(i) for i in ids]
+    assert all("\ufffd" not in p for p in pieces)
+    assert "".join(pieces) == "Un 🎨 et 水彩画, voilà!"
+
+
+@pytest.mark.parametrize("chunks, stops, expected", [
+    (["Hello", " wor", "ld", "\nUser:", " hi"], ["\nUser:"], "Hello world"),
+    (["a", "b", "<", "/", "s", ">", "c"], ["</s>"], "ab"),
+    (["a", "<", "b"], ["</s>"], "a<b"),  # a false start is released once it cannot match
+    (["x", "y"], [], "xy"),
+])
+def test_no_part_of_a_stop_string_reaches_the_output(chunks, stops, expected):
+    f = StopFilter(stops)
+    seen = [f.push(c) for c in chunks]
+    out = "".join(seen) + f.flush()
+    assert out == expected
+    for stop in stops:
+        for i in range(len(seen)):
+            assert stop not in "".join(seen[: i + 1])
