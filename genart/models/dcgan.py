@@ -3,7 +3,8 @@
 The generator's `model` Sequential matches huggan's Generator(num_channels, latent_dim, hidden_size), so their Hub
 checkpoints load unchanged. With num_classes > 0 a label embedding is concatenated to the latent: the class-conditional
 variant trained on procedural art. The discriminator is a projection discriminator (Miyato & Koyama 2018,
-arXiv:1802.05637) with spectral norm; it is only used for training.
+arXiv:1802.05637) with spectral norm and a minibatch-standard-deviation feature (Karras et al. 2018,
+arXiv:1710.10196) against mode collapse; it is only used for training.
 """
 from dataclasses import dataclass, field
 
@@ -55,6 +56,15 @@ class DCGANGenerator(nn.Module):
         return self.model(z[:, :, None, None])  # (B, latent, 1, 1) -> (B, C, 64, 64)
 
 
+def minibatch_stddev(x: torch.Tensor, group: int = 4) -> torch.Tensor:
+    """(B, C, H, W) -> (B, C + 1, H, W): appends how much each group of samples differs, so D can see a batch
+    with too little variety. B must be a multiple of the group size."""
+    B, C, H, W = x.shape
+    g = min(group, B)
+    spread = x.reshape(g, -1, C, H, W).var(0, unbiased=False).add(1e-8).sqrt().mean(dim=(1, 2, 3))  # (B / g,)
+    return torch.cat([x, spread.repeat(g)[:, None, None, None].expand(B, 1, H, W)], dim=1)
+
+
 class ProjectionDiscriminator(nn.Module):
     def __init__(self, config: DCGANConfig):
         super().__init__()
@@ -65,10 +75,11 @@ class ProjectionDiscriminator(nn.Module):
 
         self.features = nn.Sequential(*down(config.num_channels, h), *down(h, h * 2), *down(h * 2, h * 4),
                                       *down(h * 4, h * 8))  # (B, 8h, 4, 4)
-        self.linear = spectral_norm(nn.Linear(h * 8 * 16, 1))
-        self.embed = spectral_norm(nn.Embedding(max(config.num_classes, 1), h * 8 * 16))
+        width = (h * 8 + 1) * 16  # with the minibatch-stddev channel
+        self.linear = spectral_norm(nn.Linear(width, 1))
+        self.embed = spectral_norm(nn.Embedding(max(config.num_classes, 1), width))
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """images (B, C, 64, 64), labels (B,) -> realness logits (B,)."""
-        feats = self.features(images).flatten(1)  # (B, 8h * 16)
+        feats = minibatch_stddev(self.features(images)).flatten(1)  # (B, (8h + 1) * 16)
         return self.linear(feats).squeeze(1) + (self.embed(labels) * feats).sum(1)

@@ -58,6 +58,18 @@ def sample_grid(generator: DCGANGenerator, path: Path, device: torch.device, per
     Image.fromarray(rows.numpy()).save(path)
 
 
+@torch.no_grad()
+def diversity(generator: DCGANGenerator, device: torch.device, n: int = 64) -> float:
+    """Mean per-pixel standard deviation over n latents, averaged over classes: near 0 means mode collapse."""
+    was_training = generator.training
+    generator.eval()
+    spreads = [generator(torch.randn(n, generator.config.latent_dim, device=device),
+                         torch.full((n,), k, device=device)).float().std(0).mean().item()
+               for k in range(generator.config.num_classes)]
+    generator.train(was_training)
+    return round(sum(spreads) / len(spreads), 3)
+
+
 def train(args):
     torch.manual_seed(args.seed)
     device = pick_device(args.device)
@@ -94,11 +106,12 @@ def train(args):
         opt_g.step()
         ema_update(ema, gen, args.ema if step > 500 else 0.0)
         if step % args.log_every == 0 or step == args.steps:
+            recalibrate_batchnorm(ema, device)
             entry = {"step": step, "loss_d": round(loss_d.item(), 4), "loss_g": round(loss_g.item(), 4),
+                     "diversity": diversity(gen, device), "diversity_ema": diversity(ema, device),
                      "seconds": round(time.time() - start, 1)}
             log.append(entry)
             print(json.dumps(entry), flush=True)
-            recalibrate_batchnorm(ema, device)
             sample_grid(ema, out / "samples.png", device)
             save_hub_folder(ema, config, out)
     summary = {"steps": args.steps, "batch_size": args.batch_size, "train_images": len(data), "device": str(device),
@@ -110,7 +123,7 @@ def train(args):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default="weights/dcgan-art-64")
-    p.add_argument("--steps", type=int, default=6000)
+    p.add_argument("--steps", type=int, default=7000)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--hidden-size", type=int, default=48)
     p.add_argument("--label-dim", type=int, default=16)
