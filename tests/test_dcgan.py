@@ -48,3 +48,14 @@ def test_slerp_hits_both_ends_and_keeps_the_norm_range():
     assert torch.allclose(path[0], a, atol=1e-5) and torch.allclose(path[-1], b, atol=1e-5)
     mid = path[3].norm()
     assert mid > 0.9 * min(a.norm(), b.norm())  # a straight line would sag towards the origin
+
+
+def test_discriminator_sees_batch_variety():
+    from genart.models.dcgan import ProjectionDiscriminator, minibatch_stddev
+
+    same = torch.ones(8, 5, 4, 4)
+    varied = torch.randn(8, 5, 4, 4)
+    assert minibatch_stddev(same).shape == (8, 6, 4, 4)
+    assert minibatch_stddev(same)[:, -1].max() < 1e-3 < minibatch_stddev(varied)[:, -1].min()
+    disc = ProjectionDiscriminator(DCGANConfig(hidden_size=8, num_classes=6, label_dim=4))
+    assert disc(torch.randn(8, 3, 64, 64), torch.arange(8) % 6).shape == (8,)
