@@ -29,7 +29,8 @@ from .registry import ModelSpec
 
 WEIGHTS_DIR = Path(os.environ.get("GENART_WEIGHTS_DIR", Path(__file__).resolve().parent.parent / "weights"))
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.pth")  # preference order
-HUB_PATTERNS = ["config.json", "README.md", "*.safetensors", "*.bin", "*.pth"]
+HUB_PATTERNS = ["config.json", "README.md", "*.safetensors", "*.bin", "*.pth", "generation_config.json",
+                "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"]
 Progress = Callable[[float, str], None]  # (fraction done, description)
 
 

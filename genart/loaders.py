@@ -6,8 +6,9 @@ from typing import Callable
 import torch
 from torch import nn
 
-from . import hub, runtime
+from . import hub, runtime, text_configs
 from .errors import GenartError
+from .models import gpt2, llama
 from .models.dcgan import DCGANConfig, DCGANGenerator
 from .registry import ModelSpec
 
@@ -18,6 +19,7 @@ class Architecture:
     matches: Callable[[dict | None, dict], bool]  # (config.json or None, state dict) -> is this architecture
     build: Callable[[dict | None, dict], nn.Module]  # -> an unloaded module of the right shape
     half_safe: bool  # may run in fp16/bf16 on a GPU
+    convert: Callable[[dict, nn.Module], dict] = lambda state, module: state  # checkpoint keys -> module keys
 
 
 @dataclass
@@ -44,8 +46,17 @@ def is_dcgan(config: dict | None, state: dict) -> bool:
     return all(k in state and state[k].ndim == 4 for k in ("model.0.weight", "model.12.weight"))
 
 
+def model_type_is(*types: str) -> Callable[[dict | None, dict], bool]:
+    return lambda config, state: (config or {}).get("model_type") in types
+
+
 ARCHITECTURES: dict[str, Architecture] = {
     "dcgan": Architecture("generate", is_dcgan, lambda c, s: DCGANGenerator(dcgan_config(c, s)), half_safe=True),
+    "gpt2": Architecture("text", model_type_is("gpt2"), lambda c, s: gpt2.GPT2(text_configs.gpt2_config(c, "GPT-2")),
+                         half_safe=True, convert=lambda s, m: gpt2.from_hf_state_dict(s, m.config)),
+    "llama": Architecture("text", model_type_is(*text_configs.LLAMA_FAMILY),
+                          lambda c, s: llama.Llama(text_configs.llama_config(c, c["model_type"])),
+                          half_safe=True, convert=lambda s, m: llama.from_hf_state_dict(s, m.config)),
 }
 
 
@@ -90,7 +101,7 @@ def _build(spec: ModelSpec, resolved: hub.Resolved, device: torch.device) -> Loa
     if entry.task != spec.task:
         raise GenartError(f"{spec.name} is a {arch} model for the {entry.task} task, not {spec.task}.")
     module = entry.build(config, state)
-    load_strict(module, state, spec.name)
+    load_strict(module, entry.convert(state, module), spec.name)
     dtype = runtime.pick_dtype(device, entry.half_safe)
     module = module.to(device=device, dtype=dtype).eval().requires_grad_(False)
     return LoadedModel(spec, module, resolved.provenance, device, dtype)

@@ -32,3 +32,9 @@ def huggan_config(model: DCGANGenerator) -> bytes:
     """The config.json PyTorchModelHubMixin writes for huggan's Generator: its __init__ kwargs."""
     c = model.config
     return json.dumps({"num_channels": c.num_channels, "latent_dim": c.latent_dim, "hidden_size": c.hidden_size}).encode()
+
+
+def saved_files(model, folder) -> dict[str, bytes]:
+    """What save_pretrained writes, as a Hub repo's files."""
+    model.save_pretrained(folder)
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
