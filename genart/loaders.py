@@ -1,6 +1,7 @@
 """From resolved checkpoint files to a ready module: architecture detection, strict loads, the loaded-model cache."""
 import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import torch
@@ -29,6 +30,7 @@ class LoadedModel:
     provenance: dict
     device: torch.device
     dtype: torch.dtype
+    folder: Path  # the checkpoint's files, for what else a task reads there (a tokenizer)
 
 
 def dcgan_config(config: dict | None, state: dict) -> DCGANConfig:
@@ -104,4 +106,4 @@ def _build(spec: ModelSpec, resolved: hub.Resolved, device: torch.device) -> Loa
     load_strict(module, entry.convert(state, module), spec.name)
     dtype = runtime.pick_dtype(device, entry.half_safe)
     module = module.to(device=device, dtype=dtype).eval().requires_grad_(False)
-    return LoadedModel(spec, module, resolved.provenance, device, dtype)
+    return LoadedModel(spec, module, resolved.provenance, device, dtype, resolved.folder)

@@ -38,3 +38,12 @@ def test_no_part_of_a_stop_string_reaches_the_output(chunks, stops, expected):
     for stop in stops:
         for i in range(len(seen)):
             assert stop not in "".join(seen[: i + 1])
+
+
+def test_a_byte_that_never_completes_a_character_does_not_hold_back_the_rest(byte_bpe):
+    stray = byte_bpe.token_to_id("\u0122")  # byte-level BPE's symbol for byte 0x80: a lone UTF-8 continuation byte
+    assert byte_bpe.decode([stray]) == "\ufffd"
+    tail = byte_bpe.encode(" at dawn").ids
+    stream = TextStream(byte_bpe.decode)
+    out = "".join(stream.push(t) for t in [stray, *tail])
+    assert out == "\ufffd at dawn"

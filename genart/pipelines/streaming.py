@@ -7,20 +7,26 @@ REPLACEMENT = "\ufffd"  # what a decoder emits for an unfinished UTF-8 sequence
 class TextStream:
     """Feed token ids one at a time; get back the new text they complete.
 
-    Byte-level tokens can end inside a character: such text is held back until the character is whole.
+    Byte-level tokens can end inside a character: such text is held back until the character is whole, but for at
+    most MAX_HELD tokens (a UTF-8 character has at most 4 bytes), so a byte that can never complete one does not
+    hold back everything after it.
     """
+
+    MAX_HELD = 4
 
     def __init__(self, decode: Callable[[list[int]], str]):
         self.decode = decode
         self.tokens: list[int] = []
         self.emitted = 0  # characters of decode(tokens) already returned
+        self.held = 0  # tokens pushed since text was last returned
 
     def push(self, token: int) -> str:
         self.tokens.append(token)
         text = self.decode(self.tokens)
-        if text.endswith(REPLACEMENT):
+        if text.endswith(REPLACEMENT) and self.held < self.MAX_HELD - 1:
+            self.held += 1
             return ""
-        new, self.emitted = text[self.emitted:], len(text)
+        new, self.emitted, self.held = text[self.emitted:], len(text), 0
         return new
 
 

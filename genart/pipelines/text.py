@@ -1,0 +1,133 @@
+"""Text generation: prompt in, streamed completions out. Tokenizer from tokenizer.json, chat template from
+tokenizer_config.json (rendered with jinja2), decoding in decode.py, stop strings and whole characters in streaming.py."""
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import jinja2
+from tokenizers import Tokenizer
+
+from .. import runtime
+from ..errors import GenartError
+from ..hub import Progress
+from ..loaders import LoadedModel, load_model
+from ..registry import get_spec
+from .checks import check_int, check_seed
+from .decode import decode
+from .sampling import SamplingSettings
+from .streaming import StopFilter, TextStream
+
+MAX_NEW_TOKENS = 2048
+MAX_COMPLETIONS = 8
+
+
+@dataclass
+class TextModel:
+    loaded: LoadedModel
+    tokenizer: Tokenizer
+    eos_ids: set[int]
+    chat_template: str | None
+    special: dict = field(default_factory=dict)  # bos_token / eos_token strings the template may use
+
+    @property
+    def context(self) -> int:
+        c = self.loaded.module.config
+        return getattr(c, "n_positions", None) or c.max_position_embeddings
+
+
+@dataclass
+class TextUpdate:
+    texts: list[str]  # each completion so far
+    tokens: int  # new tokens so far, all completions together
+    tokens_per_second: float
+    notice: str = ""
+    done: bool = False
+
+
+def _token_text(value) -> str | None:
+    return value.get("content") if isinstance(value, dict) else value
+
+
+def load_text_model(name: str, progress: Progress | None = None) -> TextModel:
+    spec = get_spec(name, task="text")
+    loaded = load_model(spec, progress)
+    return runtime.MODELS.get(f"tokenizer|{spec.name}|{loaded.provenance}", lambda: _tokenizer_parts(loaded))
+
+
+def _tokenizer_parts(loaded: LoadedModel) -> TextModel:
+    folder = loaded.folder
+    path = folder / "tokenizer.json"
+    if not path.exists():
+        raise GenartError(f"{loaded.spec.name} has no tokenizer.json; genart reads only fast-tokenizer files.")
+    tokenizer = Tokenizer.from_file(str(path))
+    settings = json.loads((folder / "tokenizer_config.json").read_text()) if (folder / "tokenizer_config.json").exists() else {}
+    special = {k: _token_text(settings.get(k)) for k in ("bos_token", "eos_token") if settings.get(k)}
+    eos: set[int] = set()
+    for name in ("generation_config.json", "config.json"):
+        if (folder / name).exists():
+            value = json.loads((folder / name).read_text()).get("eos_token_id")
+            eos |= set(value if isinstance(value, list) else [value] if value is not None else [])
+    if special.get("eos_token") and tokenizer.token_to_id(special["eos_token"]) is not None:
+        eos.add(tokenizer.token_to_id(special["eos_token"]))
+    return TextModel(loaded, tokenizer, eos, settings.get("chat_template"), special)
+
+
+def render_chat(model: TextModel, prompt: str) -> str:
+    """The prompt as one user turn of the model's chat template, ready for the assistant's reply."""
+    template = jinja2.Environment(loader=jinja2.BaseLoader()).from_string(model.chat_template)
+    return template.render(messages=[{"role": "user", "content": prompt}], add_generation_prompt=True, **model.special)
+
+
+def encode_prompt(model: TextModel, prompt: str, max_new_tokens: int, chat: bool) -> tuple[list[int], str]:
+    """Token ids of the prompt, cut from the left to leave room for the reply; a notice when it was cut."""
+    if not prompt.strip():
+        raise GenartError("The prompt is empty; type something for the model to continue.")
+    if chat and model.chat_template:
+        ids = model.tokenizer.encode(render_chat(model, prompt), add_special_tokens=False).ids
+    else:
+        ids = model.tokenizer.encode(prompt).ids
+    room = model.context - max_new_tokens
+    if room < 1:
+        raise GenartError(f"Max new tokens must leave room for the prompt in the {model.context}-token context; "
+                          f"use at most {model.context - 1}.")
+    if len(ids) > room:
+        return ids[-room:], f"The prompt was {len(ids)} tokens; its first {len(ids) - room} were dropped to fit the context."
+    return ids, ""
+
+
+def generate_text(name: str, prompt: str, max_new_tokens: int = 64, settings: SamplingSettings = SamplingSettings(),
+                  seed: int = 0, stop: list[str] | None = None, n: int = 1, chat: bool = True,
+                  progress: Progress | None = None) -> Iterator[TextUpdate]:
+    """Stream n completions of `prompt`. Closing the iterator stops generation at once."""
+    max_new_tokens = check_int("Max new tokens", max_new_tokens, 1, MAX_NEW_TOKENS)
+    n = check_int("Completions", n, 1, MAX_COMPLETIONS)
+    seed = check_seed(seed)
+    model = load_text_model(name, progress)
+    ids, notice = encode_prompt(model, prompt, max_new_tokens, chat)
+    streams = [TextStream(model.tokenizer.decode) for _ in range(n)]
+    filters = [StopFilter(stop or []) for _ in range(n)]
+    texts, finished = [""] * n, [False] * n
+    start, count = time.perf_counter(), 0
+    for step in decode(model.loaded.module, [ids] * n, max_new_tokens, settings, seed=seed):
+        for i, token in enumerate(step.tolist()):
+            if finished[i]:
+                continue
+            count += 1
+            if token in model.eos_ids:
+                finished[i] = True
+                continue
+            texts[i] += filters[i].push(streams[i].push(token))
+            finished[i] = filters[i].stopped
+        yield TextUpdate(list(texts), count, count / (time.perf_counter() - start), notice)
+        if all(finished):
+            break
+    texts = [t + f.flush() for t, f in zip(texts, filters)]
+    yield TextUpdate(texts, count, count / max(time.perf_counter() - start, 1e-9), notice, done=True)
+
+
+def complete(name: str, prompt: str, **kwargs) -> list[str]:
+    """The finished completions, for scripts that do not stream."""
+    *_, last = generate_text(name, prompt, **kwargs)
+    return last.texts
+
