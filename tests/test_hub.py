@@ -128,3 +128,18 @@ def test_unknown_architecture_is_refused_by_name(hub_server):
     with pytest.raises(GenartError, match=r"not an architecture genart can run \(bert\)"):
         load_model(get_spec("hf-hub:someone/bert"))
 
+
+
+def test_a_conditional_hub_gan_without_class_names_offers_numbered_classes(hub_server):
+    import json
+
+    from genart.models.dcgan import DCGANConfig, DCGANGenerator
+    torch.manual_seed(8)
+    model = DCGANGenerator(DCGANConfig(hidden_size=4, latent_dim=8, num_classes=3, label_dim=2)).eval()
+    config = {"num_channels": 3, "latent_dim": 8, "hidden_size": 4, "num_classes": 3, "label_dim": 2}
+    hub_server.repos.commit("someone/cgan", {"config.json": json.dumps(config).encode(),
+                                            "model.safetensors": safetensors_bytes(model)})
+    arts = generate("hf-hub:someone/cgan", seed=1, n=1, label="2")
+    assert arts[0].record["label"] == "2"
+    with pytest.raises(GenartError, match="makes these classes: 0, 1, 2"):
+        generate("hf-hub:someone/cgan", seed=1, label="landscape")

@@ -40,7 +40,9 @@ def to_images(batch: torch.Tensor) -> list[Image.Image]:
 
 
 def class_names(model: LoadedModel) -> list[str]:
-    return list(model.module.config.class_names)
+    """Named classes when the checkpoint names them, else their numbers."""
+    config = model.module.config
+    return list(config.class_names) or [str(i) for i in range(config.num_classes)]
 
 
 def label_index(model: LoadedModel, label: str | None) -> int | None:

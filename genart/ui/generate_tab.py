@@ -72,7 +72,7 @@ def build():
         with gr.Column(scale=2):
             gallery = gr.Gallery(label="Samples", columns=4, format="png", elem_classes=["pixelated"], height="auto")
             status = gr.Markdown()
-    with gr.Accordion("Latent interpolation", open=False) as interp_box:
+    with gr.Accordion("Latent interpolation", open=False):
         with gr.Row():
             seed_a = gr.Number(0, label="From seed", precision=0, minimum=0, maximum=MAX_SEED)
             seed_b = gr.Number(1, label="To seed", precision=0, minimum=0, maximum=MAX_SEED)
@@ -92,4 +92,3 @@ def build():
     button.click(run_generate, [model, label, seed, n, truncation, size], [gallery, status], api_name="generate")
     interp_button.click(run_interpolate, [model, label, seed_a, seed_b, frames, fps, fmt, truncation], animation,
                         api_name="interpolate")
-    return interp_box
