@@ -73,7 +73,7 @@ def download_command(spec: ModelSpec) -> str:
     return f"python -m genart models download {spec.name}"
 
 
-def resolve(spec: ModelSpec, progress: Progress | None = None, local_only: bool = False) -> Resolved:
+def resolve(spec: ModelSpec, progress: Progress | None = None) -> Resolved:
     if spec.embedded:
         folder = WEIGHTS_DIR / spec.name
         if not folder.is_dir():
@@ -85,8 +85,6 @@ def resolve(spec: ModelSpec, progress: Progress | None = None, local_only: bool 
     try:
         folder = _hub_snapshot(spec, local_only=True)
     except LocalEntryNotFoundError:
-        if local_only:
-            raise GenartError(f"Model {spec.name} is not downloaded yet; run `{download_command(spec)}`.") from None
         folder = _download(spec, progress)
     return Resolved(folder, {"repo_id": spec.repo_id, "revision": folder.name})
 

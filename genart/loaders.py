@@ -103,7 +103,11 @@ def _build(spec: ModelSpec, resolved: hub.Resolved, device: torch.device) -> Loa
     if entry.task != spec.task:
         raise GenartError(f"{spec.name} is a {arch} model for the {entry.task} task, not {spec.task}.")
     module = entry.build(config, state)
-    load_strict(module, entry.convert(state, module), spec.name)
+    try:
+        state = entry.convert(state, module)
+    except (AssertionError, KeyError) as err:  # the key tables' count and shape checks
+        raise GenartError(f"The checkpoint of {spec.name} does not fit its architecture: {err}.") from None
+    load_strict(module, state, spec.name)
     dtype = runtime.pick_dtype(device, entry.half_safe)
     module = module.to(device=device, dtype=dtype).eval().requires_grad_(False)
     return LoadedModel(spec, module, resolved.provenance, device, dtype, resolved.folder)

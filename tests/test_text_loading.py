@@ -61,3 +61,15 @@ def test_a_text_model_asked_for_as_an_image_generator_says_so(hub_server, tmp_pa
         n_layer=1, n_head=2, n_embd=16, vocab_size=50, n_positions=32, bos_token_id=0, eos_token_id=0)), tmp_path))
     with pytest.raises(GenartError, match="gpt2 model for the text task, not generate"):
         load_model(get_spec("hf-hub:tiny/gpt2-wrong-task"))
+
+
+def test_a_checkpoint_missing_a_layer_is_refused_with_the_count(hub_server, tmp_path):
+    from safetensors.torch import load, save
+    torch.manual_seed(4)
+    files = saved_files(transformers.GPT2LMHeadModel(transformers.GPT2Config(
+        n_layer=2, n_head=2, n_embd=16, vocab_size=50, n_positions=32, bos_token_id=0, eos_token_id=0)), tmp_path)
+    state = {k: v for k, v in load(files["model.safetensors"]).items() if ".h.1." not in k}
+    files["model.safetensors"] = save(state)
+    hub_server.repos.commit("tiny/gpt2-missing-layer", files)
+    with pytest.raises(GenartError, match="expected 28 GPT-2 tensors, found 16"):
+        load_model(get_spec("hf-hub:tiny/gpt2-missing-layer", task="text"))
