@@ -20,6 +20,8 @@ from genart.data.procedural import CLASSES
 from genart.models.dcgan import DCGANConfig, DCGANGenerator, ProjectionDiscriminator
 from genart.runtime import pick_device
 
+GROUP = 4  # minibatch_stddev's default group size
+
 
 def ema_update(ema: torch.nn.Module, model: torch.nn.Module, decay: float):
     with torch.no_grad():
@@ -72,6 +74,8 @@ def diversity(generator: DCGANGenerator, device: torch.device, n: int = 64) -> f
 
 def train(args):
     torch.manual_seed(args.seed)
+    if args.batch_size % GROUP:
+        raise SystemExit(f"--batch-size must be a multiple of {GROUP}.")
     device = pick_device(args.device)
     images, labels = art_dataset(args.per_class, 64)
     data = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()  # (N, 3, 64, 64) uint8
@@ -88,10 +92,14 @@ def train(args):
     out.mkdir(parents=True, exist_ok=True)
     log, start = [], time.time()
     for step in range(1, args.steps + 1):
-        idx = torch.randint(len(data), (args.batch_size,))
+        # Samples i, i + B/4, i + B/2, i + 3B/4 form one minibatch-stddev group in D; giving each group one class
+        # lets D see a class with too little variety (mixed groups hide it behind the differences between classes).
+        y = torch.randint(len(CLASSES), (args.batch_size // GROUP,)).repeat(GROUP)  # (B,)
+        idx = y * args.per_class + torch.randint(args.per_class, (args.batch_size,))  # the data is in class blocks
+        assert torch.equal(targets[idx], y)
         real = data[idx].to(device).float() / 127.5 - 1  # (B, 3, 64, 64) in [-1, 1]
         real = torch.where(torch.rand(args.batch_size, 1, 1, 1, device=device) < 0.5, real, real.flip(3))
-        y = targets[idx].to(device)
+        y = y.to(device)
         z = torch.randn(args.batch_size, config.latent_dim, device=device)
         with autocast:
             fake = gen(z, y)
@@ -123,7 +131,7 @@ def train(args):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default="weights/dcgan-art-64")
-    p.add_argument("--steps", type=int, default=7000)
+    p.add_argument("--steps", type=int, default=5000)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--hidden-size", type=int, default=48)
     p.add_argument("--label-dim", type=int, default=16)
