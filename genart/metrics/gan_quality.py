@@ -64,31 +64,33 @@ def predict(model: ArtClassifier, x: torch.Tensor) -> tuple[torch.Tensor, torch.
     return model.head(feats).argmax(1), feats
 
 
-def generated_set(model_name: str, total: int) -> tuple[np.ndarray, np.ndarray]:
+def generated_set(model_name: str, total: int, truncation: float) -> tuple[np.ndarray, np.ndarray]:
     """`total` images, the classes as equal as the count allows; seeds 10,000 * class + i."""
     images, labels = [], []
     for k, name in enumerate(CLASSES):
         count = total // len(CLASSES) + (k < total % len(CLASSES))
         for start in range(0, count, 64):
             n = min(64, count - start)
-            images += [np.asarray(a.image) for a in generate(model_name, seed=10_000 * k + start, n=n, label=name)]
+            images += [np.asarray(a.image) for a in generate(model_name, seed=10_000 * k + start, n=n, label=name,
+                                                                  truncation=truncation)]
         labels += [k] * count
     return np.stack(images), np.array(labels)
 
 
-def measure(model_name: str, total: int) -> dict:
+def measure(model_name: str, total: int, truncation: float) -> dict:
     start = time.time()
     classifier = train_classifier()
     per_class = -(-total // len(CLASSES))
     real_a, labels_a = art_dataset(per_class, 64, first_seed=REAL_A_SEEDS)
     real_b, _ = art_dataset(per_class, 64, first_seed=REAL_B_SEEDS)
-    fake, fake_labels = generated_set(model_name, total)
+    fake, fake_labels = generated_set(model_name, total, truncation)
     pred_a, feats_a = predict(classifier, to_tensor(real_a))
     _, feats_b = predict(classifier, to_tensor(real_b))
     pred_fake, feats_fake = predict(classifier, to_tensor(fake))
     hits = pred_fake.numpy() == fake_labels
     return {
         "model": model_name,
+        "truncation": truncation,
         "generated_images": len(fake),
         "class_agreement": round(float(hits.mean()), 4),
         "class_agreement_per_class": {c: round(float(hits[fake_labels == k].mean()), 3) for k, c in enumerate(CLASSES)},
@@ -103,9 +105,10 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", default="dcgan-art-64")
     p.add_argument("--images", type=int, default=1000)
+    p.add_argument("--truncation", type=float, nargs="+", default=[2.0], help="one report per value")
     p.add_argument("--json", type=Path, help="also write the figures here")
     args = p.parse_args(argv)
-    result = measure(args.model, args.images)
+    result = [measure(args.model, args.images, t) for t in args.truncation]
     print(json.dumps(result, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
