@@ -13,6 +13,7 @@ from pathlib import Path
 
 import torch
 from PIL import Image
+from safetensors.torch import load_file
 
 from genart.checkpoint_io import save_hub_folder
 from genart.data.datasets import art_dataset
@@ -82,8 +83,13 @@ def train(args):
     targets = torch.from_numpy(labels)
     config = DCGANConfig(hidden_size=args.hidden_size, num_classes=len(CLASSES), label_dim=args.label_dim,
                          class_names=list(CLASSES))
+    if args.init_from:  # continue from a shipped generator (its averaged weights), with a fresh discriminator
+        config = DCGANConfig(**json.loads((Path(args.init_from) / "config.json").read_text()))
     gen, disc = DCGANGenerator(config).to(device), ProjectionDiscriminator(config).to(device)
+    if args.init_from:
+        gen.load_state_dict(load_file(Path(args.init_from) / "model.safetensors"), strict=True)
     ema = copy.deepcopy(gen).eval()
+    ema_start = 0 if args.init_from else 500  # a fresh average would start from random weights
     # Two time-scale update rule (Heusel et al. 2017) with the SN-GAN betas.
     opt_g = torch.optim.Adam(gen.parameters(), args.lr_g, betas=(0.0, 0.9))
     opt_d = torch.optim.Adam(disc.parameters(), args.lr_d, betas=(0.0, 0.9))
@@ -112,7 +118,7 @@ def train(args):
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
-        ema_update(ema, gen, args.ema if step > 500 else 0.0)
+        ema_update(ema, gen, args.ema if step > ema_start else 0.0)
         if step % args.log_every == 0 or step == args.steps:
             recalibrate_batchnorm(ema, device)
             entry = {"step": step, "loss_d": round(loss_d.item(), 4), "loss_g": round(loss_g.item(), 4),
@@ -142,6 +148,7 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--log-every", type=int, default=500)
     p.add_argument("--device", default=None, help="cuda, mps or cpu (default: best available)")
+    p.add_argument("--init-from", default=None, help="a Hub-format folder of this model to continue from")
     train(p.parse_args(argv))
 
 
