@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+from safetensors.torch import load_file
 
 from ..checkpoint_io import save_hub_folder
 from ..data.datasets import CACHE_DIR, art_dataset
@@ -32,9 +33,9 @@ def to_tensor(images: np.ndarray) -> torch.Tensor:
 
 def train_classifier(per_class: int = 1000, epochs: int = 4, seed: int = 0) -> ArtClassifier:
     folder = CACHE_DIR / f"art-classifier-{per_class}x{epochs}-s{seed}"
-    model = ArtClassifier(ArtClassifierConfig(num_classes=len(CLASSES)))
+    config = ArtClassifierConfig(num_classes=len(CLASSES))
+    model = ArtClassifier(config)
     if (folder / "model.safetensors").exists():
-        from safetensors.torch import load_file
         model.load_state_dict(load_file(folder / "model.safetensors"))
         return model.eval()
     torch.manual_seed(seed)
@@ -49,12 +50,8 @@ def train_classifier(per_class: int = 1000, epochs: int = 4, seed: int = 0) -> A
             opt.zero_grad()
             loss.backward()
             opt.step()
-    save_hub_folder(model, model_config(model), folder)
+    save_hub_folder(model, config, folder)
     return model.eval()
-
-
-def model_config(model: ArtClassifier) -> ArtClassifierConfig:
-    return ArtClassifierConfig(num_classes=model.head.out_features, width=model.head.in_features // 4)
 
 
 @torch.no_grad()
@@ -77,28 +74,34 @@ def generated_set(model_name: str, total: int, truncation: float) -> tuple[np.nd
     return np.stack(images), np.array(labels)
 
 
-def measure(model_name: str, total: int, truncation: float) -> dict:
-    start = time.time()
+def measure(model_name: str, total: int, truncations: list[float]) -> list[dict]:
+    """One report per truncation; the classifier and the real sets' features are computed once for all of them."""
     classifier = train_classifier()
     per_class = -(-total // len(CLASSES))
     real_a, labels_a = art_dataset(per_class, 64, first_seed=REAL_A_SEEDS)
     real_b, _ = art_dataset(per_class, 64, first_seed=REAL_B_SEEDS)
-    fake, fake_labels = generated_set(model_name, total, truncation)
     pred_a, feats_a = predict(classifier, to_tensor(real_a))
     _, feats_b = predict(classifier, to_tensor(real_b))
-    pred_fake, feats_fake = predict(classifier, to_tensor(fake))
-    hits = pred_fake.numpy() == fake_labels
-    return {
-        "model": model_name,
-        "truncation": truncation,
-        "generated_images": len(fake),
-        "class_agreement": round(float(hits.mean()), 4),
-        "class_agreement_per_class": {c: round(float(hits[fake_labels == k].mean()), 3) for k, c in enumerate(CLASSES)},
-        "classifier_accuracy_on_real": round(float((pred_a.numpy() == labels_a).mean()), 4),
-        "frechet_generated_vs_real": round(frechet_distance(feats_fake, feats_a), 3),
-        "frechet_real_vs_real": round(frechet_distance(feats_b, feats_a), 3),
-        "seconds": round(time.time() - start, 1),
-    }
+    real_accuracy = round(float((pred_a.numpy() == labels_a).mean()), 4)
+    real_vs_real = round(frechet_distance(feats_b, feats_a), 3)
+    reports = []
+    for truncation in truncations:
+        start = time.time()
+        fake, fake_labels = generated_set(model_name, total, truncation)
+        pred_fake, feats_fake = predict(classifier, to_tensor(fake))
+        hits = pred_fake.numpy() == fake_labels
+        reports.append({
+            "model": model_name,
+            "truncation": truncation,
+            "generated_images": len(fake),
+            "class_agreement": round(float(hits.mean()), 4),
+            "class_agreement_per_class": {c: round(float(hits[fake_labels == k].mean()), 3) for k, c in enumerate(CLASSES)},
+            "classifier_accuracy_on_real": real_accuracy,
+            "frechet_generated_vs_real": round(frechet_distance(feats_fake, feats_a), 3),
+            "frechet_real_vs_real": real_vs_real,
+            "seconds": round(time.time() - start, 1),
+        })
+    return reports
 
 
 def main(argv=None):
@@ -108,7 +111,7 @@ def main(argv=None):
     p.add_argument("--truncation", type=float, nargs="+", default=[2.0], help="one report per value")
     p.add_argument("--json", type=Path, help="also write the figures here")
     args = p.parse_args(argv)
-    result = [measure(args.model, args.images, t) for t in args.truncation]
+    result = measure(args.model, args.images, args.truncation)
     print(json.dumps(result, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")

@@ -19,6 +19,7 @@ from genart.checkpoint_io import save_hub_folder
 from genart.data.datasets import art_dataset
 from genart.data.procedural import CLASSES
 from genart.models.dcgan import DCGANConfig, DCGANGenerator, ProjectionDiscriminator
+from genart.pipelines.generate import to_images
 from genart.runtime import pick_device
 
 GROUP = 4  # minibatch_stddev's default group size
@@ -55,10 +56,12 @@ def sample_grid(generator: DCGANGenerator, path: Path, device: torch.device, per
     z = torch.randn(per_class * len(CLASSES), generator.config.latent_dim, generator=g).to(device)
     labels = torch.arange(len(CLASSES)).repeat_interleave(per_class).to(device)
     with torch.no_grad():
-        images = generator.eval()(z, labels)  # (6 * per_class, 3, 64, 64)
-    images = ((images.float().clamp(-1, 1) + 1) * 127.5).round().byte().cpu()
-    rows = images.reshape(len(CLASSES), per_class, 3, 64, 64).permute(0, 3, 1, 4, 2).reshape(len(CLASSES) * 64, per_class * 64, 3)
-    Image.fromarray(rows.numpy()).save(path)
+        images = to_images(generator.eval()(z, labels))  # 6 * per_class images, class by class
+    size = generator.config.image_size
+    sheet = Image.new("RGB", (per_class * size, len(CLASSES) * size))
+    for i, image in enumerate(images):
+        sheet.paste(image, ((i % per_class) * size, (i // per_class) * size))
+    sheet.save(path)
 
 
 @torch.no_grad()
