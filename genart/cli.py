@@ -12,7 +12,16 @@ from . import hub
 from .errors import GenartError
 from .registry import TASKS, get_spec, list_models
 
-TRAINABLE = {"dcgan-art-64": "genart.train.dcgan"}
+# model -> (training script, the arguments that make that model; later ones on the command line override them)
+TRAINABLE = {
+    "dcgan-art-64": ("genart.train.dcgan", []),
+    "text-art": ("genart.train.text_lm", ["--arch", "gpt2", "--out", "weights/text-art"]),
+    "text-art-lstm": ("genart.train.text_lm", ["--arch", "lstm", "--out", "weights/text-art-lstm"]),
+    "fast-stained-glass": ("genart.train.fast_style", ["--style-class", "stained_glass", "--style-seed", "7",
+                                                       "--out", "weights/fast-stained-glass"]),
+    "fast-flow-field": ("genart.train.fast_style", ["--style-class", "flow_field", "--style-seed", "3",
+                                                    "--out", "weights/fast-flow-field"]),
+}
 
 
 def cmd_models_list(args):
@@ -47,6 +56,61 @@ def cmd_interpolate(args):
     print(animation.save(Path(args.out)))
 
 
+def cmd_text(args):
+    from .pipelines.sampling import SamplingSettings
+    from .pipelines.text import generate_text
+
+    settings = SamplingSettings(args.temperature, args.top_k, args.top_p, args.min_p, args.repetition_penalty)
+    shown = ""
+    for update in generate_text(args.model, args.prompt, args.max_new_tokens, settings, args.seed, args.stop, args.n,
+                                not args.no_chat):
+        if args.n == 1 and not args.json:  # one completion streams as it is written
+            print(update.texts[0][len(shown):], end="", flush=True)
+            shown = update.texts[0]
+    if args.json:
+        print(json.dumps({"texts": update.texts, "notice": update.notice, "record": update.record}, indent=2,
+                         ensure_ascii=False))
+        return
+    if args.n > 1:
+        print("\n\n".join(f"[{i + 1}] {t}" for i, t in enumerate(update.texts)), end="")
+    print()
+    note = f"{update.notice} " if update.notice else ""
+    print(f"{note}{update.tokens} tokens, {update.tokens_per_second:.1f} tokens/s", file=sys.stderr)
+
+
+def cmd_stylize(args):
+
+    from .pipelines.style import StyleSettings, stylize
+    from .replay import Artwork
+
+    content = open_image(args.content)
+    styles = [open_image(p) for p in args.style]
+    settings = StyleSettings(size=args.size, strength=args.strength, preserve_colors=args.preserve_colors,
+                             style_weights=args.weights, steps=args.steps, content_weight=args.content_weight,
+                             style_weight=args.style_weight, tv_weight=args.tv_weight, seed=args.seed)
+    mask = open_image(args.mask) if args.mask else None
+    for update in stylize(args.method, content, styles, settings, mask):
+        if update.steps > 1:
+            print(f"step {update.step}/{update.steps}", file=sys.stderr)
+    if update.notice:
+        print(update.notice, file=sys.stderr)
+    print(Artwork(update.image, update.record).save(Path(args.out)))
+
+
+def open_image(path: str):
+    """A PIL image, or one sentence if the file is not an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(path)
+        image.load()
+        return image
+    except FileNotFoundError:
+        raise GenartError(f"There is no file {path}.") from None
+    except (UnidentifiedImageError, OSError):
+        raise GenartError(f"{path} is not an image file genart can read (use PNG, JPEG or WebP).") from None
+
+
 def cmd_serve(args):
     from .ui import launch
 
@@ -64,7 +128,8 @@ def cmd_train(args):
 
     if args.model not in TRAINABLE:
         raise GenartError(f"No training script for {args.model!r}; trainable: {', '.join(TRAINABLE)}.")
-    importlib.import_module(TRAINABLE[args.model]).main(args.rest)
+    script, fixed = TRAINABLE[args.model]
+    importlib.import_module(script).main([*fixed, *args.rest])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,6 +165,39 @@ def build_parser() -> argparse.ArgumentParser:
     interp.add_argument("--truncation", type=float, default=2.0)
     interp.add_argument("--out", default="interpolation.webp")
     interp.set_defaults(func=cmd_interpolate)
+
+    text = sub.add_parser("text", help="continue a prompt with a language model, streamed to stdout")
+    text.add_argument("--model", default="text-art")
+    text.add_argument("--prompt", required=True)
+    text.add_argument("--max-new-tokens", type=int, default=64)
+    text.add_argument("--seed", type=int, default=0)
+    text.add_argument("--temperature", type=float, default=0.8, help="0 = greedy")
+    text.add_argument("--top-k", type=int, default=0, help="0 = off")
+    text.add_argument("--top-p", type=float, default=1.0, help="1 = off")
+    text.add_argument("--min-p", type=float, default=0.0, help="0 = off")
+    text.add_argument("--repetition-penalty", type=float, default=1.0, help="1 = off")
+    text.add_argument("--stop", action="append", default=[], help="a stop string; repeat for more")
+    text.add_argument("--n", type=int, default=1, help="completions")
+    text.add_argument("--no-chat", action="store_true", help="do not apply an instruct model's chat template")
+    text.add_argument("--json", action="store_true", help="print the completions and the replay record as JSON")
+    text.set_defaults(func=cmd_text)
+
+    sty = sub.add_parser("stylize", help="neural style transfer; writes a PNG with its replay record")
+    sty.add_argument("--method", default="fast-stained-glass", help="a style model: gatys-random, gatys-vgg19, adain, fast-...")
+    sty.add_argument("--content", required=True)
+    sty.add_argument("--style", action="append", default=[], help="a style image; repeat for up to 4")
+    sty.add_argument("--weights", type=float, nargs="+", default=None, help="one weight per style image")
+    sty.add_argument("--mask", default=None, help="AdaIN spatial control: white where the first style goes")
+    sty.add_argument("--size", type=int, default=512, help="longest side of the output")
+    sty.add_argument("--strength", type=float, default=1.0)
+    sty.add_argument("--preserve-colors", action="store_true")
+    sty.add_argument("--steps", type=int, default=200, help="Gatys")
+    sty.add_argument("--content-weight", type=float, default=1.0, help="Gatys")
+    sty.add_argument("--style-weight", type=float, default=10.0, help="Gatys")
+    sty.add_argument("--tv-weight", type=float, default=1.0, help="Gatys")
+    sty.add_argument("--seed", type=int, default=0)
+    sty.add_argument("--out", default="stylized.png")
+    sty.set_defaults(func=cmd_stylize)
 
     serve = sub.add_parser("serve", help="start the web app")
     serve.add_argument("--host", default=None)

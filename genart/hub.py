@@ -7,6 +7,8 @@ import functools
 import hashlib
 import json
 import os
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -32,6 +34,11 @@ WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.pth")  # prefer
 HUB_PATTERNS = ["config.json", "README.md", "*.safetensors", "*.bin", "*.pth", "generation_config.json",
                 "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"]
 Progress = Callable[[float, str], None]  # (fraction done, description)
+# GitHub-release checkpoints: where they are fetched from (a test points this at a local server) and kept.
+GITHUB_URL = os.environ.get("GENART_GITHUB_URL", "https://github.com")
+RELEASES_DIR = Path(os.environ.get("GENART_RELEASES_CACHE", Path(os.environ.get("HF_HOME", Path.home() / ".cache"))
+                                   / "genart-releases"))
+HASHES = "sha256.json"  # in each release folder: the sha256 of every file as first downloaded
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ def resolve(spec: ModelSpec, progress: Progress | None = None) -> Resolved:
             raise GenartError(f"The embedded weights for {spec.name} are missing from {folder}; restore the weights/ "
                               "folder from the repository.")
         return Resolved(folder, {"weights_sha256": sha256_file(weights_file(folder))})
+    if spec.release_files:
+        return _release(spec, progress)
     if not spec.repo_id:
         raise GenartError(f"Model {spec.name} has no checkpoint to resolve.")
     try:
@@ -87,6 +96,44 @@ def resolve(spec: ModelSpec, progress: Progress | None = None) -> Resolved:
     except LocalEntryNotFoundError:
         folder = _download(spec, progress)
     return Resolved(folder, {"repo_id": spec.repo_id, "revision": folder.name})
+
+
+def _release(spec: ModelSpec, progress: Progress | None) -> Resolved:
+    """Files from GitHub releases: downloaded once, their sha256 recorded then and checked on every later load."""
+    folder = RELEASES_DIR / spec.name
+    folder.mkdir(parents=True, exist_ok=True)
+    hashes_path = folder / HASHES
+    hashes = json.loads(hashes_path.read_text()) if hashes_path.exists() else {}
+    for i, (name, path) in enumerate(spec.release_files.items()):
+        target = folder / name
+        if not target.exists():
+            _fetch(f"{GITHUB_URL}/{path}", target, spec, progress, i / len(spec.release_files))
+            hashes[name] = sha256_file(target)
+            hashes_path.write_text(json.dumps(hashes, indent=1) + "\n")
+        elif hashes.get(name) != sha256_file(target):
+            raise GenartError(f"{target} is not the file first downloaded for {spec.name} (its sha256 changed); "
+                              f"delete {folder} and run `{download_command(spec)}` to fetch it again.")
+    return Resolved(folder, {"sha256": {name: hashes[name] for name in spec.release_files}})
+
+
+def _fetch(url: str, target: Path, spec: ModelSpec, progress: Progress | None, start: float):
+    partial = target.with_suffix(target.suffix + ".part")
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response, open(partial, "wb") as out:
+            total = int(response.headers.get("Content-Length") or 0)
+            done = 0
+            for block in iter(lambda: response.read(1 << 20), b""):
+                out.write(block)
+                done += len(block)
+                if progress and total:
+                    progress(start + done / total / len(spec.release_files), f"Downloading {target.name}")
+    except (urllib.error.URLError, OSError) as err:
+        partial.unlink(missing_ok=True)
+        if isinstance(err, urllib.error.HTTPError):
+            raise GenartError(f"GitHub answered HTTP {err.code} for {url}; the release may have moved.") from None
+        raise GenartError(f"Model {spec.name} is not downloaded and GitHub cannot be reached; connect to the internet "
+                          f"and run `{download_command(spec)}`.") from None
+    partial.rename(target)
 
 
 def _hub_snapshot(spec: ModelSpec, local_only: bool, progress: Progress | None = None) -> Path:

@@ -9,8 +9,10 @@ from torch import nn
 
 from . import hub, runtime, text_configs
 from .errors import GenartError
-from .models import gpt2, llama
+from .models import adain, gpt2, llama, transformer_net, vgg
 from .models.dcgan import DCGANConfig, DCGANGenerator
+from .models.lstm_lm import LSTMConfig, LSTMLanguageModel
+from .models.transformer_net import TransformerNetConfig
 from .registry import ModelSpec
 
 
@@ -21,6 +23,8 @@ class Architecture:
     build: Callable[[dict | None, dict], nn.Module]  # -> an unloaded module of the right shape
     half_safe: bool  # may run in fp16/bf16 on a GPU
     convert: Callable[[dict, nn.Module], dict] = lambda state, module: state  # checkpoint keys -> module keys
+    # The state dict from a checkpoint folder; most architectures have one weights file, AdaIN has two.
+    read: Callable[[hub.Resolved], dict] = lambda resolved: hub.read_state_dict(resolved.weights_file())
 
 
 @dataclass
@@ -36,8 +40,7 @@ class LoadedModel:
 def dcgan_config(config: dict | None, state: dict) -> DCGANConfig:
     """From config.json when there is one; else from the weight shapes (huggan repos that ship only a .bin)."""
     if config is not None:
-        known = {f.name for f in dataclasses.fields(DCGANConfig)}
-        return DCGANConfig(**{k: v for k, v in config.items() if k in known})
+        return DCGANConfig(**known_fields(DCGANConfig, config))
     first, last = state["model.0.weight"], state["model.12.weight"]  # (latent, 8h, 4, 4), (h, C, 4, 4)
     return DCGANConfig(num_channels=last.shape[1], latent_dim=first.shape[0], hidden_size=last.shape[0])
 
@@ -46,6 +49,25 @@ def is_dcgan(config: dict | None, state: dict) -> bool:
     if config is not None:
         return {"latent_dim", "hidden_size", "num_channels"} <= config.keys()
     return all(k in state and state[k].ndim == 4 for k in ("model.0.weight", "model.12.weight"))
+
+
+def known_fields(cls, config: dict) -> dict:
+    """The entries of a config.json that the dataclass `cls` has fields for."""
+    return {k: v for k, v in config.items() if k in {f.name for f in dataclasses.fields(cls)}}
+
+
+def is_transformer_net(config: dict | None, state: dict) -> bool:
+    """Ours say so in config.json; pytorch/examples checkpoints are bare state dicts with its key names."""
+    if config is not None:
+        return config.get("model_type") == "transformer-net"
+    return {"conv1.conv2d.weight", "res5.conv2.conv2d.weight", "deconv3.conv2d.weight"} <= state.keys()
+
+
+def read_adain(resolved: hub.Resolved) -> dict:
+    """naoto0804/pytorch-AdaIN's two files as one state dict: encoder.* (cut at relu4_1) and decoder.*."""
+    encoder = adain.encoder_state(hub.read_state_dict(resolved.folder / "vgg_normalised.pth"))
+    decoder = hub.read_state_dict(resolved.folder / "decoder.pth")
+    return {f"encoder.{k}": v for k, v in encoder.items()} | {f"decoder.{k}": v for k, v in decoder.items()}
 
 
 def model_type_is(*types: str) -> Callable[[dict | None, dict], bool]:
@@ -59,6 +81,17 @@ ARCHITECTURES: dict[str, Architecture] = {
     "llama": Architecture("text", model_type_is(*text_configs.LLAMA_FAMILY),
                           lambda c, s: llama.Llama(text_configs.llama_config(c, c["model_type"])),
                           half_safe=True, convert=lambda s, m: llama.from_hf_state_dict(s, m.config)),
+    "lstm": Architecture("text", model_type_is("genart-lstm"),
+                         lambda c, s: LSTMLanguageModel(LSTMConfig(**known_fields(LSTMConfig, c))), half_safe=False),
+    # Style transfer optimises pixels through VGG-19 and measures small differences: float32 everywhere.
+    "vgg19": Architecture("style", lambda c, s: (c or {}).get("architecture") == "vgg19",
+                          lambda c, s: vgg.VGG19Features(vgg.VGGConfig()), half_safe=False,
+                          convert=lambda s, m: vgg.features_only(s)),
+    "transformer-net": Architecture("style", is_transformer_net, lambda c, s: transformer_net.TransformerNet(
+                                        transformer_net.TransformerNetConfig(**known_fields(TransformerNetConfig, c or {}))),
+                                    half_safe=True, convert=lambda s, m: transformer_net.drop_stale_statistics(s)),
+    "adain": Architecture("style", lambda c, s: {"encoder.0.weight", "decoder.1.weight"} <= s.keys(),
+                          lambda c, s: adain.AdaIN(), half_safe=False, read=read_adain),  # fp16 variances overflow
 }
 
 
@@ -95,8 +128,12 @@ def load_model(spec: ModelSpec, progress: hub.Progress | None = None) -> LoadedM
 
 def _build(spec: ModelSpec, resolved: hub.Resolved, device: torch.device) -> LoadedModel:
     config = resolved.config()
-    state = hub.read_state_dict(resolved.weights_file())
-    arch = detect_arch(config, state, spec.name) if spec.arch == "auto" else spec.arch
+    arch = spec.arch
+    if arch == "auto":
+        state = hub.read_state_dict(resolved.weights_file())
+        arch = detect_arch(config, state, spec.name)
+    else:
+        state = ARCHITECTURES[arch].read(resolved)
     entry = ARCHITECTURES[arch]
     if not entry.matches(config, state):
         raise GenartError(f"The files of {spec.name} do not hold a {arch} checkpoint.")

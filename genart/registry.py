@@ -20,6 +20,9 @@ class ModelSpec:
     repo_id: str | None = None
     revision: str = "main"  # a full commit where one is known
     defaults: dict = field(default_factory=dict)
+    # For checkpoints that live only on GitHub releases: file name -> path under github.com. The sha256 of the first
+    # download is recorded and checked on every later load.
+    release_files: dict = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -27,6 +30,8 @@ class ModelSpec:
             return f"weights/{self.name}"
         if self.repo_id:
             return f"{self.repo_id}@{self.revision}"
+        if self.release_files:
+            return "GitHub release: " + ", ".join(f"github.com/{path}" for path in self.release_files.values())
         return "built-in (no weights)"
 
 
@@ -48,8 +53,107 @@ BUILTIN: tuple[ModelSpec, ...] = (
         license="apache-2.0",
         defaults={"label": "landscape", "size": 64},
     ),
+    ModelSpec(
+        name="text-art",
+        task="text",
+        arch="gpt2",
+        description="A 3.4M-parameter GPT-2 trained here on genart's grammar of artwork titles and descriptions.",
+        license="apache-2.0",
+        embedded=True,
+        defaults={"prompt": "«Quiet", "max_new_tokens": 64, "temperature": 0.8},
+    ),
+    ModelSpec(
+        name="text-art-lstm",
+        task="text",
+        arch="lstm",
+        description="An LSTM of about the same size, trained on the same corpus and tokenizer as text-art.",
+        license="apache-2.0",
+        embedded=True,
+        defaults={"prompt": "«Quiet", "max_new_tokens": 64, "temperature": 0.8},
+    ),
+    ModelSpec(
+        name="gpt2",
+        task="text",
+        arch="gpt2",
+        description="OpenAI's GPT-2, 124M parameters (2019).",
+        license="mit",
+        repo_id="openai-community/gpt2",
+        defaults={"prompt": "The painting shows", "max_new_tokens": 64, "temperature": 0.8, "top_k": 40},
+    ),
+    ModelSpec(
+        name="distilgpt2",
+        task="text",
+        arch="gpt2",
+        description="DistilGPT2, 82M parameters, distilled from GPT-2.",
+        license="apache-2.0",
+        repo_id="distilbert/distilgpt2",
+        defaults={"prompt": "The painting shows", "max_new_tokens": 64, "temperature": 0.8, "top_k": 40},
+    ),
+    ModelSpec(
+        name="smollm2-135m",
+        task="text",
+        arch="llama",
+        description="Hugging Face's SmolLM2, 135M parameters, a Llama-architecture base model.",
+        license="apache-2.0",
+        repo_id="HuggingFaceTB/SmolLM2-135M",
+        defaults={"prompt": "The painting shows", "max_new_tokens": 64, "temperature": 0.7, "top_p": 0.9},
+    ),
+    ModelSpec(
+        name="smollm2-135m-instruct",
+        task="text",
+        arch="llama",
+        description="SmolLM2-135M tuned to follow instructions; prompts go through its chat template.",
+        license="apache-2.0",
+        repo_id="HuggingFaceTB/SmolLM2-135M-Instruct",
+        defaults={"prompt": "Describe a painting of a quiet harbour at dawn.", "max_new_tokens": 128,
+                  "temperature": 0.7, "top_p": 0.9},
+    ),
+    ModelSpec(
+        name="fast-stained-glass",
+        task="style",
+        arch="transformer-net",
+        description="Fast style network (Johnson et al. 2016) trained here to paint like genart's stained glass.",
+        license="apache-2.0",
+        embedded=True,
+    ),
+    ModelSpec(
+        name="fast-flow-field",
+        task="style",
+        arch="transformer-net",
+        description="Fast style network (Johnson et al. 2016) trained here to paint like genart's flow fields.",
+        license="apache-2.0",
+        embedded=True,
+    ),
+    ModelSpec(
+        name="gatys-random",
+        task="style",
+        arch="random-features",
+        description="Gatys et al. optimisation over a fixed-seed random multi-scale network: works offline, "
+                    "captures texture and colour but less of the style's larger shapes than VGG-19 does.",
+        license="apache-2.0",
+        defaults={"steps": 200},
+    ),
+    ModelSpec(
+        name="gatys-vgg19",
+        task="style",
+        arch="vgg19",
+        description="Gatys et al. optimisation over VGG-19 features (torchvision's ImageNet weights, via timm).",
+        license="bsd-3-clause",
+        repo_id="timm/vgg19.tv_in1k",
+        defaults={"steps": 200},
+    ),
+    ModelSpec(
+        name="adain",
+        task="style",
+        arch="adain",
+        description="AdaIN arbitrary style transfer (Huang & Belongie 2017), naoto0804/pytorch-AdaIN's weights.",
+        license="mit",
+        release_files={"vgg_normalised.pth": "naoto0804/pytorch-AdaIN/releases/download/v0.0.0/vgg_normalised.pth",
+                       "decoder.pth": "naoto0804/pytorch-AdaIN/releases/download/v0.0.0/decoder.pth"},
+    ),
 )
 _BY_NAME = {spec.name: spec for spec in BUILTIN}
+assert len(_BY_NAME) == len(BUILTIN), "two registry entries share a name"
 
 
 def list_models(task: str | None = None) -> list[ModelSpec]:

@@ -3,6 +3,7 @@ import gc
 import os
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from typing import Callable, TypeVar
 
 import torch
@@ -87,11 +88,12 @@ def release_memory():
 MODELS = ModelCache(int(os.environ.get("GENART_MAX_LOADED", "4")))
 
 
-def run_guarded(fn: Callable[[], T]) -> T:
-    """Run a model call; on GPU out-of-memory free every cached model and say what to change."""
+@contextmanager
+def oom_guard(what: str = "a smaller batch or image size"):
+    """Around model calls: on GPU out-of-memory free every cached model and say what to change."""
     try:
-        return fn()
+        yield
     except torch.OutOfMemoryError as err:
         MODELS.clear()
-        raise GenartError("The GPU ran out of memory; loaded models were freed, so try again with a smaller batch "
-                          "or image size.") from err
+        raise GenartError("The GPU ran out of memory; loaded models were freed, so try again with "
+                          f"{what}.") from err

@@ -4,6 +4,7 @@ It answers the routes the real `huggingface_hub` client uses for hf_hub_download
   HEAD/GET /{repo}/resolve/{revision}/{file}     with X-Repo-Commit, ETag, Content-Length (and Range on GET)
   GET /api/models/{repo}/revision/{revision}     repo info: sha + siblings
   GET /api/models/{repo}/tree/{revision}         the file listing of a commit
+  GET /{owner}/{repo}/releases/download/{tag}/{file}   a GitHub release asset (GENART_GITHUB_URL points here too)
 Repos are in memory: each commit is a dict of file name -> bytes; branches point at commits.
 """
 import hashlib
@@ -19,6 +20,7 @@ class HubRepos:
         self.commits: dict[str, dict[str, dict[str, bytes]]] = {}  # repo -> commit sha -> files
         self.branches: dict[str, dict[str, str]] = {}  # repo -> branch -> commit sha
         self.requests: list[str] = []
+        self.releases: dict[str, bytes] = {}  # "owner/repo/releases/download/tag/file" -> bytes
 
     def commit(self, repo_id: str, files: dict[str, bytes], branch: str = "main") -> str:
         sha = hashlib.sha1(repr((repo_id, len(self.commits.get(repo_id, {})), sorted(files.items()))).encode()).hexdigest()
@@ -49,6 +51,8 @@ class Handler(BaseHTTPRequestHandler):
     def route(self, send_body: bool):
         path = unquote(urlparse(self.path).path)
         self.repos.requests.append(f"{self.command} {path}")
+        if (asset := self.repos.releases.get(path.lstrip("/"))) is not None:
+            return self.release_asset(asset, send_body)
         if m := re.fullmatch(r"/api/models/([^/]+/[^/]+)/revision/(.+)", path):
             return self.repo_info(m[1], m[2])
         if m := re.fullmatch(r"/api/models/([^/]+/[^/]+)/tree/([^/]+)(/.*)?", path):
@@ -97,6 +101,14 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(data[start:])
+
+    def release_asset(self, body: bytes, send_body: bool):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
 
     def json(self, payload, sha: str):
         body = json.dumps(payload).encode()

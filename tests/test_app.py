@@ -71,3 +71,43 @@ def test_a_hub_dcgan_typed_in_generates(client, hub_server):
     path = gallery[0]["image"]["path"] if isinstance(gallery[0]["image"], dict) else gallery[0]["image"]
     record = read_record(path)
     assert record["repo_id"] == "huggan/app-dcgan" and record["revision"] == sha and record["label"] is None
+
+
+def test_text_streams_completions_and_ends_with_the_replay_record(client):
+    job = client.submit(model="text-art", prompt="«Quiet", max_new_tokens=40, seed=5, n=2, api_name="/text")
+    messages = list(job)
+    last = messages[-1]
+    assert len(messages) > 2 and last["done"] and not any(m["done"] for m in messages[:-1])
+    assert len(last["texts"]) == 2 and all(last["texts"])
+    for m in messages[:-1]:  # each message extends the one before
+        assert all(last_text.startswith(text) for text, last_text in zip(m["texts"], last["texts"]))
+    assert last["record"]["model"] == "text-art" and last["record"]["seed"] == 5 and last["tokens_per_second"] > 0
+
+
+def test_text_bad_input_gets_the_sentence_and_the_app_keeps_serving(client):
+    with pytest.raises(Exception, match="The prompt is empty"):
+        client.predict(model="text-art", prompt="  ", api_name="/text")
+    with pytest.raises(Exception, match="Temperature must be from 0.0 to 5.0"):
+        client.predict(model="text-art", prompt="«Quiet", temperature=9, api_name="/text")
+    with pytest.raises(Exception, match="is for the generate task, not text"):
+        client.predict(model="dcgan-art-64", prompt="«Quiet", api_name="/text")
+    assert client.predict(model="text-art", prompt="«Quiet", max_new_tokens=5, api_name="/text")["done"]
+
+
+def test_stylize_returns_the_result_with_its_record(client, tmp_path):
+    from gradio_client import handle_file
+
+    from genart.data.procedural import render
+
+    content, style = tmp_path / "content.png", tmp_path / "style.png"
+    render("landscape", 5, 80).save(content)
+    render("stained_glass", 7, 64).save(style)
+    path, status = client.predict("gatys-random", handle_file(str(content)), handle_file(str(style)), None, None, None,
+                                  1, 1, 1, 1, 64, 1.0, False, 6, 1.0, 10.0, 1.0, 0, None, api_name="/stylize")
+    path = path["path"] if isinstance(path, dict) else path
+    record = read_record(path)
+    assert record["model"] == "gatys-random" and record["steps"] == 6 and "done" in status
+    assert Image.open(path).size == (64, 64)
+    with pytest.raises(Exception, match="needs a style image"):
+        client.predict("gatys-random", handle_file(str(content)), None, None, None, None, 1, 1, 1, 1, 64, 1.0, False,
+                       6, 1.0, 10.0, 1.0, 0, None, api_name="/stylize")

@@ -66,3 +66,78 @@ def test_interpolation_plays_in_the_page(page):
     assert frame.evaluate("img => img.src").endswith(".webp")
     assert frame.bounding_box()["width"] >= 200  # shown enlarged, not at its 64 px
     snapshot(page, "interpolate")
+
+
+def open_text_tab(page):
+    page.get_by_role("tab", name="Text").click()
+    page.locator("#text-generate").wait_for()
+
+
+def set_text(page, selector: str, value: str):
+    box = page.locator(selector).first
+    box.fill(value)
+    box.press("Enter" if "input" in selector else "Tab")
+
+
+def test_text_tab_streams_completions_and_shows_tokens_per_second(page):
+    open_text_tab(page)
+    page.locator("#text-generate").click()
+    page.locator("#text-status").get_by_text("done").wait_for(timeout=60_000)
+    first = page.locator("#text-output-0 textarea").input_value()
+    second = page.locator("#text-output-1 textarea").input_value()
+    assert first and second and first != second  # two completions side by side, each its own
+    assert "tokens/s" in page.locator("#text-status").inner_text()
+    snapshot(page, "text")
+
+
+def test_stop_ends_generation_and_the_next_one_runs(page, hub_server, tmp_path):
+    """A 25M-parameter GPT-2 from the local Hub writes slowly enough on a CPU to be stopped half-way."""
+    import json
+
+    import torch
+    import transformers
+
+    from tests.checkpoints import saved_files
+    from tests.test_text_pipeline import byte_bpe
+
+    torch.manual_seed(0)
+    slow = transformers.GPT2LMHeadModel(transformers.GPT2Config(n_layer=8, n_head=8, n_embd=512, vocab_size=300,
+                                                                n_positions=1024, bos_token_id=0, eos_token_id=0))
+    files = saved_files(slow, tmp_path)
+    byte_bpe(300).save(str(tmp_path / "tokenizer.json"))
+    files["tokenizer.json"] = (tmp_path / "tokenizer.json").read_bytes()
+    files["tokenizer_config.json"] = json.dumps({}).encode()
+    hub_server.repos.commit("tiny/slow-gpt2", files)
+
+    open_text_tab(page)
+    set_text(page, "#text-model input", "hf-hub:tiny/slow-gpt2")
+    set_text(page, "#text-prompt textarea", "Quiet harbour")
+    set_text(page, "#text-max-new-tokens input[type=number]", "1000")
+    page.locator("#text-generate").click()
+    output = page.locator("#text-output-0 textarea")
+    page.locator("#text-status").get_by_text("generating").wait_for(timeout=60_000)
+    page.locator("#text-stop").click()
+    page.wait_for_timeout(1000)
+    stopped = output.input_value()
+    page.wait_for_timeout(3000)
+    assert output.input_value() == stopped  # nothing more arrives
+    assert "stopped" in page.locator("#text-status").inner_text()
+    snapshot(page, "text-stopped")
+
+    set_text(page, "#text-max-new-tokens input[type=number]", "5")
+    page.locator("#text-generate").click()  # waits on the model's lock only if the stopped run still held it
+    page.locator("#text-status").get_by_text("done").wait_for(timeout=20_000)
+    assert "10 tokens" in page.locator("#text-status").inner_text()  # 5 for each of the two completions
+
+
+def test_style_tab_stylizes_an_example_photo(page):
+    page.get_by_role("tab", name="Style").click()
+    page.locator("#style-run").wait_for()
+    page.get_by_text("Try a pair").scroll_into_view_if_needed()
+    page.locator("tr").filter(has_text="fast-stained-glass").first.click()
+    page.locator("#style-content img").wait_for(timeout=30_000)
+    page.locator("#style-run").click()
+    page.locator("#style-status").get_by_text("done").wait_for(timeout=120_000)
+    result = page.locator("#style-result img")
+    assert result.evaluate("img => img.naturalWidth") > 100
+    snapshot(page, "style")

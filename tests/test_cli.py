@@ -3,6 +3,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PIL import Image
+
+from genart.data.procedural import render
 from genart.replay import read_record
 from tests.checkpoints import huggan_config, huggan_generator, safetensors_bytes
 
@@ -67,3 +70,50 @@ def test_interpolate_writes_an_animation_with_its_record(tmp_path):
     with Image.open(out) as gif:
         assert gif.n_frames == 5
     assert read_record(out)["seed_b"] == 2
+
+
+def test_text_streams_a_completion_and_records_how_to_replay_it():
+    done = genart("text", "--model", "text-art", "--prompt", "«Quiet", "--max-new-tokens", "30", "--temperature", "0")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() and "tokens/s" in done.stderr
+    again = genart("text", "--model", "text-art", "--prompt", "«Quiet", "--max-new-tokens", "30", "--temperature", "0",
+                   "--json")
+    result = json.loads(again.stdout)
+    assert result["texts"] == [done.stdout.rstrip("\n")]  # greedy: the same text both times
+    assert result["record"]["temperature"] == 0 and len(result["record"]["weights_sha256"]) == 64
+
+
+def test_text_bad_input_exits_2_with_one_sentence():
+    for args, words in [(("--prompt", ""), "The prompt is empty"),
+                        (("--prompt", "«Quiet", "--max-new-tokens", "0"), "Max new tokens must be from 1 to 2048"),
+                        (("--prompt", "«Quiet", "--top-p", "0"), "Top-p must be from 0.01 to 1.0"),
+                        (("--prompt", "«Quiet", "--model", "dcgan-art-64"), "is for the generate task")]:
+        done = genart("text", *args)
+        assert done.returncode == 2, done.stderr
+        assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_stylize_writes_a_png_with_its_record(tmp_path):
+    content, style = tmp_path / "content.png", tmp_path / "style.jpg"
+    render("landscape", 2, 96).save(content)
+    render("mandala", 4, 64).convert("RGB").save(style)
+    out = tmp_path / "out.png"
+    done = genart("stylize", "--method", "gatys-random", "--content", str(content), "--style", str(style),
+                  "--size", "64", "--steps", "4", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    record = read_record(out)
+    assert record["task"] == "style" and record["model"] == "gatys-random" and record["steps"] == 4
+    assert Image.open(out).size == (64, 64)
+
+
+def test_stylize_bad_files_exit_2_with_one_sentence(tmp_path):
+    text, picture = tmp_path / "notes.txt", tmp_path / "picture.png"
+    text.write_text("not a picture")
+    render("landscape", 2, 64).save(picture)
+    for args, words in [(("--content", str(tmp_path / "missing.png")), "There is no file"),
+                        (("--content", str(text)), "is not an image file"),
+                        (("--content", str(picture), "--method", "nope"), "Unknown model 'nope'"),
+                        (("--content", str(picture), "--method", "gatys-random"), "needs a style image")]:
+        done = genart("stylize", *args, "--out", str(tmp_path / "x.png"))
+        assert done.returncode == 2 and words in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.png").exists()

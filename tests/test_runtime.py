@@ -41,10 +41,9 @@ def test_out_of_memory_frees_the_cache_and_the_next_call_works(monkeypatch):
     monkeypatch.setattr(runtime, "MODELS", cache)
     cache.get("big", lambda: torch.zeros(4))
 
-    def exhausted():
-        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
-
     with pytest.raises(GenartError, match="ran out of memory.*smaller batch"):
-        runtime.run_guarded(exhausted)
+        with runtime.oom_guard():
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
     assert cache.keys() == []
-    assert runtime.run_guarded(lambda: 42) == 42
+    with pytest.raises(ValueError, match="not memory"), runtime.oom_guard():  # other errors pass through as they are
+        raise ValueError("not memory")

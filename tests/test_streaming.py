@@ -47,3 +47,11 @@ def test_a_byte_that_never_completes_a_character_does_not_hold_back_the_rest(byt
     stream = TextStream(byte_bpe.decode)
     out = "".join(stream.push(t) for t in [stray, *tail])
     assert out == "\ufffd at dawn"
+
+
+def test_flush_releases_whole_characters_held_with_an_unfinished_one(byte_bpe):
+    ids = byte_bpe.encode("voilà 🎨").ids
+    cut = next(i for i in range(len(ids), 0, -1) if byte_bpe.decode(ids[:i]).endswith("\ufffd"))  # ends inside 🎨
+    stream = TextStream(byte_bpe.decode)
+    shown = "".join(stream.push(t) for t in ids[:cut])
+    assert shown + stream.flush() == byte_bpe.decode(ids[:cut]).rstrip("\ufffd")

@@ -1,8 +1,9 @@
 """`python -m genart bench [TASK]`: speed tables for the current device, printed as Markdown."""
 from ..errors import GenartError
-from . import generate, procedural
+from . import generate, procedural, style, text
 
-BENCHES = {"generate": generate.run, "procedural": procedural.run}
+BENCHES = {"generate": generate.run, "procedural": procedural.run, "style": style.run,
+           "text": text.run}
 
 
 def run(task: str | None = None):

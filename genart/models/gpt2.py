@@ -121,3 +121,8 @@ def from_hf_state_dict(state: dict[str, torch.Tensor], config: GPT2Config) -> di
     assert out["h.0.attn.c_attn.weight"].shape == (3 * config.n_embd, config.n_embd)
     return out
 
+
+
+def to_hf_state_dict(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """GPT2's keys -> the Hugging Face layout (what from_hf_state_dict reads), so transformers loads it too."""
+    return {HF_PREFIX + k: (v.t() if k.endswith(HF_TRANSPOSED) else v).contiguous() for k, v in state.items()}

@@ -59,8 +59,8 @@ def label_index(model: LoadedModel, label: str | None) -> int | None:
 def run_generator(model: LoadedModel, z: torch.Tensor, label: int | None, truncation: float) -> list[Image.Image]:
     z = z.clamp(-truncation, truncation).to(model.device, model.dtype)  # (B, latent_dim)
     labels = None if label is None else torch.full((z.shape[0],), label, dtype=torch.long, device=model.device)
-    with torch.inference_mode():
-        return to_images(runtime.run_guarded(lambda: model.module(z, labels)))
+    with torch.inference_mode(), runtime.oom_guard():
+        return to_images(model.module(z, labels))
 
 
 def generate(model: str, seed: int, n: int = 1, label: str | None = None, truncation: float = 2.0, size: int = 64,

@@ -29,6 +29,12 @@ class TextStream:
         new, self.emitted, self.held = text[self.emitted:], len(text), 0
         return new
 
+    def flush(self) -> str:
+        """The whole characters still held back, once the stream has ended; an unfinished last one is dropped."""
+        text = self.decode(self.tokens)
+        new, self.emitted, self.held = text[self.emitted:].rstrip(REPLACEMENT), len(text), 0
+        return new
+
 
 class StopFilter:
     """Passes text through until a stop string appears; holds back any tail that could be a stop string's start."""

@@ -1,6 +1,8 @@
 """Text generation: prompt in, streamed completions out. Tokenizer from tokenizer.json, chat template from
 tokenizer_config.json (rendered with jinja2), decoding in decode.py, stop strings and whole characters in streaming.py."""
+import dataclasses
 import json
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -13,7 +15,8 @@ from ..errors import GenartError
 from ..hub import Progress
 from ..loaders import LoadedModel, load_model
 from ..registry import get_spec
-from .checks import check_int, check_seed
+from ..replay import make_record
+from .checks import check_float, check_int, check_seed
 from .decode import decode
 from .sampling import SamplingSettings
 from .streaming import StopFilter, TextStream
@@ -29,6 +32,8 @@ class TextModel:
     eos_ids: set[int]
     chat_template: str | None
     special: dict = field(default_factory=dict)  # bos_token / eos_token strings the template may use
+    # The module holds one KV cache, so one generation at a time per loaded model; others wait their turn.
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def context(self) -> int:
@@ -43,6 +48,7 @@ class TextUpdate:
     tokens_per_second: float
     notice: str = ""
     done: bool = False
+    record: dict = field(default_factory=dict)  # how to replay it: model, revision, prompt, every setting
 
 
 def _token_text(value) -> str | None:
@@ -96,34 +102,48 @@ def encode_prompt(model: TextModel, prompt: str, max_new_tokens: int, chat: bool
     return ids, ""
 
 
+def check_settings(s: SamplingSettings) -> SamplingSettings:
+    return SamplingSettings(temperature=check_float("Temperature", s.temperature, 0.0, 5.0),
+                            top_k=check_int("Top-k", s.top_k, 0, 1000),
+                            top_p=check_float("Top-p", s.top_p, 0.01, 1.0),
+                            min_p=check_float("Min-p", s.min_p, 0.0, 1.0),
+                            repetition_penalty=check_float("Repetition penalty", s.repetition_penalty, 1.0, 3.0))
+
+
 def generate_text(name: str, prompt: str, max_new_tokens: int = 64, settings: SamplingSettings = SamplingSettings(),
                   seed: int = 0, stop: list[str] | None = None, n: int = 1, chat: bool = True,
                   progress: Progress | None = None) -> Iterator[TextUpdate]:
     """Stream n completions of `prompt`. Closing the iterator stops generation at once."""
     max_new_tokens = check_int("Max new tokens", max_new_tokens, 1, MAX_NEW_TOKENS)
     n = check_int("Completions", n, 1, MAX_COMPLETIONS)
-    seed = check_seed(seed)
+    seed, settings = check_seed(seed), check_settings(settings)
+    stop = [s for s in stop or [] if s]
     model = load_text_model(name, progress)
     ids, notice = encode_prompt(model, prompt, max_new_tokens, chat)
+    record = make_record("text", model.loaded.spec.name, model.loaded.provenance, prompt=prompt, chat=chat, seed=seed,
+                         max_new_tokens=max_new_tokens, **dataclasses.asdict(settings), stop=stop, n=n)
     streams = [TextStream(model.tokenizer.decode) for _ in range(n)]
-    filters = [StopFilter(stop or []) for _ in range(n)]
+    filters = [StopFilter(stop) for _ in range(n)]
     texts, finished = [""] * n, [False] * n
-    start, count = time.perf_counter(), 0
-    for step in decode(model.loaded.module, [ids] * n, max_new_tokens, settings, seed=seed):
-        for i, token in enumerate(step.tolist()):
-            if finished[i]:
-                continue
-            count += 1
-            if token in model.eos_ids:
-                finished[i] = True
-                continue
-            texts[i] += filters[i].push(streams[i].push(token))
-            finished[i] = filters[i].stopped
-        yield TextUpdate(list(texts), count, count / (time.perf_counter() - start), notice)
-        if all(finished):
-            break
-    texts = [t + f.flush() for t, f in zip(texts, filters)]
-    yield TextUpdate(texts, count, count / max(time.perf_counter() - start, 1e-9), notice, done=True)
+    count = 0
+    with model.lock, runtime.oom_guard("fewer completions or new tokens"):
+        start = time.perf_counter()
+        for step in decode(model.loaded.module, [ids] * n, max_new_tokens, settings, seed=seed):
+            for i, token in enumerate(step.tolist()):
+                if finished[i]:
+                    continue
+                count += 1
+                if token in model.eos_ids:
+                    finished[i] = True
+                    continue
+                texts[i] += filters[i].push(streams[i].push(token))
+                finished[i] = filters[i].stopped
+            yield TextUpdate(list(texts), count, count / (time.perf_counter() - start), notice)
+            if all(finished):
+                break
+    # Text held back (an unfinished character, a possible stop string's start) is what the model wrote after all.
+    texts = [t + f.push(s.flush()) + f.flush() for t, s, f in zip(texts, streams, filters)]
+    yield TextUpdate(texts, count, count / max(time.perf_counter() - start, 1e-9), notice, done=True, record=record)
 
 
 def complete(name: str, prompt: str, **kwargs) -> list[str]:

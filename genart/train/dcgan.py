@@ -8,9 +8,11 @@ GPU when available (bf16 autocast), CPU otherwise.
 import argparse
 import copy
 import json
+import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 from PIL import Image
 from safetensors.torch import load_file
@@ -18,6 +20,7 @@ from safetensors.torch import load_file
 from genart.checkpoint_io import save_hub_folder
 from genart.data.datasets import art_dataset
 from genart.data.procedural import CLASSES
+from genart.metrics.gan_quality import predict, to_tensor, train_classifier
 from genart.models.dcgan import DCGANConfig, DCGANGenerator, ProjectionDiscriminator
 from genart.pipelines.generate import to_images
 from genart.runtime import pick_device
@@ -76,6 +79,28 @@ def diversity(generator: DCGANGenerator, device: torch.device, n: int = 64) -> f
     return round(sum(spreads) / len(spreads), 3)
 
 
+@torch.no_grad()
+def class_agreement(generator: DCGANGenerator, classifier, device: torch.device, per_class: int = 100) -> float:
+    """Share of samples the art classifier reads as the class asked for; latents disjoint from gan_quality's."""
+    g = torch.Generator().manual_seed(12345)
+    z = torch.randn(per_class * len(CLASSES), generator.config.latent_dim, generator=g).to(device)
+    labels = torch.arange(len(CLASSES)).repeat_interleave(per_class)
+    images = np.stack([np.asarray(i) for i in to_images(generator.eval()(z, labels.to(device)))])
+    predicted, _ = predict(classifier, to_tensor(images))
+    return round((predicted == labels).float().mean().item(), 4)
+
+
+def class_weights(spec: list[str]) -> torch.Tensor:
+    """['mandala=3'] -> sampling weights over CLASSES, 1 for classes not named."""
+    weights = torch.ones(len(CLASSES))
+    for item in spec:
+        name, _, value = item.partition("=")
+        if name not in CLASSES:
+            raise SystemExit(f"--class-weight: unknown class {name!r}; choose from {', '.join(CLASSES)}.")
+        weights[CLASSES.index(name)] = float(value)
+    return weights
+
+
 def train(args):
     torch.manual_seed(args.seed)
     if args.batch_size % GROUP:
@@ -99,11 +124,18 @@ def train(args):
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    log, start = [], time.time()
+    weights = class_weights(args.class_weight)
+    classifier = train_classifier() if args.keep_best else None
+    log, start, best = [], time.time(), -1.0
+    if classifier is not None and args.init_from:  # the starting generator is the one to beat
+        best = class_agreement(ema, classifier, device)
+        log.append({"step": 0, "class_agreement": best})
+        sample_grid(ema, out / "samples.png", device)
+        save_hub_folder(ema, config, out)
     for step in range(1, args.steps + 1):
         # Samples i, i + B/4, i + B/2, i + 3B/4 form one minibatch-stddev group in D; giving each group one class
         # lets D see a class with too little variety (mixed groups hide it behind the differences between classes).
-        y = torch.randint(len(CLASSES), (args.batch_size // GROUP,)).repeat(GROUP)  # (B,)
+        y = torch.multinomial(weights, args.batch_size // GROUP, replacement=True).repeat(GROUP)  # (B,)
         idx = y * args.per_class + torch.randint(args.per_class, (args.batch_size,))  # the data is in class blocks
         assert torch.equal(targets[idx], y)
         real = data[idx].to(device).float() / 127.5 - 1  # (B, 3, 64, 64) in [-1, 1]
@@ -127,13 +159,25 @@ def train(args):
             entry = {"step": step, "loss_d": round(loss_d.item(), 4), "loss_g": round(loss_g.item(), 4),
                      "diversity": diversity(gen, device), "diversity_ema": diversity(ema, device),
                      "seconds": round(time.time() - start, 1)}
+            if classifier is not None:
+                entry["class_agreement"] = class_agreement(ema, classifier, device)
             log.append(entry)
             print(json.dumps(entry), flush=True)
-            sample_grid(ema, out / "samples.png", device)
-            save_hub_folder(ema, config, out)
+            # With --keep-best the folder holds the averaged generator that the classifier agreed with most so far.
+            if classifier is None or entry["class_agreement"] > best:
+                best = entry.get("class_agreement", best)
+                sample_grid(ema, out / "samples.png", device)
+                save_hub_folder(ema, config, out)
     summary = {"steps": args.steps, "batch_size": args.batch_size, "train_images": len(data), "device": str(device),
-               "wall_seconds": round(time.time() - start, 1), "torch": torch.__version__}
-    (out / "training_log.json").write_text(json.dumps({"summary": summary, "log": log}, indent=1) + "\n")
+               "wall_seconds": round(time.time() - start, 1), "torch": torch.__version__,
+               "class_weights": dict(zip(CLASSES, weights.tolist()))}
+    if classifier is not None:
+        summary["kept_step"] = max(log, key=lambda e: e["class_agreement"])["step"]
+    # A continued run's log follows the runs of the checkpoint it started from.
+    earlier = Path(args.init_from) / "training_log.json" if args.init_from else None
+    runs = json.loads(earlier.read_text())["runs"] if earlier and earlier.exists() else []
+    runs.append({"command": " ".join(["python -m genart.train.dcgan", *sys.argv[1:]]), "summary": summary, "log": log})
+    (out / "training_log.json").write_text(json.dumps({"runs": runs}, indent=1) + "\n")
     print(json.dumps(summary))
 
 
@@ -152,6 +196,10 @@ def main(argv=None):
     p.add_argument("--log-every", type=int, default=500)
     p.add_argument("--device", default=None, help="cuda, mps or cpu (default: best available)")
     p.add_argument("--init-from", default=None, help="a Hub-format folder of this model to continue from")
+    p.add_argument("--class-weight", nargs="*", default=[], metavar="CLASS=W",
+                   help="sample CLASS W times as often as the others, e.g. mandala=3")
+    p.add_argument("--keep-best", action="store_true",
+                   help="at each log step, keep the generator whose samples the art classifier recognises best")
     train(p.parse_args(argv))
 
 

@@ -5,7 +5,7 @@ import os
 import gradio as gr
 
 from ..registry import list_models
-from . import generate_tab
+from . import generate_tab, style_tab, text_tab
 
 CSS = """
 .pixelated img { image-rendering: pixelated; }
@@ -20,10 +20,15 @@ def models_table() -> list[dict]:
 
 def build_demo() -> gr.Blocks:
     with gr.Blocks(title="genart") as demo:
-        gr.Markdown("# genart\nGenerative-art models in the browser: sample a GAN, compare it with what it learned from.")
+        gr.Markdown("# genart\nGenerative-art models in the browser: sample a GAN and compare it with what it learned "
+                    "from; write with a language model.")
         with gr.Tabs():
             with gr.Tab("Generate"):
                 generate_tab.build()
+            with gr.Tab("Style"):
+                style_tab.build()
+            with gr.Tab("Text"):
+                text_tab.build()
         gr.api(models_table, api_name="models")
     return demo
 

@@ -1,5 +1,6 @@
 """Helpers every tab uses: user errors as gr.Error, progress forwarding, a per-request output folder."""
 import functools
+import inspect
 import tempfile
 from pathlib import Path
 
@@ -11,7 +12,8 @@ OUTPUT_ROOT = Path(tempfile.gettempdir()) / "genart-outputs"
 
 
 def user_errors(fn):
-    """Show a GenartError as the sentence it carries; the app keeps serving."""
+    """Show a GenartError as the sentence it carries; the app keeps serving. Generators stay generators, so Gradio
+    still streams them."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -20,7 +22,14 @@ def user_errors(fn):
         except GenartError as err:
             raise gr.Error(str(err)) from None
 
-    return wrapper
+    @functools.wraps(fn)
+    def generator_wrapper(*args, **kwargs):
+        try:
+            yield from fn(*args, **kwargs)
+        except GenartError as err:
+            raise gr.Error(str(err)) from None
+
+    return generator_wrapper if inspect.isgeneratorfunction(fn) else wrapper
 
 
 def forward_progress(progress: gr.Progress):

@@ -1,0 +1,81 @@
+"""The fast style-transfer network of Johnson et al. 2016 ("Perceptual Losses for Real-Time Style Transfer"), in the
+layout of pytorch/examples fast_neural_style: conv1..3 / in1..5 / res1..5 / deconv1..3.
+
+Like that example it reads and writes pixels in [0, 255]. Old checkpoints saved InstanceNorm running statistics
+(in*.running_mean / running_var) that the layers never use; they are dropped by name on load.
+"""
+import re
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+@dataclass
+class TransformerNetConfig:
+    model_type: str = "transformer-net"
+    style: str = ""  # what it paints, in words
+
+
+class ConvLayer(nn.Module):
+    """Reflection-padded convolution."""
+
+    def __init__(self, c_in: int, c_out: int, kernel_size: int, stride: int):
+        super().__init__()
+        self.reflection_pad = nn.ReflectionPad2d(kernel_size // 2)
+        self.conv2d = nn.Conv2d(c_in, c_out, kernel_size, stride)
+
+    def forward(self, x):
+        return self.conv2d(self.reflection_pad(x))
+
+
+class UpsampleConvLayer(ConvLayer):
+    """Nearest 2x upsampling, then a convolution: no checkerboard (Odena et al. 2016, distill.pub)."""
+
+    def forward(self, x):
+        return super().forward(F.interpolate(x, scale_factor=2, mode="nearest"))
+
+
+class ResidualBlock(nn.Module):
+    """Two 3x3 convolutions with instance norm and a skip (He et al. 2016, as in Johnson et al.'s supplement)."""
+
+    def __init__(self, channels: int):
+        super().__init__()
+        self.conv1 = ConvLayer(channels, channels, 3, 1)
+        self.in1 = nn.InstanceNorm2d(channels, affine=True)
+        self.conv2 = ConvLayer(channels, channels, 3, 1)
+        self.in2 = nn.InstanceNorm2d(channels, affine=True)
+
+    def forward(self, x):
+        return x + self.in2(self.conv2(F.relu(self.in1(self.conv1(x)))))
+
+
+class TransformerNet(nn.Module):
+    def __init__(self, config: TransformerNetConfig | None = None):
+        super().__init__()
+        self.config = config or TransformerNetConfig()
+        self.conv1, self.in1 = ConvLayer(3, 32, 9, 1), nn.InstanceNorm2d(32, affine=True)
+        self.conv2, self.in2 = ConvLayer(32, 64, 3, 2), nn.InstanceNorm2d(64, affine=True)
+        self.conv3, self.in3 = ConvLayer(64, 128, 3, 2), nn.InstanceNorm2d(128, affine=True)
+        self.res1, self.res2, self.res3, self.res4, self.res5 = (ResidualBlock(128) for _ in range(5))
+        self.deconv1, self.in4 = UpsampleConvLayer(128, 64, 3, 1), nn.InstanceNorm2d(64, affine=True)
+        self.deconv2, self.in5 = UpsampleConvLayer(64, 32, 3, 1), nn.InstanceNorm2d(32, affine=True)
+        self.deconv3 = ConvLayer(32, 3, 9, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x (B, 3, H, W) in [0, 255] -> (B, 3, H', W') in about [0, 255]; H' = H when H is a multiple of 4."""
+        y = F.relu(self.in1(self.conv1(x)))
+        y = F.relu(self.in2(self.conv2(y)))  # (B, 64, H/2, W/2)
+        y = F.relu(self.in3(self.conv3(y)))  # (B, 128, H/4, W/4)
+        y = self.res5(self.res4(self.res3(self.res2(self.res1(y)))))
+        y = F.relu(self.in4(self.deconv1(y)))  # (B, 64, H/2, W/2)
+        y = F.relu(self.in5(self.deconv2(y)))  # (B, 32, H, W)
+        return self.deconv3(y)
+
+
+STALE = re.compile(r"in\d+\.running_(mean|var)$")
+
+
+def drop_stale_statistics(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {k: v for k, v in state.items() if not STALE.search(k)}

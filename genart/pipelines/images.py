@@ -1,0 +1,47 @@
+"""Input images of any mode and size, made ready for a model: RGB, within a size range, as tensors and back."""
+import numpy as np
+import torch
+from PIL import Image, ImageOps
+
+from ..errors import GenartError
+
+MIN_SIDE = 32
+MAX_SIDE = 4096
+
+
+def to_rgb(image: Image.Image) -> Image.Image:
+    """Any PIL mode -> RGB; transparency is flattened onto white, EXIF rotation applied."""
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def prepare(image: Image.Image | None, what: str, longest: int) -> tuple[Image.Image, str]:
+    """-> (RGB image whose longest side is at most `longest`, a notice when it was downscaled)."""
+    if image is None:
+        raise GenartError(f"Add a {what} image.")
+    if min(image.size) < MIN_SIDE:
+        raise GenartError(f"The {what} image is {image.width}x{image.height}; use one at least {MIN_SIDE} px on each side.")
+    if max(image.size) > MAX_SIDE:
+        raise GenartError(f"The {what} image is {image.width}x{image.height}; use one at most {MAX_SIDE} px on a side.")
+    image = to_rgb(image)
+    if max(image.size) <= longest:
+        return image, ""
+    scale = longest / max(image.size)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    notice = f"The {what} image was downscaled from {image.width}x{image.height} to {size[0]}x{size[1]}."
+    return image.resize(size, Image.Resampling.LANCZOS), notice
+
+
+def to_tensor(image: Image.Image) -> torch.Tensor:
+    """RGB PIL -> (1, 3, H, W) float in [0, 1]."""
+    return torch.from_numpy(np.asarray(image, dtype=np.float32) / 255).permute(2, 0, 1)[None]
+
+
+def to_image(x: torch.Tensor) -> Image.Image:
+    """(1, 3, H, W) in [0, 1] -> RGB PIL."""
+    pixels = (x[0].float().clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).cpu().numpy()  # (H, W, 3)
+    return Image.fromarray(pixels, "RGB")

@@ -1,0 +1,121 @@
+"""The Style tab: a content image, up to four style images, one of three methods; Gatys streams as it optimises."""
+import time
+
+import gradio as gr
+import numpy as np
+from gradio.media import get_image
+from PIL import Image
+
+from ..data.procedural import render
+from ..pipelines import style as pipeline
+from ..pipelines.checks import MAX_SEED
+from ..registry import get_spec, list_models
+from ..replay import Artwork
+from .common import OUTPUT_ROOT, forward_progress, output_dir, user_errors
+
+DEFAULT_MODEL = "fast-stained-glass"
+EXAMPLE_STYLES = [("stained_glass", 7), ("flow_field", 3), ("mandala", 5), ("geometric", 2)]
+
+
+def example_style(name: str, seed: int) -> str:
+    """A procedural style image as a file, rendered once per process."""
+    path = OUTPUT_ROOT / "examples" / f"{name}-{seed}.png"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        render(name, seed, 256).save(path)
+    return str(path)
+
+
+def painted_mask(editor: dict | None) -> Image.Image | None:
+    """The strokes painted on the spatial-control canvas as an L mask (255 = first style), or None if none."""
+    layers = (editor or {}).get("layers") or []
+    if not layers:
+        return None
+    alpha = np.maximum.reduce([np.asarray(layer.convert("RGBA"))[..., 3] for layer in layers])
+    return Image.fromarray(alpha, "L") if alpha.any() else None
+
+
+def status_line(update: pipeline.StyleUpdate, seconds_note: str = "") -> str:
+    progress = f"step {update.step}/{update.steps}" if update.steps > 1 else ""
+    words = [w for w in (progress, "done" if update.done else "optimising", seconds_note) if w]
+    return " · ".join(words) + (f"\n\n{update.notice}" if update.notice else "")
+
+
+@user_errors
+def run_stylize(model, content, style1, style2, style3, style4, w1, w2, w3, w4, size, strength, preserve, steps,
+                content_weight, style_weight, tv_weight, seed, editor, progress=gr.Progress()):
+    pairs = [(s, w) for s, w in zip((style1, style2, style3, style4), (w1, w2, w3, w4)) if s is not None]
+    settings = pipeline.StyleSettings(size=size, strength=strength, preserve_colors=preserve,
+                                      style_weights=[w for _, w in pairs] or None, steps=steps,
+                                      content_weight=content_weight, style_weight=style_weight, tv_weight=tv_weight,
+                                      seed=seed)
+    folder, start = output_dir(), time.perf_counter()
+    for update in pipeline.stylize(model, content, [s for s, _ in pairs], settings, painted_mask(editor),
+                                   forward_progress(progress)):
+        path = Artwork(update.image, update.record).save(folder / f"stylized-{update.step}.png")
+        size = f"{update.image.width}x{update.image.height}"
+        yield str(path), status_line(update, f"{size} in {time.perf_counter() - start:.1f} s")
+
+
+@user_errors
+def on_model_change(model: str):
+    spec = get_spec(model, task="style")
+    gatys = spec.arch in ("vgg19", "random-features")
+    return (gr.update(visible=gatys), gr.update(visible=spec.arch == "adain"), gr.update(visible=spec.arch != "transformer-net"),
+            about(spec))
+
+
+def about(spec) -> str:
+    features = {"vgg19": "Features in use: **VGG-19** (ImageNet weights from the Hub).",
+                "random-features": "Features in use: a **random** fixed-seed network (no trained weights; works offline).",
+                "transformer-net": "One style, baked into the network: the style images are not used.",
+                "adain": "Any style image, in one pass; two styles with a painted mask put each where you choose."}
+    return f"{spec.description}\n\n{features[spec.arch]}"
+
+
+def build():
+    names = [s.name for s in list_models("style")]
+    with gr.Row():
+        with gr.Column(scale=1, min_width=320):
+            model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", elem_id="style-model",
+                                info="Fast networks: instant, one style. AdaIN: any style. Gatys: optimisation, slow.")
+            info = gr.Markdown(about(get_spec(DEFAULT_MODEL)))
+            content = gr.Image(type="pil", label="Content", elem_id="style-content", height=240)
+            with gr.Group(visible=False) as style_group:
+                with gr.Row():
+                    styles = [gr.Image(type="pil", label=f"Style {i + 1}", height=140, min_width=100,
+                                       elem_id=f"style-style-{i}") for i in range(pipeline.MAX_STYLES)]
+                with gr.Row():
+                    weights = [gr.Number(1.0, label=f"Weight {i + 1}", minimum=0, min_width=60)
+                               for i in range(pipeline.MAX_STYLES)]
+            size = gr.Slider(*pipeline.SIZE_RANGE, value=512, step=16, label="Output size (longest side, px)")
+            strength = gr.Slider(0, 1, value=1.0, step=0.05, label="Strength", info="0 = the content, 1 = full style")
+            preserve = gr.Checkbox(False, label="Preserve the content's colours")
+            seed = gr.Number(0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED)
+            with gr.Group(visible=False) as gatys_group:
+                steps = gr.Slider(1, pipeline.MAX_STEPS, value=200, step=1, label="Steps (Gatys)")
+                with gr.Row():
+                    content_weight = gr.Number(1.0, label="Content weight", minimum=0)
+                    style_weight = gr.Number(10.0, label="Style weight", minimum=0)
+                    tv_weight = gr.Number(1.0, label="Total-variation weight", minimum=0)
+            with gr.Accordion("Spatial control (AdaIN, two styles)", open=False, visible=False) as spatial:
+                editor = gr.ImageEditor(type="pil", label="Paint where style 1 goes; style 2 fills the rest",
+                                        brush=gr.Brush(colors=["#ff3366"], default_size=24), layers=False, height=320)
+            button = gr.Button("Stylize", variant="primary", elem_id="style-run")
+        with gr.Column(scale=2):
+            result = gr.Image(type="filepath", label="Result", format="png", elem_id="style-result", height=560)
+            status = gr.Markdown(elem_id="style-status")
+
+    photos = [get_image(name) for name in ("cheetah.jpg", "lion.jpg", "tower.jpg")]
+    gr.Examples([[DEFAULT_MODEL, photos[0], None], ["fast-flow-field", photos[2], None],
+                 ["gatys-random", photos[1], example_style("stained_glass", 7)],
+                 ["adain", photos[0], example_style("flow_field", 3)]],
+                inputs=[model, content, styles[0]], label="Try a pair")
+    gr.Examples([[example_style(name, seed)] for name, seed in EXAMPLE_STYLES], inputs=[styles[0]],
+                label="Procedural art as style")
+
+    model.change(on_model_change, model, [gatys_group, spatial, style_group, info], api_name=False)
+    # The content becomes the canvas for painting the spatial mask.
+    content.change(lambda image: {"background": image, "layers": [], "composite": image}, content, editor, api_name=False)
+    button.click(run_stylize, [model, content, *styles, *weights, size, strength, preserve, steps, content_weight,
+                               style_weight, tv_weight, seed, editor], [result, status], api_name="stylize")
