@@ -8,9 +8,9 @@ import json
 import sys
 from pathlib import Path
 
-from . import hub
+from . import catalog, hub
 from .errors import GenartError
-from .registry import TASKS, get_spec, list_models
+from .registry import TASKS, list_models
 
 # model -> (training script, the arguments that make that model; later ones on the command line override them)
 TRAINABLE = {
@@ -25,19 +25,30 @@ TRAINABLE = {
 
 
 def cmd_models_list(args):
-    specs = list_models(args.task)
+    list_models(args.task)  # checks the task name
+    specs = [s for s in catalog.all_specs() if args.task in (None, s.task)]
     if args.json:
-        print(json.dumps([dataclasses.asdict(s) | {"source": s.source} for s in specs], indent=2))
+        print(json.dumps([dataclasses.asdict(s) | dataclasses.asdict(catalog.status(s)) for s in specs], indent=2))
         return
     width = max(len(s.name) for s in specs) if specs else 4
-    for s in specs:
-        print(f"{s.name:<{width}}  {s.task:<8}  {s.arch:<10}  {s.source}")
+    for s in map(catalog.status, specs):
+        where = "ready" if s.cached else "not downloaded"
+        print(f"{s.name:<{width}}  {s.task:<8}  {s.arch:<15}  {where:<14}  {s.source}")
 
 
 def cmd_models_download(args):
-    spec = get_spec(args.name)
+    spec = catalog.find(args.name)
     resolved = hub.resolve(spec, progress=None)
     print(f"{spec.name}: {resolved.folder}")
+
+
+def cmd_models_add(args):
+    spec = catalog.add(args.repo)
+    print(f"{spec.name}: added as a {spec.task} model")
+
+
+def cmd_models_delete(args):
+    print(f"{args.name}: deleted, {catalog.delete(args.name):.1f} MB freed")
 
 
 def cmd_generate(args):
@@ -144,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
     dl = models.add_parser("download", help="fetch a model's files into the Hugging Face cache")
     dl.add_argument("name")
     dl.set_defaults(func=cmd_models_download)
+    add = models.add_parser("add", help="download a Hub repo, detect its architecture, list it from now on")
+    add.add_argument("repo", help="org/name or hf-hub:org/name@revision")
+    add.set_defaults(func=cmd_models_add)
+    rm = models.add_parser("delete", help="remove a downloaded model's files from the cache")
+    rm.add_argument("name")
+    rm.set_defaults(func=cmd_models_delete)
 
     gen = sub.add_parser("generate", help="sample images; writes DIR/<seed>-<i>.png")
     gen.add_argument("--model", default="dcgan-art-64")

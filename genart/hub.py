@@ -98,6 +98,14 @@ def resolve(spec: ModelSpec, progress: Progress | None = None) -> Resolved:
     return Resolved(folder, {"repo_id": spec.repo_id, "revision": folder.name})
 
 
+def resolve_cached(spec: ModelSpec) -> Path:
+    """The folder of a Hub model already in the cache; never touches the network."""
+    try:
+        return _hub_snapshot(spec, local_only=True)
+    except LocalEntryNotFoundError:
+        raise GenartError(f"{spec.name} is not downloaded.") from None
+
+
 def _release(spec: ModelSpec, progress: Progress | None) -> Resolved:
     """Files from GitHub releases: downloaded once, their sha256 recorded then and checked on every later load."""
     folder = RELEASES_DIR / spec.name

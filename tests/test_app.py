@@ -55,9 +55,14 @@ def test_bad_value_returns_the_sentence_and_the_app_keeps_serving(client):
     assert len(images(gallery)) == 1
 
 
-def test_models_api_lists_the_registry(client):
-    rows = client.predict(api_name="/models")
-    assert {"dcgan-art-64", "procedural-art"} <= {r["name"] for r in rows}
+def test_models_api_lists_the_registry_with_what_is_downloaded(client):
+    rows = {r["name"]: r for r in client.predict(api_name="/models")}
+    assert {"dcgan-art-64", "procedural-art", "text-art", "adain", "gpt2"} <= rows.keys()
+    assert rows["dcgan-art-64"]["cached"] and rows["dcgan-art-64"]["size_mb"] > 1
+    assert rows["gpt2"]["repo_id"] == "openai-community/gpt2"
+    assert client.predict("text-art", api_name="/model_card").startswith("---")  # the card's front matter
+    with pytest.raises(Exception, match="ships with genart and cannot be deleted"):
+        client.predict("text-art", api_name="/delete_model")
 
 
 def test_a_hub_dcgan_typed_in_generates(client, hub_server):

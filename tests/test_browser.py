@@ -141,3 +141,13 @@ def test_style_tab_stylizes_an_example_photo(page):
     result = page.locator("#style-result img")
     assert result.evaluate("img => img.naturalWidth") > 100
     snapshot(page, "style")
+
+
+def test_models_tab_shows_the_table_and_a_model_card(page):
+    page.get_by_role("tab", name="Models").click()
+    table = page.locator("#models-table")
+    table.get_by_text("text-art-lstm").first.wait_for(timeout=30_000)
+    table.get_by_text("text-art-lstm").first.click()
+    page.locator("#models-card").get_by_text("An LSTM language model").wait_for(timeout=30_000)
+    assert page.locator("#models-selected textarea, #models-selected input").first.input_value() == "text-art-lstm"
+    snapshot(page, "models")

@@ -49,6 +49,7 @@ class TextUpdate:
     notice: str = ""
     done: bool = False
     record: dict = field(default_factory=dict)  # how to replay it: model, revision, prompt, every setting
+    continues_prompt: bool = True  # the texts follow on from the prompt (no chat template: not a reply)
 
 
 def _token_text(value) -> str | None:
@@ -120,6 +121,7 @@ def generate_text(name: str, prompt: str, max_new_tokens: int = 64, settings: Sa
     stop = [s for s in stop or [] if s]
     model = load_text_model(name, progress)
     ids, notice = encode_prompt(model, prompt, max_new_tokens, chat)
+    raw = not (chat and model.chat_template)
     record = make_record("text", model.loaded.spec.name, model.loaded.provenance, prompt=prompt, chat=chat, seed=seed,
                          max_new_tokens=max_new_tokens, **dataclasses.asdict(settings), stop=stop, n=n)
     streams = [TextStream(model.tokenizer.decode) for _ in range(n)]
@@ -138,12 +140,13 @@ def generate_text(name: str, prompt: str, max_new_tokens: int = 64, settings: Sa
                     continue
                 texts[i] += filters[i].push(streams[i].push(token))
                 finished[i] = filters[i].stopped
-            yield TextUpdate(list(texts), count, count / (time.perf_counter() - start), notice)
+            yield TextUpdate(list(texts), count, count / (time.perf_counter() - start), notice, continues_prompt=raw)
             if all(finished):
                 break
     # Text held back (an unfinished character, a possible stop string's start) is what the model wrote after all.
     texts = [t + f.push(s.flush()) + f.flush() for t, s, f in zip(texts, streams, filters)]
-    yield TextUpdate(texts, count, count / max(time.perf_counter() - start, 1e-9), notice, done=True, record=record)
+    yield TextUpdate(texts, count, count / max(time.perf_counter() - start, 1e-9), notice, done=True, record=record,
+                     continues_prompt=raw)
 
 
 def complete(name: str, prompt: str, **kwargs) -> list[str]:

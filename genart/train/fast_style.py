@@ -77,7 +77,7 @@ def train(args):
             sample_sheet(net, style, device, args.size * 2).save(out / "samples.png")  # to watch it learn
             net.train()
     net.eval()
-    save_hub_folder(net, config, out)
+    save_hub_folder(net, config, out, dtype=torch.float16)  # half the size; runs in float32 on a CPU
     style.save(out / "style.png")
     summary = {"style": config.style, "steps": args.steps, "batch_size": args.batch_size, "size": args.size, "content_images": len(data),
                "features": args.features, "device": str(device), "wall_seconds": round(time.time() - start, 1),

@@ -20,7 +20,7 @@ pipeline_tag: image-to-image
 A fast style-transfer network (Johnson et al. 2016, "Perceptual Losses for Real-Time Style Transfer and
 Super-Resolution") that repaints any image in the style of `style.png`, a piece of genart's procedural
 {s["style"]}. Layout of pytorch/examples fast_neural_style (`conv1..3`, `in1..5`, `res1..5`, `deconv1..3`), 1.68 M
-parameters, float32 safetensors ({size_mb:.1f} MB). Pixels in and out are in [0, 255], as in that example.
+parameters, float16 safetensors ({size_mb:.1f} MB). Pixels in and out are in [0, 255], as in that example.
 
 ```bash
 python -m genart stylize --method {name} --content photo.jpg --out stylized.png

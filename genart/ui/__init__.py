@@ -1,21 +1,14 @@
 """The Gradio app: one tab per task over the shared registry."""
-import dataclasses
 import os
 
 import gradio as gr
 
-from ..registry import list_models
-from . import generate_tab, style_tab, text_tab
+from . import generate_tab, models_tab, style_tab, text_tab
 
 CSS = """
 .pixelated img { image-rendering: pixelated; }
 .enlarged img { width: 288px; height: 288px; object-fit: contain; }
 """
-
-
-def models_table() -> list[dict]:
-    """The registry as plain records (API /models)."""
-    return [dataclasses.asdict(s) | {"source": s.source} for s in list_models()]
 
 
 def build_demo() -> gr.Blocks:
@@ -29,7 +22,9 @@ def build_demo() -> gr.Blocks:
                 style_tab.build()
             with gr.Tab("Text"):
                 text_tab.build()
-        gr.api(models_table, api_name="models")
+            with gr.Tab("Models"):
+                models_tab.build()
+        gr.api(models_tab.models_api, api_name="models")
     return demo
 
 

@@ -118,4 +118,5 @@ def build():
     # The content becomes the canvas for painting the spatial mask.
     content.change(lambda image: {"background": image, "layers": [], "composite": image}, content, editor, api_name=False)
     button.click(run_stylize, [model, content, *styles, *weights, size, strength, preserve, steps, content_weight,
-                               style_weight, tv_weight, seed, editor], [result, status], api_name="stylize")
+                               style_weight, tv_weight, seed, editor], [result, status], api_name="stylize",
+                 show_progress_on=status)  # the progress bar sits on the status line; the image stays in view

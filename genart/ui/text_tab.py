@@ -34,9 +34,11 @@ def stream(model, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repe
 
 @user_errors
 def run_text(*args, progress=gr.Progress()):
-    """Yields every output box (those past n stay hidden) and the status line."""
+    """Yields every output box (those past n stay hidden) and the status line. A continuation is shown after its
+    prompt; a chat reply alone."""
+    prompt = args[1]
     for update in stream(*args, progress=forward_progress(progress)):
-        boxes = [gr.update(value=t, visible=True) for t in update.texts]
+        boxes = [gr.update(value=prompt + t if update.continues_prompt else t, visible=True) for t in update.texts]
         yield *boxes, *[gr.update(visible=False)] * (pipeline.MAX_COMPLETIONS - len(boxes)), status_line(update)
 
 

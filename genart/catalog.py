@@ -1,0 +1,149 @@
+"""Model management for the Models tab and the CLI: what is cached or loaded, download, unload, delete, add a Hub repo.
+
+Hub repos a user adds are kept in a small JSON file (GENART_ADDED_MODELS), so they stay listed after a restart.
+"""
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from huggingface_hub import scan_cache_dir
+from huggingface_hub.errors import CacheNotFound
+
+from . import hub, runtime
+from .errors import GenartError
+from .hub import Progress
+from .loaders import ARCHITECTURES, detect_arch
+from .registry import HUB_PREFIX, ModelSpec, get_spec, list_models, parse_hub_name
+
+ADDED_FILE = Path(os.environ.get("GENART_ADDED_MODELS", Path.home() / ".cache" / "genart" / "added-models.json"))
+
+
+@dataclass
+class ModelStatus:
+    name: str
+    task: str
+    arch: str
+    source: str
+    license: str
+    size_mb: float | None  # files on disk; None when not downloaded or there are none
+    cached: bool  # runs without a download: shipped, built in, or already downloaded
+    loaded: bool
+    device: str  # where it is loaded, or ""
+
+
+def added() -> list[ModelSpec]:
+    """The Hub repos a user added, as specs with the task their architecture detected."""
+    entries = json.loads(ADDED_FILE.read_text()) if ADDED_FILE.exists() else []
+    return [get_spec(e["name"], task=e["task"]) for e in entries]
+
+
+def all_specs() -> list[ModelSpec]:
+    return list_models() + added()
+
+
+def find(name: str) -> ModelSpec:
+    """A registry model, or an added Hub repo under its hf-hub: name."""
+    for spec in added():
+        if spec.name == name.strip():
+            return spec
+    return get_spec(name)
+
+
+def files_on_disk(spec: ModelSpec) -> Path | None:
+    """The folder holding the model's files here, without downloading anything; None when there is none."""
+    if spec.embedded:
+        return hub.WEIGHTS_DIR / spec.name
+    if spec.release_files:
+        folder = hub.RELEASES_DIR / spec.name
+        return folder if all((folder / n).exists() for n in spec.release_files) else None
+    if spec.repo_id:
+        try:
+            return hub.resolve_cached(spec)
+        except GenartError:
+            return None
+    return None
+
+
+def folder_mb(folder: Path) -> float:
+    return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6, 1)
+
+
+def loaded_keys(spec: ModelSpec) -> list[str]:
+    """Cache keys holding this model (the module, and a text model's tokenizer)."""
+    return [k for k in runtime.MODELS.keys() if k.split("|")[0] == spec.name or k.split("|")[1:2] == [spec.name]]
+
+
+def status(spec: ModelSpec) -> ModelStatus:
+    folder = files_on_disk(spec)
+    keys = loaded_keys(spec)
+    device = next((k.rsplit("|", 1)[-1] for k in keys if not k.startswith("tokenizer|")), "")
+    built_in = not (spec.embedded or spec.repo_id or spec.release_files)
+    return ModelStatus(spec.name, spec.task, spec.arch, spec.source, spec.license,
+                       folder_mb(folder) if folder else None, built_in or folder is not None, bool(keys), device)
+
+
+def table() -> list[ModelStatus]:
+    return [status(s) for s in all_specs()]
+
+
+def download(name: str, progress: Progress | None = None) -> ModelStatus:
+    spec = find(name)
+    if not (spec.repo_id or spec.release_files):
+        raise GenartError(f"{spec.name} needs no download: it ships with genart.")
+    hub.resolve(spec, progress)
+    return status(spec)
+
+
+def unload(name: str) -> bool:
+    spec = find(name)
+    return any([runtime.MODELS.unload(k) for k in loaded_keys(spec)])
+
+
+def delete(name: str) -> float:
+    """Remove a downloaded model's files (and unload it); -> megabytes freed."""
+    spec = find(name)
+    if spec.embedded or not (spec.repo_id or spec.release_files):
+        raise GenartError(f"{spec.name} ships with genart and cannot be deleted.")
+    unload(name)
+    if spec.release_files:
+        folder = hub.RELEASES_DIR / spec.name
+        freed = folder_mb(folder) if folder.exists() else 0.0
+        shutil.rmtree(folder, ignore_errors=True)
+        return freed
+    try:
+        repos = [r for r in scan_cache_dir().repos if r.repo_id == spec.repo_id and r.repo_type == "model"]
+    except CacheNotFound:
+        repos = []
+    if not repos:
+        raise GenartError(f"{spec.name} is not downloaded; there is nothing to delete.")
+    revisions = [rev.commit_hash for r in repos for rev in r.revisions]
+    strategy = scan_cache_dir().delete_revisions(*revisions)
+    strategy.execute()
+    return strategy.expected_freed_size / 1e6
+
+
+def add(name: str, progress: Progress | None = None) -> ModelSpec:
+    """Download a Hub repo, detect its architecture from its files, and list it from now on."""
+    name = name.strip()
+    if not name.startswith(HUB_PREFIX):
+        name = HUB_PREFIX + name
+    parse_hub_name(name)
+    resolved = hub.resolve(get_spec(name), progress)
+    arch = detect_arch(resolved.config(), hub.read_state_dict(resolved.weights_file()), name)
+    task = ARCHITECTURES[arch].task
+    entries = json.loads(ADDED_FILE.read_text()) if ADDED_FILE.exists() else []
+    if not any(e["name"] == name for e in entries):
+        ADDED_FILE.parent.mkdir(parents=True, exist_ok=True)
+        ADDED_FILE.write_text(json.dumps([*entries, {"name": name, "task": task}], indent=1) + "\n")
+    return get_spec(name, task=task)
+
+
+def model_card(name: str) -> str:
+    spec = find(name)
+    folder = files_on_disk(spec)
+    if folder is not None and (folder / "README.md").exists():
+        return (folder / "README.md").read_text()
+    where = "Download it to read its model card." if folder is None and (spec.repo_id or spec.release_files) else ""
+    return f"# {spec.name}\n\n{spec.description}\n\n{where}".strip()
