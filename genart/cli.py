@@ -17,6 +17,8 @@ TRAINABLE = {
     "dcgan-art-64": ("genart.train.dcgan", []),
     "text-art": ("genart.train.text_lm", ["--arch", "gpt2", "--out", "weights/text-art"]),
     "text-art-lstm": ("genart.train.text_lm", ["--arch", "lstm", "--out", "weights/text-art-lstm"]),
+    "inpaint-art": ("genart.train.inpaint", ["--out", "weights/inpaint-art"]),
+    "denoise-art": ("genart.train.denoise", ["--out", "weights/denoise-art"]),
     "fast-stained-glass": ("genart.train.fast_style", ["--style-class", "stained_glass", "--style-seed", "7",
                                                        "--out", "weights/fast-stained-glass"]),
     "fast-flow-field": ("genart.train.fast_style", ["--style-class", "flow_field", "--style-seed", "3",
@@ -106,6 +108,25 @@ def cmd_stylize(args):
     if update.notice:
         print(update.notice, file=sys.stderr)
     print(Artwork(update.image, update.record).save(Path(args.out)))
+
+
+def cmd_inpaint(args):
+    from .pipelines.inpaint import InpaintSettings, inpaint
+
+    settings = InpaintSettings(args.grow, args.feather, not args.whole_image, args.seed)
+    art, notice = inpaint(args.model, open_image(args.image), open_image(args.mask), settings)
+    if notice:
+        print(notice, file=sys.stderr)
+    print(art.save(Path(args.out)))
+
+
+def cmd_restore(args):
+    from .pipelines.restore import restore
+
+    art, notice = restore(args.model, open_image(args.image), args.noise_level)
+    if notice:
+        print(notice, file=sys.stderr)
+    print(art.save(Path(args.out)))
 
 
 def open_image(path: str):
@@ -198,6 +219,25 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("--no-chat", action="store_true", help="do not apply an instruct model's chat template")
     text.add_argument("--json", action="store_true", help="print the completions and the replay record as JSON")
     text.set_defaults(func=cmd_text)
+
+    inp = sub.add_parser("inpaint", help="fill the white part of a mask; writes a PNG with its replay record")
+    inp.add_argument("--model", default="inpaint-art")
+    inp.add_argument("--image", required=True)
+    inp.add_argument("--mask", required=True, help="white (or opaque, for a transparent PNG) = fill")
+    inp.add_argument("--grow", type=int, default=0, help="pixels; negative shrinks")
+    inp.add_argument("--feather", type=int, default=4)
+    inp.add_argument("--whole-image", action="store_true", help="run the model on the whole image, not a crop")
+    inp.add_argument("--seed", type=int, default=0)
+    inp.add_argument("--out", default="inpainted.png")
+    inp.set_defaults(func=cmd_inpaint)
+
+    res = sub.add_parser("restore", help="remove noise or salt-and-pepper impulses")
+    res.add_argument("--model", default="denoise-art",
+                     help="denoise-art, impulse-inpaint, median-filter, gaussian-filter, bilateral-filter")
+    res.add_argument("--image", required=True)
+    res.add_argument("--noise-level", type=float, default=25, help="Gaussian sigma, 0-255")
+    res.add_argument("--out", default="restored.png")
+    res.set_defaults(func=cmd_restore)
 
     sty = sub.add_parser("stylize", help="neural style transfer; writes a PNG with its replay record")
     sty.add_argument("--method", default="fast-stained-glass", help="a style model: gatys-random, gatys-vgg19, adain, fast-...")

@@ -31,7 +31,7 @@ from .registry import ModelSpec
 
 WEIGHTS_DIR = Path(os.environ.get("GENART_WEIGHTS_DIR", Path(__file__).resolve().parent.parent / "weights"))
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.pth")  # preference order
-HUB_PATTERNS = ["config.json", "README.md", "*.safetensors", "*.bin", "*.pth", "generation_config.json",
+HUB_PATTERNS = ["config.json", "README.md", "*.safetensors", "*.bin", "*.pth", "*.ckpt", "generation_config.json",
                 "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"]
 Progress = Callable[[float, str], None]  # (fraction done, description)
 # GitHub-release checkpoints: where they are fetched from (a test points this at a local server) and kept.
@@ -116,12 +116,22 @@ def _release(spec: ModelSpec, progress: Progress | None) -> Resolved:
         target = folder / name
         if not target.exists():
             _fetch(f"{GITHUB_URL}/{path}", target, spec, progress, i / len(spec.release_files))
+            if name in spec.published_md5:
+                check_md5(target, spec.published_md5[name])
             hashes[name] = sha256_file(target)
             hashes_path.write_text(json.dumps(hashes, indent=1) + "\n")
         elif hashes.get(name) != sha256_file(target):
             raise GenartError(f"{target} is not the file first downloaded for {spec.name} (its sha256 changed); "
                               f"delete {folder} and run `{download_command(spec)}` to fetch it again.")
     return Resolved(folder, {"sha256": {name: hashes[name] for name in spec.release_files}})
+
+
+def check_md5(path: Path, published: str):
+    """Refuse (and delete) a file whose MD5 is not the one its distributor published."""
+    digest = hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+    if digest != published:
+        path.unlink()
+        raise GenartError(f"{path.name} has MD5 {digest}, not the published {published}; it was deleted and not loaded.")
 
 
 def _fetch(url: str, target: Path, spec: ModelSpec, progress: Progress | None, start: float):
@@ -190,7 +200,7 @@ def read_state_dict(path: Path) -> dict[str, torch.Tensor]:
         except (SafetensorError, OSError) as err:
             raise GenartError(f"The checkpoint {path.name} is damaged or incomplete ({err}); delete it and download "
                               "it again.") from None
-    if path.suffix in (".bin", ".pth", ".pt"):
+    if path.suffix in (".bin", ".pth", ".pt", ".ckpt"):
         try:
             state = torch.load(path, map_location="cpu", weights_only=True)
         except Exception as err:  # the unpickler's refusal comes as several exception types

@@ -9,8 +9,10 @@ from torch import nn
 
 from . import hub, runtime, text_configs
 from .errors import GenartError
-from .models import adain, gpt2, llama, transformer_net, vgg
+from .models import adain, gpt2, lama, llama, transformer_net, vgg
 from .models.dcgan import DCGANConfig, DCGANGenerator
+from .models.dncnn import DnCNN, DnCNNConfig
+from .models.inpaint_net import InpaintNet, InpaintNetConfig
 from .models.lstm_lm import LSTMConfig, LSTMLanguageModel
 from .models.transformer_net import TransformerNetConfig
 from .registry import ModelSpec
@@ -25,6 +27,8 @@ class Architecture:
     convert: Callable[[dict, nn.Module], dict] = lambda state, module: state  # checkpoint keys -> module keys
     # The state dict from a checkpoint folder; most architectures have one weights file, AdaIN has two.
     read: Callable[[hub.Resolved], dict] = lambda resolved: hub.read_state_dict(resolved.weights_file())
+    # For a checkpoint that is a whole program (TorchScript) instead of a state dict: (spec, resolved) -> module.
+    load: Callable[[ModelSpec, hub.Resolved], nn.Module] | None = None
 
 
 @dataclass
@@ -70,6 +74,26 @@ def read_adain(resolved: hub.Resolved) -> dict:
     return {f"encoder.{k}": v for k, v in encoder.items()} | {f"decoder.{k}": v for k, v in decoder.items()}
 
 
+class TorchScriptInpainter(nn.Module):
+    """IOPaint's big-lama.pt: called as (image (1, 3, H, W) in [0, 1], mask (1, 1, H, W)) -> (1, 3, H, W) in [0, 1]."""
+    pad_multiple = 8
+
+    def __init__(self, scripted: torch.jit.ScriptModule):
+        super().__init__()
+        self.scripted = scripted
+
+    def forward(self, image, mask):
+        return self.scripted(image, mask)
+
+
+def load_torchscript(spec: ModelSpec, resolved: hub.Resolved) -> nn.Module:
+    """TorchScript is code: only a built-in spec's file, and only when its published MD5 matches, right before loading."""
+    (name, md5), = spec.published_md5.items()
+    path = resolved.folder / name
+    hub.check_md5(path, md5)
+    return TorchScriptInpainter(torch.jit.load(str(path), map_location="cpu"))
+
+
 def model_type_is(*types: str) -> Callable[[dict | None, dict], bool]:
     return lambda config, state: (config or {}).get("model_type") in types
 
@@ -90,6 +114,16 @@ ARCHITECTURES: dict[str, Architecture] = {
     "transformer-net": Architecture("style", is_transformer_net, lambda c, s: transformer_net.TransformerNet(
                                         transformer_net.TransformerNetConfig(**known_fields(TransformerNetConfig, c or {}))),
                                     half_safe=True, convert=lambda s, m: transformer_net.drop_stale_statistics(s)),
+    "lama": Architecture("inpaint", lambda c, s: "generator.model.1.ffc.convl2l.weight" in s,
+                         lambda c, s: lama.LaMa(lama.LaMaConfig()), half_safe=False,  # FFTs want float32
+                         convert=lambda s, m: lama.from_official_state_dict(s, m.config),
+                         read=lambda resolved: hub.read_state_dict(resolved.folder / "best.ckpt")),
+    "torchscript": Architecture("inpaint", lambda c, s: True, lambda c, s: None, half_safe=False, load=load_torchscript),
+    "inpaint-net": Architecture("inpaint", model_type_is("genart-inpaint"),
+                                lambda c, s: InpaintNet(InpaintNetConfig(**known_fields(InpaintNetConfig, c))),
+                                half_safe=True),
+    "dncnn": Architecture("restore", model_type_is("genart-dncnn"),
+                          lambda c, s: DnCNN(DnCNNConfig(**known_fields(DnCNNConfig, c))), half_safe=True),
     "adain": Architecture("style", lambda c, s: {"encoder.0.weight", "decoder.1.weight"} <= s.keys(),
                           lambda c, s: adain.AdaIN(), half_safe=False, read=read_adain),  # fp16 variances overflow
 }
@@ -129,6 +163,10 @@ def load_model(spec: ModelSpec, progress: hub.Progress | None = None) -> LoadedM
 def _build(spec: ModelSpec, resolved: hub.Resolved, device: torch.device) -> LoadedModel:
     config = resolved.config()
     arch = spec.arch
+    if arch != "auto" and ARCHITECTURES[arch].load is not None:
+        device = runtime.pick_device()
+        module = ARCHITECTURES[arch].load(spec, resolved).to(device).eval().requires_grad_(False)
+        return LoadedModel(spec, module, resolved.provenance, device, torch.float32, resolved.folder)
     if arch == "auto":
         state = hub.read_state_dict(resolved.weights_file())
         arch = detect_arch(config, state, spec.name)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from .errors import GenartError
 
 TASKS = ("generate", "inpaint", "restore", "style", "text")
+IOPAINT_LAMA_MD5 = "e3aa4aaa15225a33ec84f9f4bc47e500"  # what IOPaint publishes for its big-lama.pt
 HUB_PREFIX = "hf-hub:"
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
@@ -23,6 +24,8 @@ class ModelSpec:
     # For checkpoints that live only on GitHub releases: file name -> path under github.com. The sha256 of the first
     # download is recorded and checked on every later load.
     release_files: dict = field(default_factory=dict)
+    # MD5s published by the files' distributor, checked before a file is used (TorchScript is code: it must match).
+    published_md5: dict = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -107,6 +110,92 @@ BUILTIN: tuple[ModelSpec, ...] = (
         repo_id="HuggingFaceTB/SmolLM2-135M-Instruct",
         defaults={"prompt": "Describe a painting of a quiet harbour at dawn.", "max_new_tokens": 128,
                   "temperature": 0.7, "top_p": 0.9},
+    ),
+    ModelSpec(
+        name="inpaint-art",
+        task="inpaint",
+        arch="inpaint-net",
+        description="genart's own inpainting network, trained here on procedural art with free-form holes.",
+        license="apache-2.0",
+        embedded=True,
+    ),
+    ModelSpec(
+        name="lama",
+        task="inpaint",
+        arch="lama",
+        description="LaMa (big-lama, Suvorov et al. 2022) in plain torch, from the official training checkpoint.",
+        license="apache-2.0",
+        repo_id="akhaliq/lama",
+    ),
+    ModelSpec(
+        name="lama-torchscript",
+        task="inpaint",
+        arch="torchscript",
+        description="The TorchScript big-lama.pt that IOPaint uses; its MD5 is checked before it is loaded.",
+        license="apache-2.0",
+        release_files={"big-lama.pt": "Sanster/models/releases/download/add_big_lama/big-lama.pt"},
+        published_md5={"big-lama.pt": IOPAINT_LAMA_MD5},
+    ),
+    ModelSpec(
+        name="telea",
+        task="inpaint",
+        arch="classical",
+        description="OpenCV's fast marching method (Telea 2004): fills from the hole's edge inwards.",
+        license="apache-2.0",
+    ),
+    ModelSpec(
+        name="navier-stokes",
+        task="inpaint",
+        arch="classical",
+        description="OpenCV's Navier-Stokes inpainting (Bertalmio et al. 2001): continues the isophotes into the hole.",
+        license="apache-2.0",
+    ),
+    ModelSpec(
+        name="mean-fill",
+        task="inpaint",
+        arch="classical",
+        description="The known pixels' mean colour: the floor every method should beat.",
+        license="apache-2.0",
+    ),
+    ModelSpec(
+        name="denoise-art",
+        task="restore",
+        arch="dncnn",
+        description="A DnCNN-style denoiser trained here on procedural art with Gaussian noise; the noise level "
+                    "sets its strength.",
+        license="apache-2.0",
+        embedded=True,
+        defaults={"noise_level": 25},
+    ),
+    ModelSpec(
+        name="impulse-inpaint",
+        task="restore",
+        arch="impulse-inpaint",
+        description="Salt-and-pepper repair: finds the black and white impulses and fills them with inpaint-art.",
+        license="apache-2.0",
+    ),
+    ModelSpec(
+        name="median-filter",
+        task="restore",
+        arch="filter",
+        description="A 3x3 median filter: the classical answer to salt-and-pepper noise.",
+        license="apache-2.0",
+    ),
+    ModelSpec(
+        name="gaussian-filter",
+        task="restore",
+        arch="filter",
+        description="A Gaussian blur whose width follows the noise level: the simplest Gaussian-noise baseline.",
+        license="apache-2.0",
+        defaults={"noise_level": 25},
+    ),
+    ModelSpec(
+        name="bilateral-filter",
+        task="restore",
+        arch="filter",
+        description="An edge-preserving bilateral filter (Tomasi & Manduchi 1998) tuned by the noise level.",
+        license="apache-2.0",
+        defaults={"noise_level": 25},
     ),
     ModelSpec(
         name="fast-stained-glass",

@@ -116,3 +116,41 @@ def test_stylize_returns_the_result_with_its_record(client, tmp_path):
     with pytest.raises(Exception, match="needs a style image"):
         client.predict("gatys-random", handle_file(str(content)), None, None, None, None, 1, 1, 1, 1, 64, 1.0, False,
                        6, 1.0, 10.0, 1.0, 0, None, api_name="/stylize")
+
+
+def test_inpaint_takes_an_editor_payload_and_keeps_unpainted_pixels(client, tmp_path):
+    from gradio_client import handle_file
+
+    from genart.data.procedural import render
+
+    image, layer = tmp_path / "image.png", tmp_path / "layer.png"
+    render("stained_glass", 8, 96).save(image)
+    strokes = Image.new("RGBA", (96, 96), (0, 0, 0, 0))
+    strokes.paste((255, 51, 102, 255), (40, 20, 70, 50))
+    strokes.save(layer)
+    editor = {"background": handle_file(str(image)), "layers": [handle_file(str(layer))],
+              "composite": handle_file(str(image))}
+    (before, after), status = client.predict("telea", editor, None, 0, 0, True, api_name="/inpaint")
+    out = np.asarray(Image.open(after["path"] if isinstance(after, dict) else after))
+    original = np.asarray(Image.open(image).convert("RGB"))
+    painted = np.asarray(strokes)[..., 3] > 0
+    assert np.array_equal(out[~painted], original[~painted]) and not np.array_equal(out[painted], original[painted])
+    assert "telea" in status and read_record(after["path"] if isinstance(after, dict) else after)["model"] == "telea"
+    empty = {"background": handle_file(str(image)), "layers": [], "composite": handle_file(str(image))}
+    _, status = client.predict("telea", empty, None, 0, 0, True, api_name="/inpaint")
+    assert "mask is empty" in status
+
+
+def test_restore_removes_salt_and_pepper(client, tmp_path):
+    from gradio_client import handle_file
+
+    from genart.data.damage import salt_and_pepper
+    from genart.data.procedural import render
+
+    clean = np.asarray(render("landscape", 2, 96))
+    noisy = tmp_path / "noisy.png"
+    Image.fromarray(salt_and_pepper(clean, 0.1, 1)).save(noisy)
+    (_, after), status = client.predict("median-filter", handle_file(str(noisy)), 25, api_name="/restore")
+    out = np.asarray(Image.open(after["path"] if isinstance(after, dict) else after)).astype(float)
+    damaged = np.asarray(Image.open(noisy)).astype(float)
+    assert np.abs(out - clean).mean() < np.abs(damaged - clean).mean() / 3

@@ -151,3 +151,26 @@ def test_models_tab_shows_the_table_and_a_model_card(page):
     page.locator("#models-card").get_by_text("An LSTM language model").wait_for(timeout=30_000)
     assert page.locator("#models-selected textarea, #models-selected input").first.input_value() == "text-art-lstm"
     snapshot(page, "models")
+
+
+def test_inpaint_tab_paints_a_stroke_and_fills_it(page):
+    page.get_by_role("tab", name="Inpaint").click()
+    page.locator("#inpaint-run").wait_for()
+    page.locator("#inpaint-model input").fill("telea")
+    page.locator("#inpaint-model input").press("Enter")
+    page.locator("button.gallery-item").filter(has=page.locator("img[src*='lion.jpg']")).first.click()
+    editor = page.locator("#inpaint-editor")
+    page.wait_for_timeout(1500)  # the example image lands on the canvas
+    editor.get_by_role("button", name="Brush", exact=True).click()
+    box = editor.locator("canvas").last.bounding_box()
+    x, y = box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(x + step * box["width"] * 0.02, y + step * 2)
+    page.mouse.up()
+    page.locator("#inpaint-run").click()
+    page.locator("#inpaint-status").get_by_text("filled").wait_for(timeout=60_000)
+    share = float(page.locator("#inpaint-status").inner_text().split("% filled")[0].split()[-1])
+    assert 0 < share < 20  # the stroke, not the whole image
+    snapshot(page, "inpaint")

@@ -117,3 +117,19 @@ def test_stylize_bad_files_exit_2_with_one_sentence(tmp_path):
         done = genart("stylize", *args, "--out", str(tmp_path / "x.png"))
         assert done.returncode == 2 and words in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.png").exists()
+
+
+def test_inpaint_and_restore_write_pngs_with_records(tmp_path):
+    image, mask = tmp_path / "image.png", tmp_path / "mask.png"
+    render("mondrian", 3, 96).save(image)
+    hole = Image.new("L", (96, 96), 0)
+    hole.paste(255, (30, 30, 60, 60))
+    hole.save(mask)
+    done = genart("inpaint", "--model", "telea", "--image", str(image), "--mask", str(mask), "--out", str(tmp_path / "a.png"))
+    assert done.returncode == 0, done.stderr
+    assert read_record(tmp_path / "a.png")["model"] == "telea"
+    done = genart("restore", "--model", "median-filter", "--image", str(image), "--out", str(tmp_path / "b.png"))
+    assert done.returncode == 0, done.stderr
+    assert read_record(tmp_path / "b.png")["task"] == "restore"
+    done = genart("restore", "--model", "telea", "--image", str(image), "--out", str(tmp_path / "c.png"))
+    assert done.returncode == 2 and "is for the inpaint task, not restore" in done.stderr

@@ -1,8 +1,8 @@
 """`python -m genart bench [TASK]`: speed tables for the current device, printed as Markdown."""
 from ..errors import GenartError
-from . import generate, procedural, style, text
+from . import generate, inpaint, procedural, style, text
 
-BENCHES = {"generate": generate.run, "procedural": procedural.run, "style": style.run,
+BENCHES = {"generate": generate.run, "procedural": procedural.run, "inpaint": inpaint.run, "style": style.run,
            "text": text.run}
 
 

@@ -3,7 +3,7 @@ import os
 
 import gradio as gr
 
-from . import generate_tab, models_tab, style_tab, text_tab
+from . import generate_tab, inpaint_tab, models_tab, style_tab, text_tab
 
 CSS = """
 .pixelated img { image-rendering: pixelated; }
@@ -13,11 +13,13 @@ CSS = """
 
 def build_demo() -> gr.Blocks:
     with gr.Blocks(title="genart") as demo:
-        gr.Markdown("# genart\nGenerative-art models in the browser: sample a GAN and compare it with what it learned "
-                    "from; write with a language model.")
+        gr.Markdown("# genart\nGenerative-art models in the browser: sample a GAN, fill holes and restore damage, "
+                    "transfer styles, write with a language model.")
         with gr.Tabs():
             with gr.Tab("Generate"):
                 generate_tab.build()
+            with gr.Tab("Inpaint"):
+                inpaint_tab.build()
             with gr.Tab("Style"):
                 style_tab.build()
             with gr.Tab("Text"):

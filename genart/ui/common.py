@@ -5,6 +5,8 @@ import tempfile
 from pathlib import Path
 
 import gradio as gr
+import numpy as np
+from PIL import Image
 
 from ..errors import GenartError
 
@@ -40,3 +42,12 @@ def output_dir() -> Path:
     """A fresh folder for one request's files, so concurrent users never overwrite each other."""
     OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(dir=OUTPUT_ROOT))
+
+
+def painted_mask(editor: dict | None) -> Image.Image | None:
+    """The strokes painted on a gr.ImageEditor's layers as an L mask (255 = painted), or None if nothing is painted."""
+    layers = [layer for layer in (editor or {}).get("layers") or [] if layer is not None]
+    if not layers:
+        return None
+    alpha = np.maximum.reduce([np.asarray(layer.convert("RGBA"))[..., 3] for layer in layers])
+    return Image.fromarray(alpha, "L") if alpha.any() else None

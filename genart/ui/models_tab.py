@@ -82,4 +82,4 @@ def build():
     delete.click(run_delete, selected, [table, status], api_name="delete_model")
     refresh.click(rows, None, table, api_name=False)
     add.click(run_add, repo, [table, status, selected, card], api_name="add_model", show_progress_on=status)
-    gr.api(catalog.model_card, api_name="model_card")
+    gr.api(user_errors(catalog.model_card), api_name="model_card")

@@ -2,16 +2,14 @@
 import time
 
 import gradio as gr
-import numpy as np
 from gradio.media import get_image
-from PIL import Image
 
 from ..data.procedural import render
 from ..pipelines import style as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..registry import get_spec, list_models
 from ..replay import Artwork
-from .common import OUTPUT_ROOT, forward_progress, output_dir, user_errors
+from .common import OUTPUT_ROOT, forward_progress, output_dir, painted_mask, user_errors
 
 DEFAULT_MODEL = "fast-stained-glass"
 EXAMPLE_STYLES = [("stained_glass", 7), ("flow_field", 3), ("mandala", 5), ("geometric", 2)]
@@ -24,15 +22,6 @@ def example_style(name: str, seed: int) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         render(name, seed, 256).save(path)
     return str(path)
-
-
-def painted_mask(editor: dict | None) -> Image.Image | None:
-    """The strokes painted on the spatial-control canvas as an L mask (255 = first style), or None if none."""
-    layers = (editor or {}).get("layers") or []
-    if not layers:
-        return None
-    alpha = np.maximum.reduce([np.asarray(layer.convert("RGBA"))[..., 3] for layer in layers])
-    return Image.fromarray(alpha, "L") if alpha.any() else None
 
 
 def status_line(update: pipeline.StyleUpdate, seconds_note: str = "") -> str:

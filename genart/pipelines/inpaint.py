@@ -1,0 +1,176 @@
+"""Inpainting: every model behind one small interface, and the work around a model done once for all of them.
+
+An Inpainter says how its input must be padded (pad multiple, minimum size) and fills an RGB float image where the
+mask is 1. inpaint() does the rest, as IOPaint does: mask normalisation, grow/shrink, the crop around the mask (or
+the whole image), downscaling of oversized regions, padding, and the paste-back through a mask feathered inwards, so
+unmasked pixels come back bit-identical.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+import torch
+from PIL import Image
+
+from .. import runtime
+from ..errors import GenartError
+from ..hub import Progress
+from ..loaders import load_model
+from ..registry import ModelSpec, get_spec
+from ..replay import Artwork, make_record
+from .checks import check_int, check_seed
+from .images import MAX_SIDE, MIN_SIDE, to_rgb
+
+MAX_REGION = 2048  # longest side a model works on; bigger regions are downscaled and the fill scaled back
+MASK_RANGE = (-64, 64)  # grow (+) or shrink (-) in pixels
+FEATHER_RANGE = (0, 64)
+MARGIN = 64  # context kept around the mask's bounding box in "fill only the masked region"
+
+
+@dataclass(frozen=True)
+class Inpainter:
+    """fill(image (H, W, 3) float32 in [0, 1], mask (H, W) float32 with 1 = fill, seed) -> (H, W, 3) in [0, 1];
+    H and W are multiples of pad_multiple and at least min_size."""
+    fill: Callable[[np.ndarray, np.ndarray, int], np.ndarray]
+    pad_multiple: int = 1
+    min_size: int = 1
+    provenance: dict = field(default_factory=dict)
+
+
+@dataclass
+class InpaintSettings:
+    grow: int = 0  # pixels; negative shrinks
+    feather: int = 4  # pixels, inwards
+    crop: bool = True  # fill only the masked region (with a margin of context) at native resolution
+    seed: int = 0
+
+
+def classical(flag: int) -> Inpainter:
+    def fill(image, mask, seed):
+        pixels = (image * 255).round().astype(np.uint8)
+        return cv2.inpaint(pixels, (mask > 0.5).astype(np.uint8) * 255, 3, flag).astype(np.float32) / 255
+
+    return Inpainter(fill)
+
+
+def mean_fill(image: np.ndarray, mask: np.ndarray, seed: int) -> np.ndarray:
+    """The unmasked pixels' mean colour in the hole: the floor every method should beat."""
+    known = mask < 0.5
+    colour = image[known].mean(0) if known.any() else np.full(3, 0.5, np.float32)
+    return np.where(mask[..., None] > 0.5, colour, image).astype(np.float32)
+
+
+def network(spec: ModelSpec, progress: Progress | None) -> Inpainter:
+    """A torch inpainting module called as module(image (1, 3, H, W), mask (1, 1, H, W)) -> (1, 3, H, W)."""
+    loaded = load_model(spec, progress)
+    module = loaded.module
+
+    def fill(image, mask, seed):
+        x = torch.from_numpy(image).permute(2, 0, 1)[None].to(loaded.device, loaded.dtype)  # (1, 3, H, W)
+        m = torch.from_numpy(mask)[None, None].to(loaded.device, loaded.dtype)  # (1, 1, H, W)
+        with torch.inference_mode(), runtime.oom_guard("a smaller image or the crop option"):
+            out = module(x, m)
+        return out[0].float().permute(1, 2, 0).clamp(0, 1).cpu().numpy()
+
+    return Inpainter(fill, module.pad_multiple, module.pad_multiple, loaded.provenance)
+
+
+BASELINES = {"telea": classical(cv2.INPAINT_TELEA), "navier-stokes": classical(cv2.INPAINT_NS),
+             "mean-fill": Inpainter(mean_fill)}
+
+
+def inpainter(spec: ModelSpec, progress: Progress | None) -> Inpainter:
+    return BASELINES[spec.name] if spec.arch == "classical" else network(spec, progress)
+
+
+def normalise_mask(mask: Image.Image | np.ndarray | None, size: tuple[int, int]) -> np.ndarray:
+    """Any mask image -> (H, W) bool, True = fill: alpha when it has one (painted strokes), else brightness."""
+    if mask is None:
+        return np.zeros(size[::-1], bool)
+    if isinstance(mask, np.ndarray):
+        mask = Image.fromarray(mask.astype(np.uint8) * 255 if mask.dtype == bool else mask)
+    if mask.mode in ("RGBA", "LA", "PA") or "transparency" in mask.info:
+        values = mask.convert("RGBA").getchannel("A")
+    else:
+        values = mask.convert("L")
+    if values.size != size:
+        values = values.resize(size, Image.Resampling.NEAREST)
+    return np.asarray(values) > 127
+
+
+def grow_mask(mask: np.ndarray, pixels: int) -> np.ndarray:
+    if pixels == 0:
+        return mask
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * abs(pixels) + 1,) * 2)
+    op = cv2.dilate if pixels > 0 else cv2.erode
+    return op(mask.astype(np.uint8), kernel) > 0
+
+
+def feathered(mask: np.ndarray, pixels: int) -> np.ndarray:
+    """(H, W) float weights: 1 deep inside the hole, ramping down to 0 at its edge; 0 everywhere outside it."""
+    if pixels == 0:
+        return mask.astype(np.float32)
+    distance = cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, 5)  # pixels to the nearest unmasked one
+    return np.clip(distance / pixels, 0, 1).astype(np.float32)
+
+
+def region_of(mask: np.ndarray, crop: bool) -> tuple[int, int, int, int]:
+    """(top, left, bottom, right) of the part of the image to work on."""
+    H, W = mask.shape
+    if not crop:
+        return 0, 0, H, W
+    rows, cols = np.nonzero(mask)
+    return (max(0, rows.min() - MARGIN), max(0, cols.min() - MARGIN),
+            min(H, rows.max() + 1 + MARGIN), min(W, cols.max() + 1 + MARGIN))
+
+
+def run_model(model: Inpainter, image: np.ndarray, mask: np.ndarray, seed: int) -> tuple[np.ndarray, str]:
+    """Downscale an oversized region, pad for the model, fill, undo both."""
+    H, W = mask.shape
+    notice = ""
+    scale = min(1.0, MAX_REGION / max(H, W))
+    if scale < 1:
+        size = (round(W * scale), round(H * scale))
+        notice = f"The region to fill ({W}x{H}) was processed at {size[0]}x{size[1]} and scaled back."
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        mask = cv2.resize(mask.astype(np.float32), size, interpolation=cv2.INTER_NEAREST)
+    h, w = mask.shape
+    th = max(model.min_size, -(-h // model.pad_multiple) * model.pad_multiple)
+    tw = max(model.min_size, -(-w // model.pad_multiple) * model.pad_multiple)
+    padded = np.pad(image, ((0, th - h), (0, tw - w), (0, 0)), mode="reflect" if min(h, w) > 1 else "edge")
+    padded_mask = np.pad(mask.astype(np.float32), ((0, th - h), (0, tw - w)))
+    out = model.fill(padded.astype(np.float32), padded_mask, seed)[:h, :w]
+    if scale < 1:
+        out = cv2.resize(out, (W, H), interpolation=cv2.INTER_CUBIC)
+    return out, notice
+
+
+def inpaint(model: str, image: Image.Image | None, mask, settings: InpaintSettings = InpaintSettings(),
+            progress: Progress | None = None) -> tuple[Artwork, str]:
+    """-> (the filled image with its replay record, a notice or "")."""
+    spec = get_spec(model, task="inpaint")
+    grow = check_int("Mask grow", settings.grow, *MASK_RANGE)
+    feather = check_int("Feather", settings.feather, *FEATHER_RANGE)
+    seed = check_seed(settings.seed)
+    if image is None:
+        raise GenartError("Add an image to inpaint.")
+    if min(image.size) < MIN_SIDE or max(image.size) > MAX_SIDE:
+        raise GenartError(f"The image is {image.width}x{image.height}; use one from {MIN_SIDE} to {MAX_SIDE} px a side.")
+    image = to_rgb(image)
+    hole = grow_mask(normalise_mask(mask, image.size), grow)
+    record = make_record("inpaint", spec.name, {}, grow=grow, feather=feather, crop=settings.crop, seed=seed,
+                         size=list(image.size), hole_share=round(float(hole.mean()), 4))
+    if not hole.any():
+        return Artwork(image, record), "The mask is empty: paint the area to fill. The image is unchanged."
+    filler = inpainter(spec, progress)
+    record |= filler.provenance
+    pixels = np.asarray(image, dtype=np.float32) / 255
+    top, left, bottom, right = region_of(hole, settings.crop)
+    filled, notice = run_model(filler, pixels[top:bottom, left:right], hole[top:bottom, left:right], seed)
+    weight = feathered(hole, feather)[top:bottom, left:right, None]
+    original = np.asarray(image)
+    result = original.copy()
+    blended = (filled * weight + pixels[top:bottom, left:right] * (1 - weight)) * 255
+    result[top:bottom, left:right] = np.where(weight > 0, blended.round().clip(0, 255), original[top:bottom, left:right])
+    return Artwork(Image.fromarray(result.astype(np.uint8), "RGB"), record), notice

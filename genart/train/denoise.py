@@ -1,0 +1,78 @@
+"""Train the denoiser on procedural art with Gaussian noise of random strength; write a Hub-format folder.
+
+    python -m genart.train.denoise --out weights/denoise-art
+
+Each training crop gets a noise level drawn uniformly from 0 to 55 (0-255 units), given to the network as a map.
+"""
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from genart.checkpoint_io import save_hub_folder
+from genart.data.datasets import art_dataset
+from genart.models.dncnn import DnCNN, DnCNNConfig
+from genart.runtime import pick_device
+
+TRAIN_SEEDS = 600_000
+MAX_SIGMA = 55.0
+
+
+def train(args):
+    torch.manual_seed(args.seed)
+    device = pick_device(args.device)
+    images, _ = art_dataset(args.per_class, args.size, first_seed=TRAIN_SEEDS)
+    data = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()  # (N, 3, S, S) uint8
+    config = DnCNNConfig(width=args.width, depth=args.depth)
+    net = DnCNN(config).to(device).train()
+    opt = torch.optim.Adam(net.parameters(), args.lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, args.steps)
+    log, start = [], time.time()
+    for step in range(1, args.steps + 1):
+        x = data[torch.randint(len(data), (args.batch_size,))].to(device).float() / 255  # (B, 3, S, S)
+        x = x[..., :args.crop, :args.crop] if torch.rand(()) < 0.5 else x[..., -args.crop:, -args.crop:]
+        sigma = torch.rand(args.batch_size, device=device) * MAX_SIGMA / 255  # (B,)
+        # Noisy pixels are rounded to 8 bits, as a real noisy image is.
+        noisy = ((x + torch.randn_like(x) * sigma.view(-1, 1, 1, 1)).clamp(0, 1) * 255).round() / 255
+        loss = F.mse_loss(net(noisy, sigma), x)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        schedule.step()
+        if step % args.log_every == 0 or step == args.steps:
+            entry = {"step": step, "mse": round(loss.item(), 6), "seconds": round(time.time() - start, 1)}
+            log.append(entry)
+            print(json.dumps(entry), flush=True)
+    out = Path(args.out)
+    save_hub_folder(net.eval(), config, out, dtype=torch.float16)
+    summary = {"steps": args.steps, "batch_size": args.batch_size, "crop": args.crop, "train_images": len(data),
+               "max_sigma": MAX_SIGMA, "parameters": sum(p.numel() for p in net.parameters()), "device": str(device),
+               "wall_seconds": round(time.time() - start, 1), "torch": torch.__version__}
+    run = {"command": " ".join(["python -m genart.train.denoise", *sys.argv[1:]]), "summary": summary, "log": log}
+    (out / "training_log.json").write_text(json.dumps(run, indent=1) + "\n")
+    print(json.dumps(summary))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", default="weights/denoise-art")
+    p.add_argument("--steps", type=int, default=2000)
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--size", type=int, default=128, help="rendered image size")
+    p.add_argument("--crop", type=int, default=64, help="training crop size")
+    p.add_argument("--width", type=int, default=48)
+    p.add_argument("--depth", type=int, default=10)
+    p.add_argument("--per-class", type=int, default=300)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--log-every", type=int, default=100)
+    p.add_argument("--device", default=None, help="cuda, mps or cpu (default: best available)")
+    train(p.parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""The Inpaint tab: paint over what should go and pick a model to fill it; a Restore mode for noisy images."""
+import time
+
+import gradio as gr
+import numpy as np
+from gradio.media import get_image
+from PIL import Image
+
+from ..data.damage import gaussian_noise, salt_and_pepper
+from ..data.procedural import render
+from ..pipelines import inpaint as pipeline
+from ..pipelines import restore as restoring
+from ..registry import get_spec, list_models
+from ..replay import Artwork
+from .common import OUTPUT_ROOT, forward_progress, output_dir, painted_mask, user_errors
+
+DEFAULT_MODEL = "inpaint-art"
+DEFAULT_RESTORER = "denoise-art"
+
+
+def example_image(name: str) -> str:
+    """Example files: gradio's sample photos, or a procedural artwork rendered once per process."""
+    if name.endswith(".jpg"):
+        return get_image(name)
+    path = OUTPUT_ROOT / "examples" / f"{name}-256.png"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        render(name, 11, 256).save(path)
+    return str(path)
+
+
+def save(art: Artwork, name: str) -> str:
+    return str(art.save(output_dir() / name))
+
+
+@user_errors
+def run_inpaint(model, editor, mask_image, grow, feather, crop, progress=gr.Progress()):
+    image = (editor or {}).get("background")
+    mask = mask_image if mask_image is not None else painted_mask(editor)
+    start = time.perf_counter()
+    art, notice = pipeline.inpaint(model, image, mask, pipeline.InpaintSettings(grow, feather, crop),
+                                   forward_progress(progress))
+    before = image.convert("RGB") if image is not None else None
+    line = f"{model}: {art.image.width}x{art.image.height}, {art.record['hole_share']:.1%} filled, in " \
+           f"{time.perf_counter() - start:.2f} s"
+    return (before, save(art, "inpainted.png")), "\n\n".join(filter(None, [line, notice]))
+
+
+@user_errors
+def run_restore(model, image, noise_level, progress=gr.Progress()):
+    start = time.perf_counter()
+    art, notice = restoring.restore(model, image, noise_level, forward_progress(progress))
+    line = f"{model}: {art.image.width}x{art.image.height} in {time.perf_counter() - start:.2f} s"
+    return (image.convert("RGB"), save(art, "restored.png")), "\n\n".join(filter(None, [line, notice]))
+
+
+@user_errors
+def damage(image, kind: str, amount: float):
+    """Noise added on purpose, to try the restorers on an image you know."""
+    if image is None:
+        raise gr.Error("Add an image to damage first.")
+    pixels = np.asarray(image.convert("RGB"))
+    out = gaussian_noise(pixels, amount, 0) if kind == "Gaussian noise" else salt_and_pepper(pixels, amount / 100, 0)
+    return Image.fromarray(out)
+
+
+def about(model: str) -> str:
+    return get_spec(model).description
+
+
+def build():
+    with gr.Tabs():
+        with gr.Tab("Fill"):
+            build_fill()
+        with gr.Tab("Restore"):
+            build_restore()
+
+
+def build_fill():
+    names = [s.name for s in list_models("inpaint")]
+    with gr.Row():
+        with gr.Column(scale=3):
+            editor = gr.ImageEditor(type="pil", label="Image: paint over what should go", elem_id="inpaint-editor",
+                                    brush=gr.Brush(colors=["#ff3366"], default_size=28, color_mode="fixed"),
+                                    eraser=gr.Eraser(default_size=28), layers=False, height=460)
+        with gr.Column(scale=2):
+            result = gr.ImageSlider(label="Before / after", type="filepath", elem_id="inpaint-result", height=460)
+            status = gr.Markdown(elem_id="inpaint-status")
+    with gr.Row():
+        with gr.Column():
+            model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", elem_id="inpaint-model",
+                                info="The mask stays when you switch: try one mask on every model.")
+            info = gr.Markdown(about(DEFAULT_MODEL))
+        with gr.Column():
+            grow = gr.Slider(*pipeline.MASK_RANGE, value=0, step=1, label="Grow (+) or shrink (-) the mask, px")
+            feather = gr.Slider(*pipeline.FEATHER_RANGE, value=4, step=1, label="Feather, px (inwards)")
+            crop = gr.Checkbox(True, label="Fill only the masked region",
+                               info="Work on a crop around the mask at full resolution; the rest stays untouched.")
+        with gr.Column():
+            mask_image = gr.Image(type="pil", label="Or upload a mask (white = fill)", height=160)
+            button = gr.Button("Fill", variant="primary", elem_id="inpaint-run")
+    gr.Examples([[example_image(n)] for n in ("cheetah.jpg", "lion.jpg", "tower.jpg", "mandala", "stained_glass")],
+                inputs=[editor], label="Try an image")
+    model.change(about, model, info, api_name=False)
+    button.click(run_inpaint, [model, editor, mask_image, grow, feather, crop], [result, status], api_name="inpaint")
+
+
+def build_restore():
+    names = [s.name for s in list_models("restore")]
+    with gr.Row():
+        with gr.Column(scale=3):
+            image = gr.Image(type="pil", label="Damaged image", elem_id="restore-image", height=400)
+            with gr.Row():
+                kind = gr.Radio(["Gaussian noise", "Salt and pepper"], value="Gaussian noise", label="Try: add damage")
+                amount = gr.Slider(1, 60, value=25, step=1, label="Sigma (Gaussian) or % of pixels (salt and pepper)")
+                add = gr.Button("Damage it", min_width=80)
+        with gr.Column(scale=2):
+            result = gr.ImageSlider(label="Before / after", type="filepath", elem_id="restore-result", height=400)
+            status = gr.Markdown(elem_id="restore-status")
+    with gr.Row():
+        model = gr.Dropdown(names, value=DEFAULT_RESTORER, label="Method", elem_id="restore-model")
+        noise_level = gr.Slider(*restoring.NOISE_RANGE, value=25, step=1, label="Noise level (sigma, 0-255)",
+                                info="How strong the noise is; the denoiser and the filters follow it.")
+        button = gr.Button("Restore", variant="primary", elem_id="restore-run")
+    info = gr.Markdown(about(DEFAULT_RESTORER))
+    gr.Examples([[example_image(n)] for n in ("lion.jpg", "landscape", "geometric")], inputs=[image],
+                label="Try an image (then damage it)")
+    add.click(damage, [image, kind, amount], image, api_name=False)
+    model.change(about, model, info, api_name=False)
+    button.click(run_restore, [model, image, noise_level], [result, status], api_name="restore")

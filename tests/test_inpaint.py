@@ -1,0 +1,141 @@
+"""Inpainting: LaMa's checkpoint layout, the TorchScript loader's hash check, and the shared pre/post-processing."""
+import dataclasses
+import hashlib
+import io
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from genart import hub
+from genart.data.procedural import render
+from genart.errors import GenartError
+from genart.loaders import load_model
+from genart.models.lama import FourierUnit, LaMa, LaMaConfig
+from genart.pipelines.inpaint import InpaintSettings, inpaint
+from genart.registry import get_spec
+
+# A few of the official big-lama generator's keys and shapes, written out independently of genart's module.
+OFFICIAL = {
+    "generator.model.1.ffc.convl2l.weight": (64, 4, 7, 7),
+    "generator.model.2.ffc.convl2l.weight": (128, 64, 3, 3),
+    "generator.model.4.ffc.convl2g.weight": (384, 256, 3, 3),
+    "generator.model.4.bn_g.running_mean": (384,),
+    "generator.model.5.conv1.ffc.convg2l.weight": (128, 384, 3, 3),
+    "generator.model.5.conv1.ffc.convg2g.conv1.0.weight": (192, 384, 1, 1),
+    "generator.model.5.conv1.ffc.convg2g.fu.conv_layer.weight": (384, 384, 1, 1),
+    "generator.model.5.conv1.ffc.convg2g.conv2.weight": (384, 192, 1, 1),
+    "generator.model.22.conv2.bn_l.num_batches_tracked": (),
+    "generator.model.24.weight": (512, 256, 3, 3),  # ConvTranspose2d: (in, out, k, k)
+    "generator.model.31.running_var": (64,),
+    "generator.model.34.weight": (3, 64, 7, 7),
+}
+
+
+def lama_checkpoint() -> bytes:
+    torch.manual_seed(0)
+    state = {f"generator.{k}": v for k, v in LaMa(LaMaConfig()).state_dict().items()}
+    for key, shape in OFFICIAL.items():
+        assert tuple(state[key].shape) == shape, key
+    state["discriminator.model0.0.weight"] = torch.zeros(2)  # a training checkpoint holds more than the generator
+    buffer = io.BytesIO()
+    torch.save({"state_dict": state}, buffer)
+    return buffer.getvalue()
+
+
+def test_lama_loads_the_official_layout_strictly_and_keeps_sizes(hub_server):
+    sha = hub_server.repos.commit("akhaliq/lama", {"best.ckpt": lama_checkpoint()})
+    loaded = load_model(get_spec("lama"))
+    assert loaded.provenance["revision"] == sha and len(loaded.module.state_dict()) == 989
+    image = render("landscape", 1, 100).crop((0, 0, 100, 75))  # odd sizes: padded to 8, cropped back
+    mask = np.zeros((75, 100), bool)
+    mask[20:40, 30:70] = True
+    art, _ = inpaint("lama", image, mask)
+    assert art.image.size == (100, 75)
+    assert np.array_equal(np.asarray(art.image)[~mask], np.asarray(image)[~mask])
+
+
+def test_fourier_unit_uses_the_official_real_imaginary_channel_order():
+    torch.manual_seed(1)
+    fu = FourierUnit(3).eval()
+    x = torch.randn(1, 3, 8, 8)
+    spec = torch.fft.rfftn(x, dim=(-2, -1), norm="ortho")
+    stacked = torch.stack((spec.real, spec.imag), dim=-1).permute(0, 1, 4, 2, 3).reshape(1, 6, 8, 5)  # the reference
+    y = torch.relu(fu.bn(fu.conv_layer(stacked))).view(1, 3, 2, 8, 5).permute(0, 1, 3, 4, 2)
+    expected = torch.fft.irfftn(torch.complex(y[..., 0], y[..., 1]), s=(8, 8), dim=(-2, -1), norm="ortho")
+    with torch.no_grad():
+        assert torch.allclose(fu(x), expected, atol=1e-5)
+
+
+def traced_inpainter(path):
+    class Fill(torch.nn.Module):
+        def forward(self, image, mask):
+            return image * (1 - mask) + 0.25 * mask
+
+    torch.jit.trace(Fill(), (torch.rand(1, 3, 8, 8), torch.ones(1, 1, 8, 8))).save(str(path))
+    return path.read_bytes()
+
+
+def test_torchscript_loads_only_with_the_published_md5(hub_server, tmp_path, monkeypatch):
+    monkeypatch.setattr(hub, "RELEASES_DIR", tmp_path / "releases")
+    spec = get_spec("lama-torchscript")
+    data = traced_inpainter(tmp_path / "traced.pt")
+    hub_server.repos.releases[spec.release_files["big-lama.pt"]] = data
+    with pytest.raises(GenartError, match="not the published e3aa4aaa15225a33ec84f9f4bc47e500; it was deleted"):
+        load_model(spec)
+    assert not (tmp_path / "releases" / spec.name / "big-lama.pt").exists()
+    trusted = dataclasses.replace(spec, published_md5={"big-lama.pt": hashlib.md5(data).hexdigest()})
+    module = load_model(trusted).module
+    out = module(torch.zeros(1, 3, 16, 16), torch.ones(1, 1, 16, 16))
+    assert torch.allclose(out, torch.full_like(out, 0.25))
+
+
+@pytest.mark.parametrize("crop", [True, False])
+def test_unmasked_pixels_come_back_bit_identical(crop):
+    image = render("stained_glass", 3, 200)
+    mask = np.zeros((200, 200), bool)
+    mask[50:90, 120:180] = True
+    art, _ = inpaint("telea", image, mask, InpaintSettings(grow=3, feather=6, crop=crop))
+    grown = np.zeros_like(mask)
+    grown[47:93, 117:183] = True  # the hole grown by 3 px covers at most this box
+    assert np.array_equal(np.asarray(art.image)[~grown], np.asarray(image)[~grown])
+    assert not np.array_equal(np.asarray(art.image)[mask], np.asarray(image)[mask])
+
+
+def test_empty_mask_returns_the_image_with_a_notice_and_a_full_mask_is_filled():
+    image = render("mondrian", 2, 64)
+    art, notice = inpaint("telea", image, np.zeros((64, 64), bool))
+    assert np.array_equal(np.asarray(art.image), np.asarray(image)) and "mask is empty" in notice
+    art, _ = inpaint("mean-fill", image, np.ones((64, 64), bool))
+    assert np.ptp(np.asarray(art.image).reshape(-1, 3), 0).max() == 0  # one colour everywhere
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "L", "P", "CMYK", "I;16"])
+def test_any_image_mode_works(mode):
+    image = render("landscape", 4, 96).convert("RGB")
+    image = image.convert(mode) if mode != "I;16" else Image.fromarray(np.asarray(image.convert("L")).astype(np.uint16) * 200)
+    mask = Image.new("L", (96, 96), 0)
+    mask.paste(255, (20, 20, 60, 50))
+    art, _ = inpaint("navier-stokes", image, mask)
+    assert art.image.mode == "RGB" and art.image.size == (96, 96)
+
+
+def test_a_painted_rgba_layer_is_a_mask_and_bad_sizes_get_one_sentence():
+    image = render("mandala", 5, 80)
+    layer = Image.new("RGBA", (80, 80), (0, 0, 0, 0))
+    layer.paste((255, 0, 0, 255), (10, 10, 30, 30))
+    art, _ = inpaint("telea", image, layer)
+    assert art.record["hole_share"] == pytest.approx(400 / 6400)
+    with pytest.raises(GenartError, match="use one from 32 to 4096 px"):
+        inpaint("telea", Image.new("RGB", (20, 300)), None)
+    with pytest.raises(GenartError, match="Mask grow must be from -64 to 64"):
+        inpaint("telea", image, layer, InpaintSettings(grow=500))
+
+
+def test_a_wide_image_with_a_small_hole_works_at_native_resolution():
+    image = Image.new("RGB", (4000, 300), (30, 90, 200))
+    mask = np.zeros((300, 4000), bool)
+    mask[100:140, 3000:3050] = True
+    art, notice = inpaint("telea", image, mask)
+    assert notice == "" and np.abs(np.asarray(art.image, dtype=int)[120, 3025] - [30, 90, 200]).max() <= 5
