@@ -56,7 +56,7 @@ def train(args):
         schedule.step()
         ema_update(ema, net, args.ema if step > args.steps // 10 else 0.0)
         if step % args.log_every == 0 or step == args.steps:
-            hole_l1 = ((error * m).sum() / m.sum()).item()
+            hole_l1 = ((error * m).sum() / (3 * m.sum())).item()  # per channel and pixel
             entry = {"step": step, "loss": round(loss.item(), 4), "hole_l1": round(hole_l1, 4),
                      "seconds": round(time.time() - start, 1)}
             log.append(entry)
@@ -74,7 +74,7 @@ def train(args):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default="weights/inpaint-art")
-    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--steps", type=int, default=2500)
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--size", type=int, default=128)
     p.add_argument("--width", type=int, default=32)

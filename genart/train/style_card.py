@@ -2,7 +2,8 @@
 from pathlib import Path
 
 
-def model_card(name: str, run: dict, size_mb: float) -> str:
+def model_card(name: str, run: dict, size_mb: float, seen: str = "") -> str:
+    """`seen`: what looking at the samples showed, in a sentence or two, for the Limits section."""
     s, log = run["summary"], run["log"]
     first, last = log[0], log[-1]
     return f"""---
@@ -51,11 +52,11 @@ python -m genart stylize --method {name} --content photo.jpg --out stylized.png
 
 ## Limits
 
-Trained on 128 px procedural images: on photographs it transfers the palette and the texture of the style; at
-512 px and above the strokes it learned look smaller relative to the image.
+Trained on 128 px procedural images: at 512 px and above the strokes it learned look smaller relative to the image.
+{seen}
 """
 
 
-def write_card(name: str, run: dict, folder: Path):
+def write_card(name: str, run: dict, folder: Path, seen: str = ""):
     size_mb = (folder / "model.safetensors").stat().st_size / 1e6
-    (folder / "README.md").write_text(model_card(name, run, size_mb))
+    (folder / "README.md").write_text(model_card(name, run, size_mb, seen))
