@@ -10,6 +10,7 @@ from torch import nn
 from . import hub, runtime, text_configs
 from .errors import GenartError
 from .models import adain, gpt2, lama, llama, transformer_net, vgg
+from .models.attention import input_major
 from .models.dcgan import DCGANConfig, DCGANGenerator
 from .models.dncnn import DnCNN, DnCNNConfig
 from .models.inpaint_net import InpaintNet, InpaintNetConfig
@@ -29,6 +30,8 @@ class Architecture:
     read: Callable[[hub.Resolved], dict] = lambda resolved: hub.read_state_dict(resolved.weights_file())
     # For a checkpoint that is a whole program (TorchScript) instead of a state dict: (spec, resolved) -> module.
     load: Callable[[ModelSpec, hub.Resolved], nn.Module] | None = None
+    # Last touches on the loaded module, on its device and dtype (a faster memory layout).
+    prepare: Callable[[nn.Module], nn.Module] = lambda module: module
 
 
 @dataclass
@@ -101,10 +104,10 @@ def model_type_is(*types: str) -> Callable[[dict | None, dict], bool]:
 ARCHITECTURES: dict[str, Architecture] = {
     "dcgan": Architecture("generate", is_dcgan, lambda c, s: DCGANGenerator(dcgan_config(c, s)), half_safe=True),
     "gpt2": Architecture("text", model_type_is("gpt2"), lambda c, s: gpt2.GPT2(text_configs.gpt2_config(c, "GPT-2")),
-                         half_safe=True, convert=lambda s, m: gpt2.from_hf_state_dict(s, m.config)),
+                         half_safe=True, convert=lambda s, m: gpt2.from_hf_state_dict(s, m.config), prepare=input_major),
     "llama": Architecture("text", model_type_is(*text_configs.LLAMA_FAMILY),
                           lambda c, s: llama.Llama(text_configs.llama_config(c, c["model_type"])),
-                          half_safe=True, convert=lambda s, m: llama.from_hf_state_dict(s, m.config)),
+                          half_safe=True, convert=lambda s, m: llama.from_hf_state_dict(s, m.config), prepare=input_major),
     "lstm": Architecture("text", model_type_is("genart-lstm"),
                          lambda c, s: LSTMLanguageModel(LSTMConfig(**known_fields(LSTMConfig, c))), half_safe=False),
     # Style transfer optimises pixels through VGG-19 and measures small differences: float32 everywhere.
@@ -118,7 +121,8 @@ ARCHITECTURES: dict[str, Architecture] = {
                          lambda c, s: lama.LaMa(lama.LaMaConfig()), half_safe=False,  # FFTs want float32
                          convert=lambda s, m: lama.from_official_state_dict(s, m.config),
                          read=lambda resolved: hub.read_state_dict(resolved.folder / "best.ckpt")),
-    "torchscript": Architecture("inpaint", lambda c, s: True, lambda c, s: None, half_safe=False, load=load_torchscript),
+    # Never detected in a Hub repo: TorchScript runs only for built-in specs that name it, behind a published hash.
+    "torchscript": Architecture("inpaint", lambda c, s: False, lambda c, s: None, half_safe=False, load=load_torchscript),
     "inpaint-net": Architecture("inpaint", model_type_is("genart-inpaint"),
                                 lambda c, s: InpaintNet(InpaintNetConfig(**known_fields(InpaintNetConfig, c))),
                                 half_safe=True),
@@ -184,5 +188,5 @@ def _build(spec: ModelSpec, resolved: hub.Resolved, device: torch.device) -> Loa
         raise GenartError(f"The checkpoint of {spec.name} does not fit its architecture: {err}.") from None
     load_strict(module, state, spec.name)
     dtype = runtime.pick_dtype(device, entry.half_safe)
-    module = module.to(device=device, dtype=dtype).eval().requires_grad_(False)
+    module = entry.prepare(module.to(device=device, dtype=dtype).eval().requires_grad_(False))
     return LoadedModel(spec, module, resolved.provenance, device, dtype, resolved.folder)

@@ -12,6 +12,7 @@ from genart import hub
 from genart.data.procedural import render
 from genart.errors import GenartError
 from genart.loaders import load_model
+from genart.models.inpaint_net import push_pull
 from genart.models.lama import FourierUnit, LaMa, LaMaConfig
 from genart.pipelines.inpaint import InpaintSettings, inpaint
 from genart.registry import get_spec
@@ -139,3 +140,15 @@ def test_a_wide_image_with_a_small_hole_works_at_native_resolution():
     mask[100:140, 3000:3050] = True
     art, notice = inpaint("telea", image, mask)
     assert notice == "" and np.abs(np.asarray(art.image, dtype=int)[120, 3025] - [30, 90, 200]).max() <= 5
+
+
+def test_push_pull_keeps_known_pixels_and_fills_holes_from_their_surroundings():
+    x = torch.zeros(1, 3, 40, 40)
+    x[..., :, :20] = 0.2  # left half dark, right half bright
+    x[..., :, 20:] = 0.8
+    known = torch.ones(1, 1, 40, 40)
+    known[..., 10:30, 5:15] = 0  # a hole in the dark half
+    known[..., 10:30, 25:35] = 0  # and one in the bright half
+    fill = push_pull(x * known, known)
+    assert torch.equal(fill[known.expand_as(fill) > 0], x[known.expand_as(x) > 0])
+    assert fill[..., 20, 10].max() < 0.4 and fill[..., 20, 30].min() > 0.6

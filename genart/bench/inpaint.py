@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 
 from .. import runtime
-from ..data.damage import gaussian_noise
+from ..data.damage import gaussian_noise, salt_and_pepper
 from ..models.lama import LaMa, LaMaConfig
 from ..pipelines.inpaint import InpaintSettings, inpaint
 from ..pipelines.restore import restore
@@ -21,7 +21,8 @@ RESTORERS = ("denoise-art", "impulse-inpaint", "median-filter", "gaussian-filter
 
 
 def test_image(size: int) -> tuple[Image.Image, np.ndarray]:
-    pixels = gaussian_noise(np.full((size, size, 3), 128, np.uint8), 40, 0)
+    """Gaussian noise with 10% salt-and-pepper impulses on it (work for every restorer), and a square hole."""
+    pixels = salt_and_pepper(gaussian_noise(np.full((size, size, 3), 128, np.uint8), 40, 0), 0.1, 0)
     mask = np.zeros((size, size), bool)
     mask[size // 4:3 * size // 4, size // 4:3 * size // 4] = True
     return Image.fromarray(pixels), mask

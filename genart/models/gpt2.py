@@ -38,7 +38,10 @@ class CausalSelfAttention(nn.Module):
         q, k, v = (t.view(B, T, self.n_head, self.head_dim).transpose(1, 2) for t in (q, k, v))  # (B, H, T, D)
         if self.cache is not None:
             k, v = self.cache.update(slots, k, v)  # (B, H, S, D) with S = cache length
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)  # (B, H, T, D)
+        if mask is not None:
+            mask = mask[..., :k.shape[2]]  # the cache returns only the slots written so far
+        # No mask: no padding and no window, so a prompt is plainly causal and one new token sees every key.
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=mask is None and T > 1)  # (B, H, T, D)
         return self.c_proj(y.transpose(1, 2).reshape(B, T, C))
 
 
@@ -86,12 +89,14 @@ class GPT2(nn.Module):
             block.attn.cache = None
 
     def forward(self, idx: torch.Tensor, positions: torch.Tensor, mask: torch.Tensor,
-                slots: torch.Tensor | None = None) -> torch.Tensor:
-        """idx (B, T) tokens, positions (B, T), mask (B, 1, T, S) bool (True = attend), slots (T,) cache slots
-        -> logits (B, T, vocab)."""
+                slots: torch.Tensor | None = None, last_only: bool = False) -> torch.Tensor:
+        """idx (B, T) tokens, positions (B, T), mask (B, 1, T, S) bool (True = attend) or None for plain causal
+        attention from slot 0, slots (T,) cache slots -> logits (B, T, vocab), or (B, 1, vocab) with last_only
+        (generation needs only the next token's: the head over a long prompt costs as much as a third of the model)."""
         x = self.wte(idx) + self.wpe(positions)  # (B, T, C)
         for block in self.h:
             x = block(x, mask, slots)
+        x = x[:, -1:] if last_only else x
         return F.linear(self.ln_f(x), self.wte.weight)  # tied head
 
 

@@ -100,7 +100,11 @@ class Attention(nn.Module):
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         if self.cache is not None:
             k, v = self.cache.update(slots, k, v)  # (B, KV, S, D)
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, enable_gqa=self.n_kv != self.n_head)  # (B, H, T, D)
+        if mask is not None:
+            mask = mask[..., :k.shape[2]]  # the cache returns only the slots written so far
+        # No mask: no padding and no window, so a prompt is plainly causal and one new token sees every key.
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=mask is None and T > 1,
+                                           enable_gqa=self.n_kv != self.n_head)  # (B, H, T, D)
         return self.o_proj(y.transpose(1, 2).reshape(B, T, self.n_head * self.head_dim))
 
 
@@ -151,15 +155,16 @@ class Llama(nn.Module):
             layer.self_attn.cache = None
 
     def forward(self, idx: torch.Tensor, positions: torch.Tensor, mask: torch.Tensor,
-                slots: torch.Tensor | None = None) -> torch.Tensor:
-        """idx (B, T), positions (B, T), mask (B, 1, T, S) bool, slots (T,) cache slots -> logits (B, T, vocab)."""
+                slots: torch.Tensor | None = None, last_only: bool = False) -> torch.Tensor:
+        """idx (B, T), positions (B, T), mask (B, 1, T, S) bool or None for plain causal attention from slot 0,
+        slots (T,) cache slots -> logits (B, T, vocab), or (B, 1, vocab) with last_only."""
         x = self.embed_tokens(idx)  # (B, T, C)
         angles = positions[..., None].float() * self.inv_freq  # (B, T, D/2)
         emb = torch.cat((angles, angles), dim=-1)[:, None]  # (B, 1, T, D): the rotate-half layout
         cos, sin = emb.cos().to(x.dtype), emb.sin().to(x.dtype)
         for layer in self.layers:
             x = layer(x, cos, sin, mask, slots)
-        x = self.norm(x)
+        x = self.norm(x[:, -1:] if last_only else x)
         return F.linear(x, self.embed_tokens.weight) if self.config.tie_word_embeddings else self.lm_head(x)
 
 

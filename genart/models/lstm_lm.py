@@ -39,7 +39,7 @@ class LSTMLanguageModel(nn.Module):
         self.state = None
 
     def forward(self, idx: torch.Tensor, positions: torch.Tensor | None = None, mask: torch.Tensor | None = None,
-                slots: torch.Tensor | None = None) -> torch.Tensor:
+                slots: torch.Tensor | None = None, last_only: bool = False) -> torch.Tensor:
         """idx (B, T) -> logits (B, T, vocab). Positions are not used. With a cache (slots given) the recurrence
         continues from the state the previous call left; without one it starts from zero."""
         x = self.wte(idx)  # (B, T, E)
@@ -54,6 +54,7 @@ class LSTMLanguageModel(nn.Module):
             y, state = self.lstm(x, state)  # (B, T, H)
         if slots is not None:
             self.state = state
+        y = y[:, -1:] if last_only else y
         return F.linear(self.proj(y), self.wte.weight)  # tied head
 
     def _left_padded(self, x: torch.Tensor, real: torch.Tensor, state):

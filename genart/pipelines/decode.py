@@ -45,7 +45,9 @@ def decode(model: nn.Module, prompts: list[list[int]], max_new_tokens: int, sett
     try:
         slots = torch.arange(T, device=device)
         width = total if use_cache else T  # keys: the whole cache, or just the prompt
-        logits = model(tokens, positions[:, :T], causal_mask(padding, slots, width, window_of(model)), slots=slots if use_cache else None)
+        plain = bool(real.all()) and window_of(model) is None  # no padding, no window: causal attention needs no mask
+        mask = None if plain else causal_mask(padding, slots, width, window_of(model))
+        logits = model(tokens, positions[:, :T], mask, slots=slots if use_cache else None, last_only=True)
         for t in range(T, total):
             last = apply_repetition_penalty(logits[:, -1], history[:, :t], padding[:, :t], settings.repetition_penalty)
             nxt = sample(last, settings, generator)  # (B,)
@@ -55,11 +57,12 @@ def decode(model: nn.Module, prompts: list[list[int]], max_new_tokens: int, sett
                 break
             if use_cache:
                 slot = torch.tensor([t], device=device)
-                logits = model(nxt[:, None], positions[:, t:t + 1], causal_mask(padding, slot, total, window_of(model)), slots=slot)
+                mask = None if plain else causal_mask(padding, slot, total, window_of(model))
+                logits = model(nxt[:, None], positions[:, t:t + 1], mask, slots=slot, last_only=True)
             else:
                 slots = torch.arange(t + 1, device=device)
                 logits = model(history[:, :t + 1], positions[:, :t + 1],
-                               causal_mask(padding[:, :t + 1], slots, t + 1, window_of(model)))
+                               causal_mask(padding[:, :t + 1], slots, t + 1, window_of(model)), last_only=True)
     finally:
         if use_cache:
             model.clear_cache()

@@ -47,7 +47,7 @@ FILTERS = {"gaussian-filter": gaussian_filter, "bilateral-filter": bilateral_fil
 
 def denoise(model: str, pixels: np.ndarray, sigma: float, progress: Progress | None) -> tuple[np.ndarray, dict]:
     loaded = load_model(get_spec(model, task="restore"), progress)
-    x = torch.from_numpy(pixels).permute(2, 0, 1)[None].to(loaded.device, loaded.dtype) / 255  # (1, 3, H, W)
+    x = torch.from_numpy(pixels.copy()).permute(2, 0, 1)[None].to(loaded.device, loaded.dtype) / 255  # (1, 3, H, W)
     level = torch.tensor([sigma / 255], device=loaded.device, dtype=loaded.dtype)
     with torch.inference_mode(), runtime.oom_guard("a smaller image"):
         out = loaded.module(x, level)

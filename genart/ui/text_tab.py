@@ -111,5 +111,7 @@ def build():
     dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
     # The API has its own endpoint that streams plain records; the button streams into the boxes.
     event = button.click(run_text, inputs, [*outputs, status], api_name=False, show_progress_on=status)
-    stop.click(mark_stopped, status, status, cancels=[event], api_name=False)
+    # The status is marked after the cancellation, so no update still on its way can overwrite it.
+    stop.click(None, None, None, cancels=[event], api_name=False).then(mark_stopped, status, status, api_name=False,
+                                                                       queue=False)
     gr.api(text_api, api_name="text")
