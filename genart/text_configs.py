@@ -4,7 +4,6 @@ from .models.gpt2 import GPT2Config
 from .models.llama import ROPE_TYPES, LlamaConfig
 
 LLAMA_FAMILY = ("llama", "mistral", "qwen2")
-TEXT_MODEL_TYPES = ("gpt2", *LLAMA_FAMILY)
 
 
 def refuse(name: str, what: str):

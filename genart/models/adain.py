@@ -10,7 +10,6 @@ from torch import nn
 
 ENCODER_LAYOUT = (64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512)  # up to relu4_1
 ENCODER_CUT = 31  # layers kept of the 53 in vgg_normalised.pth
-ENCODER_SLICES = (4, 11, 18, 31)  # ends of relu1_1, relu2_1, relu3_1, relu4_1
 DECODER_LAYOUT = (256, "U", 256, 256, 256, 128, "U", 128, 64, "U", 64, 3)  # "U" = 2x nearest upsampling
 
 

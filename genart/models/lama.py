@@ -20,7 +20,6 @@ class LaMaConfig:
     n_downsampling: int = 3
     n_blocks: int = 18
     ratio: float = 0.75  # global share of the channels in the ResNet blocks
-    model_type: str = "lama"
 
 
 class FourierUnit(nn.Module):

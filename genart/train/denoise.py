@@ -6,7 +6,6 @@ Each training crop gets a noise level drawn uniformly from 0 to 55 (0-255 units)
 """
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from genart.checkpoint_io import save_hub_folder
 from genart.data.datasets import art_dataset
 from genart.models.dncnn import DnCNN, DnCNNConfig
 from genart.runtime import pick_device
+from genart.train.common import add_common_arguments, write_run
 
 TRAIN_SEEDS = 600_000
 MAX_SIGMA = 55.0
@@ -52,9 +52,7 @@ def train(args):
     summary = {"steps": args.steps, "batch_size": args.batch_size, "crop": args.crop, "train_images": len(data),
                "max_sigma": MAX_SIGMA, "parameters": sum(p.numel() for p in net.parameters()), "device": str(device),
                "wall_seconds": round(time.time() - start, 1), "torch": torch.__version__}
-    run = {"command": " ".join(["python -m genart.train.denoise", *sys.argv[1:]]), "summary": summary, "log": log}
-    (out / "training_log.json").write_text(json.dumps(run, indent=1) + "\n")
-    print(json.dumps(summary))
+    write_run(out, "genart.train.denoise", summary, log)
 
 
 def main(argv=None):
@@ -68,9 +66,7 @@ def main(argv=None):
     p.add_argument("--depth", type=int, default=10)
     p.add_argument("--per-class", type=int, default=300)
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--log-every", type=int, default=100)
-    p.add_argument("--device", default=None, help="cuda, mps or cpu (default: best available)")
+    add_common_arguments(p)
     train(p.parse_args(argv))
 
 

@@ -8,7 +8,6 @@ Writes config.json + model.safetensors + the style image + samples + a training 
 """
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from genart.pipelines.images import to_image, to_tensor
 from genart.pipelines.style import feature_network, gram, style_losses
 from genart.registry import get_spec
 from genart.runtime import pick_device
+from genart.train.common import add_common_arguments, write_run
 from genart.train.style_card import write_card
 
 CONTENT_SEEDS = 50_000  # content images: procedural art from these seeds, apart from every other training set
@@ -82,10 +82,8 @@ def train(args):
     summary = {"style": config.style, "steps": args.steps, "batch_size": args.batch_size, "size": args.size, "content_images": len(data),
                "features": args.features, "device": str(device), "wall_seconds": round(time.time() - start, 1),
                "torch": torch.__version__}
-    run = {"command": " ".join(["python -m genart.train.fast_style", *sys.argv[1:]]), "summary": summary, "log": log}
-    (out / "training_log.json").write_text(json.dumps(run, indent=1) + "\n")
+    run = write_run(out, "genart.train.fast_style", summary, log)
     write_card(out.name, run, out)
-    print(json.dumps(summary))
 
 
 def main(argv=None):
@@ -103,9 +101,7 @@ def main(argv=None):
     p.add_argument("--style-weight", type=float, default=10.0)
     p.add_argument("--tv-weight", type=float, default=1.0)
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--log-every", type=int, default=100)
-    p.add_argument("--device", default=None, help="cuda, mps or cpu (default: best available)")
+    add_common_arguments(p)
     train(p.parse_args(argv))
 
 

@@ -8,7 +8,6 @@ weights are an exponential moving average of the trained ones.
 import argparse
 import copy
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from genart.data.datasets import art_dataset
 from genart.data.masks import free_form_mask
 from genart.models.inpaint_net import InpaintNet, InpaintNetConfig
 from genart.runtime import pick_device
+from genart.train.common import add_common_arguments, write_run
 from genart.train.dcgan import ema_update
 
 TRAIN_SEEDS = 400_000  # procedural art for training, apart from the measuring set
@@ -66,9 +66,7 @@ def train(args):
     summary = {"steps": args.steps, "batch_size": args.batch_size, "size": args.size, "train_images": len(data),
                "masks": args.masks, "parameters": sum(p.numel() for p in net.parameters()), "device": str(device),
                "wall_seconds": round(time.time() - start, 1), "torch": torch.__version__}
-    run = {"command": " ".join(["python -m genart.train.inpaint", *sys.argv[1:]]), "summary": summary, "log": log}
-    (out / "training_log.json").write_text(json.dumps(run, indent=1) + "\n")
-    print(json.dumps(summary))
+    write_run(out, "genart.train.inpaint", summary, log)
 
 
 def main(argv=None):
@@ -82,9 +80,7 @@ def main(argv=None):
     p.add_argument("--masks", type=int, default=2000, help="distinct free-form masks to draw from")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--ema", type=float, default=0.999)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--log-every", type=int, default=100)
-    p.add_argument("--device", default=None, help="cuda, mps or cpu (default: best available)")
+    add_common_arguments(p)
     train(p.parse_args(argv))
 
 

@@ -10,7 +10,6 @@ float16 (half the size; they run in float32 on a CPU) and measured as saved.
 import argparse
 import json
 import math
-import sys
 import time
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from genart.metrics.text_quality import grammar_figures, sample_lines
 from genart.models.gpt2 import GPT2, GPT2Config, to_hf_state_dict
 from genart.models.lstm_lm import LSTMConfig, LSTMLanguageModel
 from genart.runtime import pick_device
+from genart.train.common import add_common_arguments, write_run
 from genart.train.text_card import write_card
 
 VAL_SEED = 1_000_003  # validation lines come from a different corpus seed
@@ -136,11 +136,7 @@ def train(args):
                "train_lines": args.train_lines, "corpus_seed": args.corpus_seed, "train_tokens": len(stream),
                "block_size": args.block_size, "steps": args.steps, "batch_size": args.batch_size, **figures,
                "device": str(device), "wall_seconds": round(time.time() - start, 1), "torch": torch.__version__}
-    run = {"command": " ".join(["python -m genart.train.text_lm", *sys.argv[1:]]), "summary": summary, "log": log,
-           "examples": examples}
-    (out / "training_log.json").write_text(json.dumps(run, indent=1, ensure_ascii=False) + "\n")
-    write_card(run, out)
-    print(json.dumps(summary))
+    write_card(write_run(out, "genart.train.text_lm", summary, log, examples=examples), out)
 
 
 def shipped_figures(model, tokenizer, val_stream, val_starts, training: set[str], block: int, device) -> tuple[dict, list]:
@@ -165,9 +161,7 @@ def main(argv=None):
     p.add_argument("--train-lines", type=int, default=100_000)
     p.add_argument("--corpus-seed", type=int, default=0)
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--log-every", type=int, default=100)
-    p.add_argument("--device", default=None, help="cuda, mps or cpu (default: best available)")
+    add_common_arguments(p)
     args = p.parse_args(argv)
     args.layers = args.layers or {"gpt2": 4, "lstm": 2}[args.arch]
     train(args)
