@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = os.environ.get("GENART_SCREENSHOTS")  # set it to a folder to keep a picture of each step
@@ -174,3 +174,25 @@ def test_inpaint_tab_paints_a_stroke_and_fills_it(page):
     share = float(page.locator("#inpaint-status").inner_text().split("% filled")[0].split()[-1])
     assert 0 < share < 20  # the stroke, not the whole image
     snapshot(page, "inpaint")
+    content = page.locator("#style-content img")
+    before = content.get_attribute("src") if content.count() else None
+    page.locator("#inpaint-to-style").click()  # the filled image goes on to be stylised
+    page.wait_for_function("old => { const img = document.querySelector('#style-content img');"
+                           " return img && img.src !== old && img.src.includes('inpainted'); }", arg=before,
+                           timeout=30_000)
+    expect(page.get_by_role("tab", name="Style")).to_have_attribute("aria-selected", "true")
+
+
+def test_send_a_generated_image_to_inpaint_and_to_style(page):
+    page.get_by_role("tab", name="Generate").click()
+    page.get_by_role("button", name="Generate", exact=True).click()
+    page.locator(".gallery-item img, button.thumbnail-item img").first.wait_for(timeout=60_000)
+    page.locator("#generate-to-inpaint").click()
+    page.locator("#inpaint-editor canvas").first.wait_for(timeout=30_000)
+    expect(page.get_by_role("tab", name="Inpaint")).to_have_attribute("aria-selected", "true")
+    page.get_by_role("tab", name="Generate").click()
+    page.locator("#generate-to-style").click()
+    content = page.locator("#style-content img")
+    content.wait_for(timeout=30_000)
+    assert content.evaluate("img => img.naturalWidth") == 64  # the 64 px sample itself
+    snapshot(page, "sent-to-style")

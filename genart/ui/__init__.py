@@ -3,7 +3,7 @@ import os
 
 import gradio as gr
 
-from . import generate_tab, inpaint_tab, models_tab, style_tab, text_tab
+from . import generate_tab, inpaint_tab, models_tab, send_to, style_tab, text_tab
 
 CSS = """
 .pixelated img { image-rendering: pixelated; }
@@ -15,17 +15,19 @@ def build_demo() -> gr.Blocks:
     with gr.Blocks(title="genart") as demo:
         gr.Markdown("# genart\nGenerative-art models in the browser: sample a GAN, fill holes and restore damage, "
                     "transfer styles, write with a language model.")
-        with gr.Tabs():
-            with gr.Tab("Generate"):
-                generate_tab.build()
-            with gr.Tab("Inpaint"):
-                inpaint_tab.build()
-            with gr.Tab("Style"):
-                style_tab.build()
-            with gr.Tab("Text"):
+        with gr.Tabs() as tabs:
+            with gr.Tab("Generate", id="generate"):
+                generated = generate_tab.build()
+            with gr.Tab("Inpaint", id="inpaint"):
+                inpainted, inpaint_editor = inpaint_tab.build()
+            with gr.Tab("Style", id="style"):
+                style_content = style_tab.build()
+            with gr.Tab("Text", id="text"):
                 text_tab.build()
-            with gr.Tab("Models"):
+            with gr.Tab("Models", id="models"):
                 models_tab.build()
+        for source in (generated, inpainted):
+            send_to.wire(source, tabs, inpaint_editor, style_content)
         gr.api(models_tab.models_api, api_name="models")
     return demo
 

@@ -10,6 +10,7 @@ from ..pipelines import generate as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..registry import get_spec, list_models
 from .common import forward_progress, output_dir, user_errors
+from .send_to import SendFrom
 
 DEFAULT_MODEL = "dcgan-art-64"
 
@@ -54,7 +55,7 @@ def run_interpolate(model, label, seed_a, seed_b, frames, fps, fmt, truncation, 
     return str(animation.save(output_dir() / f"{seed_a}-to-{seed_b}.{fmt}"))
 
 
-def build():
+def build() -> SendFrom:
     names = [s.name for s in list_models("generate")]
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
@@ -72,6 +73,10 @@ def build():
         with gr.Column(scale=2):
             gallery = gr.Gallery(label="Samples", columns=4, format="png", elem_classes=["pixelated"], height="auto")
             status = gr.Markdown()
+            with gr.Row():
+                to_inpaint = gr.Button("Send to Inpaint", size="sm", elem_id="generate-to-inpaint")
+                to_style = gr.Button("Send to Style", size="sm", elem_id="generate-to-style")
+            chosen = gr.State(0)  # the gallery item clicked last; the first one until then
     with gr.Accordion("Latent interpolation", open=False):
         with gr.Row():
             seed_a = gr.Number(0, label="From seed", precision=0, minimum=0, maximum=MAX_SEED)
@@ -92,3 +97,5 @@ def build():
     button.click(run_generate, [model, label, seed, n, truncation, size], [gallery, status], api_name="generate")
     interp_button.click(run_interpolate, [model, label, seed_a, seed_b, frames, fps, fmt, truncation], animation,
                         api_name="interpolate")
+    gallery.select(lambda evt: evt.index, None, chosen, api_name=False)
+    return SendFrom(gallery, chosen, to_inpaint, to_style)

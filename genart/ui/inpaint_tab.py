@@ -13,6 +13,7 @@ from ..pipelines import restore as restoring
 from ..registry import get_spec, list_models
 from ..replay import Artwork
 from .common import OUTPUT_ROOT, forward_progress, output_dir, painted_mask, user_errors
+from .send_to import SendFrom
 
 DEFAULT_MODEL = "inpaint-art"
 DEFAULT_RESTORER = "denoise-art"
@@ -68,15 +69,17 @@ def about(model: str) -> str:
     return get_spec(model).description
 
 
-def build():
+def build() -> tuple[SendFrom, gr.ImageEditor]:
+    """-> what this tab sends elsewhere, and the editor that receives images sent here."""
     with gr.Tabs():
         with gr.Tab("Fill"):
-            build_fill()
+            sends, editor = build_fill()
         with gr.Tab("Restore"):
             build_restore()
+    return sends, editor
 
 
-def build_fill():
+def build_fill() -> tuple[SendFrom, gr.ImageEditor]:
     names = [s.name for s in list_models("inpaint")]
     with gr.Row():
         with gr.Column(scale=3):
@@ -86,6 +89,7 @@ def build_fill():
         with gr.Column(scale=2):
             result = gr.ImageSlider(label="Before / after", type="filepath", elem_id="inpaint-result", height=460)
             status = gr.Markdown(elem_id="inpaint-status")
+            to_style = gr.Button("Send to Style", size="sm", elem_id="inpaint-to-style")
     with gr.Row():
         with gr.Column():
             model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", elem_id="inpaint-model",
@@ -103,6 +107,7 @@ def build_fill():
                 inputs=[editor], label="Try an image")
     model.change(about, model, info, api_name=False)
     button.click(run_inpaint, [model, editor, mask_image, grow, feather, crop], [result, status], api_name="inpaint")
+    return SendFrom(result, None, None, to_style), editor
 
 
 def build_restore():

@@ -62,7 +62,8 @@ def about(spec) -> str:
     return f"{spec.description}\n\n{features[spec.arch]}"
 
 
-def build():
+def build() -> gr.Image:
+    """-> the content image, which receives images sent here from other tabs."""
     names = [s.name for s in list_models("style")]
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
@@ -109,3 +110,4 @@ def build():
     button.click(run_stylize, [model, content, *styles, *weights, size, strength, preserve, steps, content_weight,
                                style_weight, tv_weight, seed, editor], [result, status], api_name="stylize",
                  show_progress_on=status)  # the progress bar sits on the status line; the image stays in view
+    return content
