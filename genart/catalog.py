@@ -33,10 +33,14 @@ class ModelStatus:
     device: str  # where it is loaded, or ""
 
 
+def added_entries() -> list[dict]:
+    """[{"name": "hf-hub:...", "task": ...}] for the Hub repos a user added."""
+    return json.loads(ADDED_FILE.read_text()) if ADDED_FILE.exists() else []
+
+
 def added() -> list[ModelSpec]:
     """The Hub repos a user added, as specs with the task their architecture detected."""
-    entries = json.loads(ADDED_FILE.read_text()) if ADDED_FILE.exists() else []
-    return [get_spec(e["name"], task=e["task"]) for e in entries]
+    return [get_spec(e["name"], task=e["task"]) for e in added_entries()]
 
 
 def all_specs() -> list[ModelSpec]:
@@ -113,13 +117,13 @@ def delete(name: str) -> float:
         shutil.rmtree(folder, ignore_errors=True)
         return freed
     try:
-        repos = [r for r in scan_cache_dir().repos if r.repo_id == spec.repo_id and r.repo_type == "model"]
+        cache = scan_cache_dir()
     except CacheNotFound:
-        repos = []
+        cache = None
+    repos = [r for r in cache.repos if r.repo_id == spec.repo_id and r.repo_type == "model"] if cache else []
     if not repos:
         raise GenartError(f"{spec.name} is not downloaded; there is nothing to delete.")
-    revisions = [rev.commit_hash for r in repos for rev in r.revisions]
-    strategy = scan_cache_dir().delete_revisions(*revisions)
+    strategy = cache.delete_revisions(*(rev.commit_hash for r in repos for rev in r.revisions))
     strategy.execute()
     return strategy.expected_freed_size / 1e6
 
@@ -133,7 +137,7 @@ def add(name: str, progress: Progress | None = None) -> ModelSpec:
     resolved = hub.resolve(get_spec(name), progress)
     arch = detect_arch(resolved.config(), hub.read_state_dict(resolved.weights_file()), name)
     task = ARCHITECTURES[arch].task
-    entries = json.loads(ADDED_FILE.read_text()) if ADDED_FILE.exists() else []
+    entries = added_entries()
     if not any(e["name"] == name for e in entries):
         ADDED_FILE.parent.mkdir(parents=True, exist_ok=True)
         ADDED_FILE.write_text(json.dumps([*entries, {"name": name, "task": task}], indent=1) + "\n")

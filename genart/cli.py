@@ -92,7 +92,6 @@ def cmd_text(args):
 
 
 def cmd_stylize(args):
-
     from .pipelines.style import StyleSettings, stylize
     from .replay import Artwork
 

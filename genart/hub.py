@@ -128,7 +128,8 @@ def _release(spec: ModelSpec, progress: Progress | None) -> Resolved:
 
 def check_md5(path: Path, published: str):
     """Refuse (and delete) a file whose MD5 is not the one its distributor published."""
-    digest = hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+    with open(path, "rb") as f:  # in blocks: big-lama.pt is 200 MB
+        digest = hashlib.file_digest(f, lambda: hashlib.md5(usedforsecurity=False)).hexdigest()
     if digest != published:
         path.unlink()
         raise GenartError(f"{path.name} has MD5 {digest}, not the published {published}; it was deleted and not loaded.")

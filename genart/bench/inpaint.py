@@ -2,8 +2,6 @@
 
 LaMa runs with random weights (its checkpoint cannot be downloaded here): the same work as the real one.
 """
-import statistics
-
 import numpy as np
 import torch
 from PIL import Image
@@ -13,7 +11,7 @@ from ..data.damage import gaussian_noise, salt_and_pepper
 from ..models.lama import LaMa, LaMaConfig
 from ..pipelines.inpaint import InpaintSettings, inpaint
 from ..pipelines.restore import restore
-from .timing import machine, seconds_per_call
+from .timing import machine, median_seconds
 
 SIZES = (512, 1024)
 INPAINTERS = ("inpaint-art", "telea", "navier-stokes")
@@ -28,10 +26,6 @@ def test_image(size: int) -> tuple[Image.Image, np.ndarray]:
     return Image.fromarray(pixels), mask
 
 
-def median(fn, device) -> float:
-    return statistics.median(seconds_per_call(fn, device, warmup=1, min_time=0, min_repeats=3))
-
-
 def lama_seconds(size: int, device: torch.device) -> float:
     net = runtime.MODELS.get(f"bench-lama|{device}", lambda: LaMa(LaMaConfig()).to(device).eval())
     x, m = torch.rand(1, 3, size, size, device=device), torch.zeros(1, 1, size, size, device=device)
@@ -40,16 +34,16 @@ def lama_seconds(size: int, device: torch.device) -> float:
         with torch.inference_mode():
             net(x, m)
 
-    return median(call, device)
+    return median_seconds(call, device)
 
 
 def run():
     device = runtime.pick_device()
     whole = InpaintSettings(feather=0, crop=False)
-    rows = [(f"inpaint: {m}", [median(lambda s=s, m=m: inpaint(m, *test_image(s), whole), device) for s in SIZES])
+    rows = [(f"inpaint: {m}", [median_seconds(lambda s=s, m=m: inpaint(m, *test_image(s), whole), device) for s in SIZES])
             for m in INPAINTERS]
     rows.append(("inpaint: lama (big-lama, random weights, network only)", [lama_seconds(s, device) for s in SIZES]))
-    rows += [(f"restore: {m}", [median(lambda s=s, m=m: restore(m, test_image(s)[0], 25), device) for s in SIZES])
+    rows += [(f"restore: {m}", [median_seconds(lambda s=s, m=m: restore(m, test_image(s)[0], 25), device) for s in SIZES])
              for m in RESTORERS]
     print(f"\n### inpaint and restore — seconds per image — {machine(device)}\n")
     print("| model | 512x512 | 1024x1024 |")

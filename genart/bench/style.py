@@ -3,8 +3,6 @@
 Networks with weights that cannot be downloaded here (AdaIN, VGG-19) run with random weights: the same work.
 Gatys is timed per optimisation step and scaled to the paper's 500 iterations.
 """
-import statistics
-
 import torch
 
 from ..loaders import load_model
@@ -14,27 +12,23 @@ from ..models.vgg import VGG19Features, VGGConfig
 from ..pipelines.style import gram, style_losses
 from ..registry import get_spec
 from ..runtime import pick_device
-from .timing import machine, seconds_per_call
+from .timing import machine, median_seconds
 
 SIZES = (256, 512)
 PAPER = {"AdaIN": (0.018, 0.065), "Gatys et al. (500 iterations)": (14.17, 46.75)}  # seconds, 256 / 512
 GATYS_STEPS = 500
 
 
-def median(fn, device) -> float:
-    return statistics.median(seconds_per_call(fn, device, warmup=1, min_time=0, min_repeats=3))
-
-
 def fast_seconds(size: int, device) -> float:
     net = load_model(get_spec("fast-stained-glass")).module
     x = torch.rand(1, 3, size, size, device=device, dtype=next(net.parameters()).dtype) * 255
-    return median(lambda: net(x), device)
+    return median_seconds(lambda: net(x), device)
 
 
 def adain_seconds(size: int, device) -> float:
     net = AdaIN().to(device).eval()
     content, style = torch.rand(1, 3, size, size, device=device), torch.rand(1, 3, size, size, device=device)
-    return median(lambda: net.decode(adain(net.encode(content), net.encode(style))), device)
+    return median_seconds(lambda: net.decode(adain(net.encode(content), net.encode(style))), device)
 
 
 def gatys_step_seconds(net, size: int, device) -> float:
@@ -53,7 +47,7 @@ def gatys_step_seconds(net, size: int, device) -> float:
         sum(losses.values()).backward()
         opt.step()
 
-    return median(step, device)
+    return median_seconds(step, device)
 
 
 def run():

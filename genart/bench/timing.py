@@ -27,6 +27,11 @@ def seconds_per_call(fn: Callable[[], object], device: torch.device, warmup: int
     return times
 
 
+def median_seconds(fn: Callable[[], object], device: torch.device) -> float:
+    """Median of three timed calls after one warm-up: for calls that take seconds each."""
+    return statistics.median(seconds_per_call(fn, device, warmup=1, min_time=0, min_repeats=3))
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1] if len(values) > 1 else values[0]
 

@@ -19,6 +19,15 @@ def to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def checked_image(image: Image.Image | None, action: str) -> Image.Image:
+    """An input image within the size range, as RGB; one sentence otherwise. `action`: what it is for (a verb)."""
+    if image is None:
+        raise GenartError(f"Add an image to {action}.")
+    if min(image.size) < MIN_SIDE or max(image.size) > MAX_SIDE:
+        raise GenartError(f"The image is {image.width}x{image.height}; use one from {MIN_SIDE} to {MAX_SIDE} px a side.")
+    return to_rgb(image)
+
+
 def prepare(image: Image.Image | None, what: str, longest: int) -> tuple[Image.Image, str]:
     """-> (RGB image whose longest side is at most `longest`, a notice when it was downscaled)."""
     if image is None:

@@ -14,13 +14,12 @@ import torch
 from PIL import Image
 
 from .. import runtime
-from ..errors import GenartError
 from ..hub import Progress
 from ..loaders import load_model
 from ..registry import ModelSpec, get_spec
 from ..replay import Artwork, make_record
 from .checks import check_int, check_seed
-from .images import MAX_SIDE, MIN_SIDE, to_rgb
+from .images import checked_image
 
 MAX_REGION = 2048  # longest side a model works on; bigger regions are downscaled and the fill scaled back
 MASK_RANGE = (-64, 64)  # grow (+) or shrink (-) in pixels
@@ -153,11 +152,7 @@ def inpaint(model: str, image: Image.Image | None, mask, settings: InpaintSettin
     grow = check_int("Mask grow", settings.grow, *MASK_RANGE)
     feather = check_int("Feather", settings.feather, *FEATHER_RANGE)
     seed = check_seed(settings.seed)
-    if image is None:
-        raise GenartError("Add an image to inpaint.")
-    if min(image.size) < MIN_SIDE or max(image.size) > MAX_SIDE:
-        raise GenartError(f"The image is {image.width}x{image.height}; use one from {MIN_SIDE} to {MAX_SIDE} px a side.")
-    image = to_rgb(image)
+    image = checked_image(image, "inpaint")
     hole = grow_mask(normalise_mask(mask, image.size), grow)
     record = make_record("inpaint", spec.name, {}, grow=grow, feather=feather, crop=settings.crop, seed=seed,
                          size=list(image.size), hole_share=round(float(hole.mean()), 4))

@@ -9,13 +9,12 @@ import torch
 from PIL import Image
 
 from .. import runtime
-from ..errors import GenartError
 from ..hub import Progress
 from ..loaders import load_model
 from ..registry import get_spec
 from ..replay import Artwork, make_record
 from .checks import check_float
-from .images import MAX_SIDE, MIN_SIDE, to_rgb
+from .images import checked_image
 from .inpaint import InpaintSettings, inpaint
 
 NOISE_RANGE = (0.0, 100.0)  # Gaussian sigma in 0-255 units
@@ -59,11 +58,8 @@ def restore(model: str, image: Image.Image | None, noise_level: float = 25.0,
     """-> (the restored image with its replay record, a notice or ""). noise_level is the Gaussian sigma (0-255)."""
     spec = get_spec(model, task="restore")
     sigma = check_float("Noise level", noise_level, *NOISE_RANGE)
-    if image is None:
-        raise GenartError("Add an image to restore.")
-    if min(image.size) < MIN_SIDE or max(image.size) > MAX_SIDE:
-        raise GenartError(f"The image is {image.width}x{image.height}; use one from {MIN_SIDE} to {MAX_SIDE} px a side.")
-    pixels = np.asarray(to_rgb(image))
+    image = checked_image(image, "restore")
+    pixels = np.asarray(image)
     record = make_record("restore", spec.name, {}, noise_level=sigma, size=list(image.size))
     notice = ""
     if spec.arch == "impulse-inpaint":

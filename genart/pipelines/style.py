@@ -216,7 +216,7 @@ def stylize(model: str, content: Image.Image | None, styles: list[Image.Image], 
     s = checked(settings, max(1, len(styles)))
     content_image, notice = prepare(content, "content", s.size)
     prepared = [prepare(x, "style", s.size)[0] for x in styles]
-    x_content = to_tensor(content_image)
+    x_content, x_styles = to_tensor(content_image), [to_tensor(p) for p in prepared]
     provenance = ({"feature_seed": RandomFeaturesConfig().seed} if spec.arch == "random-features"
                   else load_model(spec, progress).provenance)
     record = make_record("style", spec.name, provenance, size=s.size, strength=s.strength, preserve_colors=s.preserve_colors,
@@ -226,7 +226,7 @@ def stylize(model: str, content: Image.Image | None, styles: list[Image.Image], 
         record |= {"steps": s.steps, "content_weight": s.content_weight, "style_weight": s.style_weight,
                    "tv_weight": s.tv_weight}
         with runtime.oom_guard("a smaller size"):
-            for x, step, losses in gatys(spec, x_content, [to_tensor(p) for p in prepared], s, progress):
+            for x, step, losses in gatys(spec, x_content, x_styles, s, progress):
                 done = step == s.steps
                 yield StyleUpdate(finish(x.cpu(), x_content, s, True), step, s.steps, notice, done,
                                   record | {"losses": losses} if done else {})
@@ -243,5 +243,5 @@ def stylize(model: str, content: Image.Image | None, styles: list[Image.Image], 
         gray = np.asarray(mask.convert("L").resize(content_image.size), dtype=np.float32) / 255
         mask_tensor = torch.from_numpy(gray)[None, None]  # (1, 1, H, W)
     with runtime.oom_guard("a smaller size"):
-        out = adain_transfer(spec, x_content, [to_tensor(p) for p in prepared], s, mask_tensor, progress)
+        out = adain_transfer(spec, x_content, x_styles, s, mask_tensor, progress)
     yield StyleUpdate(finish(out, x_content, s, False), 1, 1, notice, True, record)

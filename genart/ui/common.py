@@ -8,6 +8,7 @@ import gradio as gr
 import numpy as np
 from PIL import Image
 
+from ..data.procedural import render
 from ..errors import GenartError
 
 OUTPUT_ROOT = Path(tempfile.gettempdir()) / "genart-outputs"
@@ -51,3 +52,12 @@ def painted_mask(editor: dict | None) -> Image.Image | None:
         return None
     alpha = np.maximum.reduce([np.asarray(layer.convert("RGBA"))[..., 3] for layer in layers])
     return Image.fromarray(alpha, "L") if alpha.any() else None
+
+
+def procedural_example(name: str, seed: int, size: int = 256) -> str:
+    """A procedural artwork as an example file, rendered once per machine."""
+    path = OUTPUT_ROOT / "examples" / f"{name}-{seed}-{size}.png"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        render(name, seed, size).save(path)
+    return str(path)

@@ -7,12 +7,11 @@ from gradio.media import get_image
 from PIL import Image
 
 from ..data.damage import gaussian_noise, salt_and_pepper
-from ..data.procedural import render
 from ..pipelines import inpaint as pipeline
 from ..pipelines import restore as restoring
 from ..registry import get_spec, list_models
 from ..replay import Artwork
-from .common import OUTPUT_ROOT, forward_progress, output_dir, painted_mask, user_errors
+from .common import forward_progress, output_dir, painted_mask, procedural_example, user_errors
 from .send_to import SendFrom
 
 DEFAULT_MODEL = "inpaint-art"
@@ -21,13 +20,7 @@ DEFAULT_RESTORER = "denoise-art"
 
 def example_image(name: str) -> str:
     """Example files: gradio's sample photos, or a procedural artwork rendered once per process."""
-    if name.endswith(".jpg"):
-        return get_image(name)
-    path = OUTPUT_ROOT / "examples" / f"{name}-256.png"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        render(name, 11, 256).save(path)
-    return str(path)
+    return get_image(name) if name.endswith(".jpg") else procedural_example(name, 11)
 
 
 def save(art: Artwork, name: str) -> str:

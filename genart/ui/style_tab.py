@@ -4,24 +4,14 @@ import time
 import gradio as gr
 from gradio.media import get_image
 
-from ..data.procedural import render
 from ..pipelines import style as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..registry import get_spec, list_models
 from ..replay import Artwork
-from .common import OUTPUT_ROOT, forward_progress, output_dir, painted_mask, user_errors
+from .common import forward_progress, output_dir, painted_mask, procedural_example, user_errors
 
 DEFAULT_MODEL = "fast-stained-glass"
 EXAMPLE_STYLES = [("stained_glass", 7), ("flow_field", 3), ("mandala", 5), ("geometric", 2)]
-
-
-def example_style(name: str, seed: int) -> str:
-    """A procedural style image as a file, rendered once per process."""
-    path = OUTPUT_ROOT / "examples" / f"{name}-{seed}.png"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        render(name, seed, 256).save(path)
-    return str(path)
 
 
 def status_line(update: pipeline.StyleUpdate, seconds_note: str = "") -> str:
@@ -98,10 +88,10 @@ def build() -> gr.Image:
 
     photos = [get_image(name) for name in ("cheetah.jpg", "lion.jpg", "tower.jpg")]
     gr.Examples([[DEFAULT_MODEL, photos[0], None], ["fast-flow-field", photos[2], None],
-                 ["gatys-random", photos[1], example_style("stained_glass", 7)],
-                 ["adain", photos[0], example_style("flow_field", 3)]],
+                 ["gatys-random", photos[1], procedural_example("stained_glass", 7)],
+                 ["adain", photos[0], procedural_example("flow_field", 3)]],
                 inputs=[model, content, styles[0]], label="Try a pair")
-    gr.Examples([[example_style(name, seed)] for name, seed in EXAMPLE_STYLES], inputs=[styles[0]],
+    gr.Examples([[procedural_example(name, seed)] for name, seed in EXAMPLE_STYLES], inputs=[styles[0]],
                 label="Procedural art as style")
 
     model.change(on_model_change, model, [gatys_group, spatial, style_group, info], api_name=False)
