@@ -92,8 +92,8 @@ def cmd_text(args):
 
 
 def cmd_stylize(args):
+    from .pipelines.images import open_image
     from .pipelines.style import StyleSettings, stylize
-    from .replay import Artwork
 
     content = open_image(args.content)
     styles = [open_image(p) for p in args.style]
@@ -106,10 +106,11 @@ def cmd_stylize(args):
             print(f"step {update.step}/{update.steps}", file=sys.stderr)
     if update.notice:
         print(update.notice, file=sys.stderr)
-    print(Artwork(update.image, update.record).save(Path(args.out)))
+    print(update.artwork().save(Path(args.out)))
 
 
 def cmd_inpaint(args):
+    from .pipelines.images import open_image
     from .pipelines.inpaint import InpaintSettings, inpaint
 
     settings = InpaintSettings(args.grow, args.feather, not args.whole_image, args.seed)
@@ -120,6 +121,7 @@ def cmd_inpaint(args):
 
 
 def cmd_restore(args):
+    from .pipelines.images import open_image
     from .pipelines.restore import restore
 
     art, notice = restore(args.model, open_image(args.image), args.noise_level)
@@ -128,18 +130,70 @@ def cmd_restore(args):
     print(art.save(Path(args.out)))
 
 
-def open_image(path: str):
-    """A PIL image, or one sentence if the file is not an image."""
-    from PIL import Image, UnidentifiedImageError
 
-    try:
-        image = Image.open(path)
-        image.load()
-        return image
-    except FileNotFoundError:
-        raise GenartError(f"There is no file {path}.") from None
-    except (UnidentifiedImageError, OSError):
-        raise GenartError(f"{path} is not an image file genart can read (use PNG, JPEG or WebP).") from None
+def parse_settings(pairs: list[str]) -> dict:
+    """['seed=3', 'label=mandala'] -> {'seed': 3, 'label': 'mandala'}: a value is JSON where it reads as JSON."""
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise GenartError(f"Write each setting as name=value; got {pair!r}.")
+        try:
+            params[key] = json.loads(value)
+        except json.JSONDecodeError:
+            params[key] = value
+    return params
+
+
+def print_cells(rows: list[dict]):
+    for row in rows:
+        memory = "" if row["peak_memory_mb"] is None else f"  {row['peak_memory_mb']:>8.1f} MB"
+        value = "".join(f"  {k}={v}" for k, v in row.items() if k not in ("model", "seconds", "peak_memory_mb",
+                                                                           "texts", "error"))
+        outcome = row.get("error") or " | ".join(row.get("texts") or [])
+        print(f"{row['model']:<24}{value}  {row['seconds']:>8.3f} s{memory}  {outcome}".rstrip())
+
+
+def write_comparison(c, out: Path):
+    from .pipelines.compare import grid_artwork, zip_bytes
+
+    out.mkdir(parents=True, exist_ok=True)
+    grid_artwork(c).save(out / "grid.png")
+    (out / "compare.zip").write_bytes(zip_bytes(c))
+    print_cells([cell.summary(c.sweep) for cell in c.cells])
+    print(out / "grid.png")
+    print(out / "compare.zip")
+
+
+def cmd_compare(args):
+    from .pipelines.compare import compare, parse_values
+    from .pipelines.images import open_image
+
+    inputs = {name: open_image(path) for name, path in (("image", args.image), ("content", args.image),
+                                                        ("mask", args.mask), ("style1", args.style)) if path}
+    wanted = {"inpaint": ("image", "mask"), "restore": ("image",), "style": ("content", "style1")}.get(args.task, ())
+    *_, c = compare(args.task, args.models, parse_settings(args.set), {k: v for k, v in inputs.items() if k in wanted},
+                    args.sweep, parse_values(args.task, args.sweep, args.values))
+    write_comparison(c, Path(args.out))
+
+
+def cmd_replay(args):
+    from .pipelines.compare import Comparison
+    from .pipelines.remake import remake_file, verdict
+
+    source = Path(args.file)
+    record, output = remake_file(source)
+    print(verdict(source, output), file=sys.stderr)
+    if isinstance(output, Comparison):
+        write_comparison(output, Path(args.out or source.with_name(source.stem + "-replay")))
+        return
+    if output.image is None:
+        out = Path(args.out or source.with_name(source.stem + "-replay.json"))
+        out.write_text(json.dumps(output.text_file(), indent=1, ensure_ascii=False) + "\n")
+        print("\n\n".join(output.texts))
+    else:
+        out = output.artwork().save(Path(args.out or source.with_name(source.stem + "-replay.png")))
+    print(out)
 
 
 def cmd_serve(args):
@@ -254,6 +308,24 @@ def build_parser() -> argparse.ArgumentParser:
     sty.add_argument("--seed", type=int, default=0)
     sty.add_argument("--out", default="stylized.png")
     sty.set_defaults(func=cmd_stylize)
+
+    cmp = sub.add_parser("compare", help="several models on one input, a grid of their outputs with time and memory")
+    cmp.add_argument("--task", required=True, choices=TASKS)
+    cmp.add_argument("--models", nargs="+", required=True)
+    cmp.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
+                     help="settings shared by every cell, e.g. seed=3 label=mandala prompt='«Quiet'")
+    cmp.add_argument("--sweep", help="a setting to vary: one row per value")
+    cmp.add_argument("--values", default="", help="the swept setting's values, comma-separated")
+    cmp.add_argument("--image", help="inpaint and restore: the image; style: the content")
+    cmp.add_argument("--mask", help="inpaint: white = fill")
+    cmp.add_argument("--style", help="style: the style image")
+    cmp.add_argument("--out", default="compare", help="folder for grid.png and compare.zip")
+    cmp.set_defaults(func=cmd_compare)
+
+    rep = sub.add_parser("replay", help="make a file genart wrote again, with every setting it was made with")
+    rep.add_argument("file", help="a PNG genart wrote (an output or a Compare grid), or a text output's .json")
+    rep.add_argument("--out", help="where to write the remake (default: beside the file, -replay added)")
+    rep.set_defaults(func=cmd_replay)
 
     serve = sub.add_parser("serve", help="start the web app")
     serve.add_argument("--host", default=None)

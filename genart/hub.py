@@ -27,7 +27,7 @@ from safetensors.torch import load_file
 from tqdm.auto import tqdm
 
 from .errors import GenartError
-from .registry import ModelSpec
+from .registry import HUB_PREFIX, ModelSpec, get_spec
 
 WEIGHTS_DIR = Path(os.environ.get("GENART_WEIGHTS_DIR", Path(__file__).resolve().parent.parent / "weights"))
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.pth")  # preference order
@@ -77,7 +77,10 @@ def _sha256(path: Path, mtime_ns: int, size: int) -> str:
 
 
 def download_command(spec: ModelSpec) -> str:
-    return f"python -m genart models download {spec.name}"
+    # A built-in Hub model pinned to another revision (a replay record's) is downloaded as name@revision.
+    pinned = spec.repo_id and not spec.name.startswith(HUB_PREFIX) and spec.revision != get_spec(spec.name).revision
+    return f"python -m genart models download {spec.name}@{spec.revision}" if pinned else \
+        f"python -m genart models download {spec.name}"
 
 
 def resolve(spec: ModelSpec, progress: Progress | None = None) -> Resolved:

@@ -1,4 +1,5 @@
 """The model registry: plain-data ModelSpecs, the built-in table, and `hf-hub:org/name[@rev]` specs for any Hub repo."""
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -261,12 +262,14 @@ def parse_hub_name(name: str) -> tuple[str, str]:
 
 
 def get_spec(name: str, task: str | None = None) -> ModelSpec:
-    """A built-in spec by name, or a spec for any Hub repo named `hf-hub:org/name[@rev]` (its task taken as `task`)."""
+    """A built-in spec by name (`name@rev` pins a built-in Hub model to another revision), or a spec for any Hub repo
+    named `hf-hub:org/name[@rev]` (its task taken as `task`)."""
     name = (name or "").strip()
     if name.startswith(HUB_PREFIX):
         repo_id, revision = parse_hub_name(name)
         return ModelSpec(name=name, task=task or "generate", arch="auto", description=f"Hub repo {repo_id}",
                          repo_id=repo_id, revision=revision)
+    name, _, revision = name.partition("@")
     spec = _BY_NAME.get(name)
     if spec is None:
         known = ", ".join(s.name for s in list_models(task))
@@ -274,4 +277,8 @@ def get_spec(name: str, task: str | None = None) -> ModelSpec:
     if task is not None and spec.task != task:
         raise GenartError(f"Model {name!r} is for the {spec.task} task, not {task}; "
                           f"choose one of: {', '.join(s.name for s in list_models(task))}.")
+    if revision:
+        if not spec.repo_id:
+            raise GenartError(f"{name} is not a Hub model, so it has no revisions; drop the '@{revision}'.")
+        spec = dataclasses.replace(spec, revision=revision)
     return spec

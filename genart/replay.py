@@ -1,14 +1,19 @@
 """The replay record: every image genart writes carries how to make it again.
 
 PNG: a text chunk `genart` holding JSON. Animations (WebP, GIF) carry the same JSON as XMP / a GIF comment.
+An output made from images (an inpainted photo, a stylised one) also carries those inputs, each a PNG in a text chunk
+`genart-input:<name>` (base64), so that the file alone is enough to make it again.
 """
+import base64
+import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, PngImagePlugin
 
 KEY = "genart"
+INPUT_PREFIX = "genart-input:"
 FORMAT_VERSION = 1
 
 
@@ -20,11 +25,17 @@ def make_record(task: str, model: str, provenance: dict, **params) -> dict:
 class Artwork:
     image: Image.Image
     record: dict
+    inputs: dict[str, Image.Image] = field(default_factory=dict)  # what the record was made from: image, mask...
 
-    def save(self, path: Path) -> Path:
+    def png(self) -> bytes:
         info = PngImagePlugin.PngInfo()
         info.add_text(KEY, json.dumps(self.record, sort_keys=True))
-        self.image.save(path, format="PNG", pnginfo=info)
+        for name, image in self.inputs.items():
+            info.add_text(INPUT_PREFIX + name, base64.b64encode(png_bytes(image)).decode("ascii"))
+        return png_bytes(self.image, info)
+
+    def save(self, path: Path) -> Path:
+        Path(path).write_bytes(self.png())
         return Path(path)
 
 
@@ -47,6 +58,12 @@ class Animation:
         return path
 
 
+def png_bytes(image: Image.Image, info: PngImagePlugin.PngInfo | None = None) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
 def read_record(path: Path) -> dict | None:
     """The record of a file genart wrote, or None for any other image."""
     with Image.open(path) as image:
@@ -58,3 +75,14 @@ def read_record(path: Path) -> dict | None:
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
     return record if isinstance(record, dict) and "model" in record else None
+
+
+def read_inputs(path: Path) -> dict[str, Image.Image]:
+    """The input images stored beside the record (empty for outputs made from a seed or a prompt alone)."""
+    with Image.open(path) as image:
+        chunks = {k[len(INPUT_PREFIX):]: v for k, v in image.info.items() if k.startswith(INPUT_PREFIX)}
+    inputs = {}
+    for name, text in chunks.items():
+        inputs[name] = Image.open(io.BytesIO(base64.b64decode(text)))
+        inputs[name].load()
+    return inputs

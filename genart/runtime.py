@@ -2,8 +2,10 @@
 import gc
 import os
 import threading
+import time
 from collections import OrderedDict
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Callable, TypeVar
 
 import torch
@@ -97,3 +99,48 @@ def oom_guard(what: str = "a smaller batch or image size"):
         MODELS.clear()
         raise GenartError("The GPU ran out of memory; loaded models were freed, so try again with "
                           f"{what}.") from err
+
+
+@dataclass
+class Usage:
+    """What one run cost: wall time, and the peak memory of the device it ran on (None where it cannot be read)."""
+    seconds: float = 0.0
+    peak_bytes: int | None = None
+
+
+def _peak_rss() -> int | None:
+    """This process's peak resident memory since the last reset (Linux), in bytes."""
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return None
+
+
+def _reset_peak_rss() -> bool:
+    try:  # writing 5 resets VmHWM to the current RSS (Linux 4.0+)
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def measured(device: torch.device):
+    """Time the block and record its peak memory: allocated GPU memory on CUDA, the process's resident memory on the
+    CPU (which counts everything the process holds, the loaded models too, and other requests running beside it)."""
+    usage = Usage()
+    cuda = device.type == "cuda"
+    if cuda:
+        torch.cuda.reset_peak_memory_stats(device)
+    rss = not cuda and _reset_peak_rss()
+    start = time.perf_counter()
+    try:
+        yield usage
+    finally:
+        usage.seconds = time.perf_counter() - start
+        if cuda:
+            usage.peak_bytes = torch.cuda.max_memory_allocated(device)
+        elif rss:
+            usage.peak_bytes = _peak_rss()

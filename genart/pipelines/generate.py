@@ -45,6 +45,14 @@ def class_names(model: LoadedModel) -> list[str]:
     return list(config.class_names) or [str(i) for i in range(config.num_classes)]
 
 
+def model_classes(model: str, progress: Progress | None = None) -> list[str]:
+    """The classes a generate model can be asked for; [] for an unconditional GAN."""
+    spec = get_spec(model, task="generate")
+    if spec.arch == "procedural":
+        return list(procedural.CLASSES)
+    return class_names(load_model(spec, progress))
+
+
 def label_index(model: LoadedModel, label: str | None) -> int | None:
     names = class_names(model)
     if not model.module.config.num_classes:

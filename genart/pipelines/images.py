@@ -1,12 +1,26 @@
 """Input images of any mode and size, made ready for a model: RGB, within a size range, as tensors and back."""
+from pathlib import Path
+
 import numpy as np
 import torch
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import GenartError
 
 MIN_SIDE = 32
 MAX_SIDE = 4096
+
+
+def open_image(path: str | Path) -> Image.Image:
+    """A PIL image from a file, or one sentence if it is missing or not an image."""
+    try:
+        image = Image.open(path)
+        image.load()
+        return image
+    except FileNotFoundError:
+        raise GenartError(f"There is no file {path}.") from None
+    except (UnidentifiedImageError, OSError):
+        raise GenartError(f"{Path(path).name} is not an image file genart can read (use PNG, JPEG or WebP).") from None
 
 
 def to_rgb(image: Image.Image) -> Image.Image:

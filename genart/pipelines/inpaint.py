@@ -153,11 +153,13 @@ def inpaint(model: str, image: Image.Image | None, mask, settings: InpaintSettin
     feather = check_int("Feather", settings.feather, *FEATHER_RANGE)
     seed = check_seed(settings.seed)
     image = checked_image(image, "inpaint")
-    hole = grow_mask(normalise_mask(mask, image.size), grow)
+    drawn = normalise_mask(mask, image.size)
+    hole = grow_mask(drawn, grow)
+    inputs = {"image": image, "mask": Image.fromarray(drawn.astype(np.uint8) * 255, "L")}
     record = make_record("inpaint", spec.name, {}, grow=grow, feather=feather, crop=settings.crop, seed=seed,
                          size=list(image.size), hole_share=round(float(hole.mean()), 4))
     if not hole.any():
-        return Artwork(image, record), "The mask is empty: paint the area to fill. The image is unchanged."
+        return Artwork(image, record, inputs), "The mask is empty: paint the area to fill. The image is unchanged."
     filler = inpainter(spec, progress)
     record |= filler.provenance
     pixels = np.asarray(image, dtype=np.float32) / 255
@@ -168,4 +170,4 @@ def inpaint(model: str, image: Image.Image | None, mask, settings: InpaintSettin
     result = original.copy()
     blended = (filled * weight + pixels[top:bottom, left:right] * (1 - weight)) * 255
     result[top:bottom, left:right] = np.where(weight > 0, blended.round().clip(0, 255), original[top:bottom, left:right])
-    return Artwork(Image.fromarray(result.astype(np.uint8), "RGB"), record), notice
+    return Artwork(Image.fromarray(result.astype(np.uint8), "RGB"), record, inputs), notice

@@ -67,10 +67,10 @@ def restore(model: str, image: Image.Image | None, noise_level: float = 25.0,
         notice = f"{hits.mean():.1%} of the pixels were impulses, filled by {IMPULSE_FILL}."
         art, _ = inpaint(IMPULSE_FILL, Image.fromarray(pixels), hits, InpaintSettings(feather=0, crop=False),
                          progress)
-        return Artwork(art.image, record | {"impulses": round(float(hits.mean()), 4)}), notice
+        return Artwork(art.image, record | {"impulses": round(float(hits.mean()), 4)}, {"image": image}), notice
     if spec.arch == "filter":
         out = FILTERS[spec.name](pixels, sigma)
     else:
         out, provenance = denoise(spec.name, pixels, sigma, progress)
         record |= provenance
-    return Artwork(Image.fromarray(out, "RGB"), record), notice
+    return Artwork(Image.fromarray(out, "RGB"), record, {"image": image}), notice

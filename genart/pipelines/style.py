@@ -21,7 +21,7 @@ from ..loaders import load_model
 from ..models.adain import adain, mean_std
 from ..models.random_features import RandomFeatures, RandomFeaturesConfig
 from ..registry import ModelSpec, get_spec
-from ..replay import make_record
+from ..replay import Artwork, make_record
 from .checks import check_float, check_int, check_seed
 from .images import prepare, to_image, to_tensor
 
@@ -52,6 +52,10 @@ class StyleUpdate:
     notice: str = ""
     done: bool = False
     record: dict = field(default_factory=dict)
+    inputs: dict[str, Image.Image] = field(default_factory=dict)  # with the record: content, styles, mask
+
+    def artwork(self) -> Artwork:
+        return Artwork(self.image, self.record, self.inputs)
 
 
 def checked(s: StyleSettings, n_styles: int) -> StyleSettings:
@@ -217,6 +221,8 @@ def stylize(model: str, content: Image.Image | None, styles: list[Image.Image], 
     content_image, notice = prepare(content, "content", s.size)
     prepared = [prepare(x, "style", s.size)[0] for x in styles]
     x_content, x_styles = to_tensor(content_image), [to_tensor(p) for p in prepared]
+    inputs = {"content": content_image, **{f"style{i + 1}": p for i, p in enumerate(prepared)},
+              **({"mask": mask.convert("L")} if mask is not None else {})}
     provenance = ({"feature_seed": RandomFeaturesConfig().seed} if spec.arch == "random-features"
                   else load_model(spec, progress).provenance)
     record = make_record("style", spec.name, provenance, size=s.size, strength=s.strength, preserve_colors=s.preserve_colors,
@@ -229,14 +235,14 @@ def stylize(model: str, content: Image.Image | None, styles: list[Image.Image], 
             for x, step, losses in gatys(spec, x_content, x_styles, s, progress):
                 done = step == s.steps
                 yield StyleUpdate(finish(x.cpu(), x_content, s, True), step, s.steps, notice, done,
-                                  record | {"losses": losses} if done else {})
+                                  record | {"losses": losses} if done else {}, inputs if done else {})
         return
     if fast:
         if styles:
             notice = " ".join(filter(None, [notice, f"{spec.name} paints one fixed style; the style images are not used."]))
         with runtime.oom_guard("a smaller size"):
             out = fast_transfer(spec, x_content, progress)
-        yield StyleUpdate(finish(out, x_content, s, True), 1, 1, notice, True, record)
+        yield StyleUpdate(finish(out, x_content, s, True), 1, 1, notice, True, record, inputs)
         return
     mask_tensor = None
     if mask is not None:
@@ -244,4 +250,4 @@ def stylize(model: str, content: Image.Image | None, styles: list[Image.Image], 
         mask_tensor = torch.from_numpy(gray)[None, None]  # (1, 1, H, W)
     with runtime.oom_guard("a smaller size"):
         out = adain_transfer(spec, x_content, x_styles, s, mask_tensor, progress)
-    yield StyleUpdate(finish(out, x_content, s, False), 1, 1, notice, True, record)
+    yield StyleUpdate(finish(out, x_content, s, False), 1, 1, notice, True, record, inputs)

@@ -3,7 +3,7 @@ import os
 
 import gradio as gr
 
-from . import generate_tab, inpaint_tab, models_tab, send_to, style_tab, text_tab
+from . import compare_tab, generate_tab, inpaint_tab, models_tab, replay_drop, send_to, style_tab, text_tab
 
 CSS = """
 .pixelated img { image-rendering: pixelated; }
@@ -14,20 +14,25 @@ CSS = """
 def build_demo() -> gr.Blocks:
     with gr.Blocks(title="genart") as demo:
         gr.Markdown("# genart\nGenerative-art models in the browser: sample a GAN, fill holes and restore damage, "
-                    "transfer styles, write with a language model.")
+                    "transfer styles, write with a language model, and compare them side by side.")
+        replay_file, replay_status = replay_drop.build()
+        fields = {}
         with gr.Tabs() as tabs:
             with gr.Tab("Generate", id="generate"):
-                generated = generate_tab.build()
+                generated, fields["generate"] = generate_tab.build()
             with gr.Tab("Inpaint", id="inpaint"):
-                inpainted, inpaint_editor = inpaint_tab.build()
+                inpainted, inpaint_editor, fields["inpaint"] = inpaint_tab.build()
             with gr.Tab("Style", id="style"):
-                style_content = style_tab.build()
+                style_content, fields["style"] = style_tab.build()
             with gr.Tab("Text", id="text"):
-                text_tab.build()
+                fields["text"] = text_tab.build()
+            with gr.Tab("Compare", id="compare"):
+                fields["compare"] = compare_tab.build()
             with gr.Tab("Models", id="models"):
                 models_tab.build()
         for source in (generated, inpainted):
             send_to.wire(source, tabs, inpaint_editor, style_content)
+        replay_drop.wire(replay_file, replay_status, tabs, fields)
         gr.api(models_tab.models_api, api_name="models")
     return demo
 

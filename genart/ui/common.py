@@ -12,6 +12,7 @@ from ..data.procedural import render
 from ..errors import GenartError
 
 OUTPUT_ROOT = Path(tempfile.gettempdir()) / "genart-outputs"
+BRUSH = "#ff3366"  # the mask painters' colour
 
 
 def user_errors(fn):
@@ -52,6 +53,20 @@ def painted_mask(editor: dict | None) -> Image.Image | None:
         return None
     alpha = np.maximum.reduce([np.asarray(layer.convert("RGBA"))[..., 3] for layer in layers])
     return Image.fromarray(alpha, "L") if alpha.any() else None
+
+
+def api_file(file) -> str | None:
+    """The local path of a file sent to a gr.api endpoint (FileData, or the dict it arrives as)."""
+    if file is None:
+        return None
+    return file["path"] if isinstance(file, dict) else file.path
+
+
+def painted_layer(mask: Image.Image) -> Image.Image:
+    """A mask as an editor's brush strokes: the brush colour where the mask is white, transparent elsewhere."""
+    layer = Image.new("RGBA", mask.size, BRUSH)
+    layer.putalpha(mask.convert("L"))
+    return layer
 
 
 def procedural_example(name: str, seed: int, size: int = 256) -> str:

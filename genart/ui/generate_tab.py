@@ -5,7 +5,6 @@ import time
 import gradio as gr
 
 from ..data.procedural import CLASSES, MAX_SIZE, MIN_SIZE
-from ..loaders import load_model
 from ..pipelines import generate as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..registry import get_spec, list_models
@@ -15,17 +14,9 @@ from .send_to import SendFrom
 DEFAULT_MODEL = "dcgan-art-64"
 
 
-def model_classes(model: str, progress=None) -> list[str]:
-    """The classes a generate model can be asked for; [] for an unconditional GAN."""
-    spec = get_spec(model, task="generate")
-    if spec.arch == "procedural":
-        return list(CLASSES)
-    return pipeline.class_names(load_model(spec, progress))
-
-
 @user_errors
 def on_model_change(model: str, label: str, progress=gr.Progress()):
-    classes = model_classes(model, forward_progress(progress))
+    classes = pipeline.model_classes(model, forward_progress(progress))
     procedural = get_spec(model, task="generate").arch == "procedural"
     # Set the class only when the current one does not fit: a reply must not undo a choice made while it ran.
     label_update = gr.update(choices=classes, visible=bool(classes))
@@ -55,7 +46,22 @@ def run_interpolate(model, label, seed_a, seed_b, frames, fps, fmt, truncation, 
     return str(animation.save(output_dir() / f"{seed_a}-to-{seed_b}.{fmt}"))
 
 
-def build() -> SendFrom:
+def replayed(record: dict, image_path: str) -> dict:
+    """The tab's fields for a remade image: its settings, and the image alone in the gallery."""
+    values = {"model": record["model"], "seed": record["seed"], "n": record.get("n", 1),
+              "gallery": [(image_path, f"#{record.get('index', 0)}")]}
+    if record.get("label"):
+        values["label"] = record["label"]
+    values |= {k: record[k] for k in ("truncation", "size") if k in record}
+    return values
+
+
+def selected_index(event: gr.SelectData) -> int:
+    return event.index
+
+
+def build() -> tuple[SendFrom, dict]:
+    """-> what this tab sends elsewhere, and its fields by name (replay fills them in)."""
     names = [s.name for s in list_models("generate")]
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
@@ -97,5 +103,7 @@ def build() -> SendFrom:
     button.click(run_generate, [model, label, seed, n, truncation, size], [gallery, status], api_name="generate")
     interp_button.click(run_interpolate, [model, label, seed_a, seed_b, frames, fps, fmt, truncation], animation,
                         api_name="interpolate")
-    gallery.select(lambda evt: evt.index, None, chosen, api_name=False)
-    return SendFrom(gallery, chosen, to_inpaint, to_style)
+    gallery.select(selected_index, None, chosen, api_name=False)
+    fields = {"model": model, "label": label, "seed": seed, "n": n, "truncation": truncation, "size": size,
+              "gallery": gallery, "status": status}
+    return SendFrom(gallery, chosen, to_inpaint, to_style), fields

@@ -11,7 +11,7 @@ from ..pipelines import inpaint as pipeline
 from ..pipelines import restore as restoring
 from ..registry import get_spec, list_models
 from ..replay import Artwork
-from .common import forward_progress, output_dir, painted_mask, procedural_example, user_errors
+from .common import BRUSH, forward_progress, output_dir, painted_mask, procedural_example, user_errors
 from .send_to import SendFrom
 
 DEFAULT_MODEL = "inpaint-art"
@@ -62,22 +62,36 @@ def about(model: str) -> str:
     return get_spec(model).description
 
 
-def build() -> tuple[SendFrom, gr.ImageEditor]:
-    """-> what this tab sends elsewhere, and the editor that receives images sent here."""
-    with gr.Tabs():
-        with gr.Tab("Fill"):
-            sends, editor = build_fill()
-        with gr.Tab("Restore"):
-            build_restore()
-    return sends, editor
+def replayed_fill(record: dict, inputs: dict, image_path: str) -> dict:
+    # The mask comes back as an uploaded mask: an editor set from the server shows its background but not its layers.
+    editor = {"background": inputs["image"], "layers": [], "composite": inputs["image"]}
+    return {"mode": "fill", "model": record["model"], "editor": editor, "mask_image": inputs.get("mask"),
+            "grow": record["grow"],
+            "feather": record["feather"], "crop": record["crop"], "result": (inputs["image"], image_path)}
 
 
-def build_fill() -> tuple[SendFrom, gr.ImageEditor]:
+def replayed_restore(record: dict, inputs: dict, image_path: str) -> dict:
+    return {"mode": "restore", "restore_model": record["model"], "restore_image": inputs["image"],
+            "noise_level": record["noise_level"], "restore_result": (inputs["image"], image_path)}
+
+
+def build() -> tuple[SendFrom, gr.ImageEditor, dict]:
+    """-> what this tab sends elsewhere, the editor that receives images sent here, and the fields by name (replay
+    fills them in; "mode" picks Fill or Restore)."""
+    with gr.Tabs() as mode:
+        with gr.Tab("Fill", id="fill"):
+            sends, editor, fill_fields = build_fill()
+        with gr.Tab("Restore", id="restore"):
+            restore_fields = build_restore()
+    return sends, editor, {"mode": mode, **fill_fields, **restore_fields}
+
+
+def build_fill() -> tuple[SendFrom, gr.ImageEditor, dict]:
     names = [s.name for s in list_models("inpaint")]
     with gr.Row():
         with gr.Column(scale=3):
             editor = gr.ImageEditor(type="pil", label="Image: paint over what should go", elem_id="inpaint-editor",
-                                    brush=gr.Brush(colors=["#ff3366"], default_size=28, color_mode="fixed"),
+                                    brush=gr.Brush(colors=[BRUSH], default_size=28, color_mode="fixed"),
                                     eraser=gr.Eraser(default_size=28), layers=False, height=460)
         with gr.Column(scale=2):
             result = gr.ImageSlider(label="Before / after", type="filepath", elem_id="inpaint-result", height=460)
@@ -100,7 +114,9 @@ def build_fill() -> tuple[SendFrom, gr.ImageEditor]:
                 inputs=[editor], label="Try an image")
     model.change(about, model, info, api_name=False)
     button.click(run_inpaint, [model, editor, mask_image, grow, feather, crop], [result, status], api_name="inpaint")
-    return SendFrom(result, None, None, to_style), editor
+    fields = {"model": model, "editor": editor, "mask_image": mask_image, "grow": grow, "feather": feather, "crop": crop, "result": result,
+              "status": status}
+    return SendFrom(result, None, None, to_style), editor, fields
 
 
 def build_restore():
@@ -126,3 +142,5 @@ def build_restore():
     add.click(damage, [image, kind, amount], image, api_name=False)
     model.change(about, model, info, api_name=False)
     button.click(run_restore, [model, image, noise_level], [result, status], api_name="restore")
+    return {"restore_model": model, "restore_image": image, "noise_level": noise_level, "restore_result": result,
+            "restore_status": status}

@@ -7,8 +7,7 @@ from gradio.media import get_image
 from ..pipelines import style as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..registry import get_spec, list_models
-from ..replay import Artwork
-from .common import forward_progress, output_dir, painted_mask, procedural_example, user_errors
+from .common import BRUSH, forward_progress, output_dir, painted_layer, painted_mask, procedural_example, user_errors
 
 DEFAULT_MODEL = "fast-stained-glass"
 EXAMPLE_STYLES = [("stained_glass", 7), ("flow_field", 3), ("mandala", 5), ("geometric", 2)]
@@ -31,7 +30,7 @@ def run_stylize(model, content, style1, style2, style3, style4, w1, w2, w3, w4, 
     folder, start = output_dir(), time.perf_counter()
     for update in pipeline.stylize(model, content, [s for s, _ in pairs], settings, painted_mask(editor),
                                    forward_progress(progress)):
-        path = Artwork(update.image, update.record).save(folder / f"stylized-{update.step}.png")
+        path = update.artwork().save(folder / f"stylized-{update.step}.png")
         size = f"{update.image.width}x{update.image.height}"
         yield str(path), status_line(update, f"{size} in {time.perf_counter() - start:.1f} s")
 
@@ -52,8 +51,19 @@ def about(spec) -> str:
     return f"{spec.description}\n\n{features[spec.arch]}"
 
 
-def build() -> gr.Image:
-    """-> the content image, which receives images sent here from other tabs."""
+def replayed(record: dict, inputs: dict, image_path: str) -> dict:
+    weights = record.get("style_weights") or []
+    values = {"model": record["model"], "content": inputs["content"], "result": image_path,
+              **{f"style{i + 1}": inputs.get(f"style{i + 1}") for i in range(pipeline.MAX_STYLES)},
+              **{f"weight{i + 1}": w for i, w in enumerate(weights)}}
+    if "mask" in inputs:
+        values["editor"] = {"background": inputs["content"], "layers": [painted_layer(inputs["mask"])], "composite": None}
+    names = ("size", "strength", "preserve_colors", "seed", "steps", "content_weight", "style_weight", "tv_weight")
+    return values | {k: record[k] for k in names if k in record}
+
+
+def build() -> tuple[gr.Image, dict]:
+    """-> the content image, which receives images sent here from other tabs, and the fields by name (for replay)."""
     names = [s.name for s in list_models("style")]
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
@@ -80,7 +90,7 @@ def build() -> gr.Image:
                     tv_weight = gr.Number(1.0, label="Total-variation weight", minimum=0)
             with gr.Accordion("Spatial control (AdaIN, two styles)", open=False, visible=False) as spatial:
                 editor = gr.ImageEditor(type="pil", label="Paint where style 1 goes; style 2 fills the rest",
-                                        brush=gr.Brush(colors=["#ff3366"], default_size=24), layers=False, height=320)
+                                        brush=gr.Brush(colors=[BRUSH], default_size=24), layers=False, height=320)
             button = gr.Button("Stylize", variant="primary", elem_id="style-run")
         with gr.Column(scale=2):
             result = gr.Image(type="filepath", label="Result", format="png", elem_id="style-result", height=560)
@@ -100,4 +110,8 @@ def build() -> gr.Image:
     button.click(run_stylize, [model, content, *styles, *weights, size, strength, preserve, steps, content_weight,
                                style_weight, tv_weight, seed, editor], [result, status], api_name="stylize",
                  show_progress_on=status)  # the progress bar sits on the status line; the image stays in view
-    return content
+    fields = {"model": model, "content": content, "size": size, "strength": strength, "preserve_colors": preserve,
+              "seed": seed, "steps": steps, "content_weight": content_weight, "style_weight": style_weight,
+              "tv_weight": tv_weight, "editor": editor, "result": result, "status": status,
+              **{f"style{i + 1}": s for i, s in enumerate(styles)}, **{f"weight{i + 1}": w for i, w in enumerate(weights)}}
+    return content, fields

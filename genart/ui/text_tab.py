@@ -59,14 +59,29 @@ def text_api(model: str = DEFAULT_MODEL, prompt: str = "«Quiet", max_new_tokens
 
 
 @user_errors
-def on_model_change(model: str, prompt: str):
-    """Fill in the model's suggested settings, and its example prompt unless the user has written their own."""
-    spec = get_spec(model, task="text")
-    d, keep = spec.defaults, gr.update()
+def on_model_pick(model: str, prompt: str):
+    """Fill in the model's suggested settings, and its example prompt unless the user has written their own. Only
+    for a model the user picks: a replayed record sets its own settings."""
+    d, keep = get_spec(model, task="text").defaults, gr.update()
     untouched = prompt in {s.defaults.get("prompt") for s in list_models("text")}
     return (gr.update(value=d["prompt"]) if "prompt" in d and untouched else keep,
-            *(gr.update(value=d.get(k, default)) for k, default in SETTING_DEFAULTS.items()),
-            spec.description)
+            *(gr.update(value=d.get(k, default)) for k, default in SETTING_DEFAULTS.items()))
+
+
+@user_errors
+def describe(model: str) -> str:
+    return get_spec(model, task="text").description
+
+
+def replayed(record: dict, texts: list[str], continues_prompt: bool) -> dict:
+    """The tab's fields for a remade text output: every setting, and the completions in their boxes."""
+    names = ("prompt", "chat", "max_new_tokens", "n", "seed", "temperature", "top_k", "top_p", "min_p",
+             "repetition_penalty")
+    boxes = [gr.update(value=record["prompt"] + t if continues_prompt else t, visible=True) for t in texts]
+    hidden = [gr.update(visible=False)] * (pipeline.MAX_COMPLETIONS - len(boxes))
+    stops = "\n".join(s.encode("unicode_escape").decode() for s in record.get("stop") or [])
+    return {"model": record["model"], "stops": stops, **{k: record[k] for k in names if k in record},
+            **{f"output{i}": box for i, box in enumerate(boxes + hidden)}}
 
 
 def build():
@@ -105,8 +120,9 @@ def build():
                 inputs=[model, prompt], label="Try a prompt")
 
     inputs = [model, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repetition_penalty, seed, stops, n, chat]
-    model.change(on_model_change, [model, prompt], [prompt, max_new_tokens, temperature, top_k, top_p, about],
-                 api_name=False, show_progress_on=status)
+    model.input(on_model_pick, [model, prompt], [prompt, max_new_tokens, temperature, top_k, top_p], api_name=False,
+                show_progress_on=status)
+    model.change(describe, model, about, api_name=False, show_progress_on=status)
     n.change(lambda k: [gr.update(visible=i < k) for i in range(pipeline.MAX_COMPLETIONS)], n, outputs, api_name=False)
     dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
     # The API has its own endpoint that streams plain records; the button streams into the boxes.
@@ -115,3 +131,7 @@ def build():
     stop.click(None, None, None, cancels=[event], api_name=False).then(mark_stopped, status, status, api_name=False,
                                                                        queue=False)
     gr.api(text_api, api_name="text")
+    return {"model": model, "prompt": prompt, "chat": chat, "max_new_tokens": max_new_tokens, "n": n, "seed": seed,
+            "temperature": temperature, "top_k": top_k, "top_p": top_p, "min_p": min_p,
+            "repetition_penalty": repetition_penalty, "stops": stops, "status": status,
+            **{f"output{i}": box for i, box in enumerate(outputs)}}

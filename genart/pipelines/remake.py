@@ -1,0 +1,115 @@
+"""Replay: make a saved output again from its file, with the model, revision and every setting it was made with."""
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from ..errors import GenartError
+from ..hub import Progress, resolve
+from ..registry import HUB_PREFIX, get_spec
+from ..replay import FORMAT_VERSION, KEY, read_inputs, read_record
+from .compare import Comparison, compare
+from .runner import INPUTS, Output, run
+
+
+def open_saved(path: str | Path) -> tuple[dict, dict[str, Image.Image]]:
+    """-> (the record, the input images) of a PNG genart wrote, or of a .json record (a text output's)."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            data = None
+        record = data.get(KEY, data) if isinstance(data, dict) else None
+        inputs = {}
+    else:
+        try:
+            record, inputs = read_record(path), read_inputs(path)
+        except (UnidentifiedImageError, OSError):
+            raise GenartError(f"{path.name} is not an image; drop a PNG that genart wrote.") from None
+    if not isinstance(record, dict) or "task" not in record or "model" not in record:
+        raise GenartError(f"{path.name} carries no genart record: only files genart wrote can be replayed.")
+    if record.get("version", 0) > FORMAT_VERSION:
+        raise GenartError(f"{path.name} was written by a newer genart (record version {record['version']}); update "
+                          "genart to replay it.")
+    return record, inputs
+
+
+def pinned_model(record: dict) -> str:
+    """The model name that loads exactly what the record was made with: a Hub model at the recorded commit. Embedded
+    and release weights must be the very files the record names, or this says which ones it needs."""
+    name, task = record["model"], record["task"]
+    if record.get("repo_id") and record.get("revision"):
+        base = name.rsplit("@", 1)[0] if name.startswith(HUB_PREFIX) else name.partition("@")[0]
+        return f"{base}@{record['revision']}"
+    recorded = {k: record[k] for k in ("weights_sha256", "sha256") if k in record}
+    if recorded:
+        here = resolve(get_spec(name, task)).provenance
+        if any(here.get(k) != v for k, v in recorded.items()):
+            raise GenartError(f"This was made with other {name} weights than the ones here ({short(recorded)} there, "
+                              f"{short(here)} here): replay it with the genart version that made it.")
+    return name
+
+
+def short(provenance: dict) -> str:
+    digests = [v for value in provenance.values() for v in (value.values() if isinstance(value, dict) else [value])]
+    return ", ".join(f"sha256 {d[:12]}…" for d in digests if isinstance(d, str))
+
+
+def difference(path: str | Path, image: Image.Image) -> int | None:
+    """The largest pixel difference (0-255) between a saved image and its remake; None if their sizes differ."""
+    with Image.open(path) as saved:
+        a = np.asarray(saved.convert("RGB"), dtype=np.int16)
+    b = np.asarray(image.convert("RGB"), dtype=np.int16)
+    return int(np.abs(a - b).max()) if a.shape == b.shape else None
+
+
+def verdict(path: str | Path, output: Output | Comparison) -> str:
+    """One line saying whether the remake matches the file."""
+    if isinstance(output, Comparison):
+        failed = sum(bool(cell.error) for cell in output.cells)
+        return f"Comparison run again: {len(output.cells)} cells" + (f", {failed} failed." if failed else ".")
+    if output.image is None:
+        return "Made again with the recorded settings."
+    d = difference(path, output.image)
+    if d == 0:
+        return "Made again: pixel for pixel the same as the file."
+    if d is None:
+        return "Made again, at another size than the file."
+    return (f"Made again; pixels differ from the file by up to {d}/255 (another device, precision or library version "
+            "computes slightly differently).")
+
+
+def remake_file(path: str | Path, progress: Progress | None = None) -> tuple[dict, Output | Comparison]:
+    """-> (the file's record, what it describes made again: an output, or a whole comparison for a Compare grid)."""
+    record, inputs = open_saved(path)
+    if record["task"] == "compare":
+        *_, comparison = remake_grid(record, inputs, progress)
+        return record, comparison
+    return record, remake(record, inputs, progress)
+
+
+def remake_grid(record: dict, inputs: dict[str, Image.Image], progress: Progress | None = None) -> Iterator[Comparison]:
+    """A Compare grid's record run again, each model pinned to the revision or weights its cells were made with."""
+    pins = {}
+    for cell in record.get("cells") or []:
+        if cell.get("record"):
+            pins.setdefault(cell["model"], pinned_model(cell["record"]))
+    models = [pins.get(m, m) for m in record["models"]]
+    yield from compare(record["compared_task"], models, record["params"], inputs, record.get("sweep"),
+                       record.get("values"), progress)
+
+
+def remake(record: dict, inputs: dict[str, Image.Image], progress: Progress | None = None) -> Output:
+    """The output the record describes, made again."""
+    task = record["task"]
+    if task not in INPUTS:
+        raise GenartError(f"Replay makes single outputs and Compare grids; a {task!r} record is not one of them.")
+    needed = INPUTS[task][:1]
+    missing = [name for name in needed if name not in inputs]
+    if missing:
+        raise GenartError(f"This {task} record has no input image ({', '.join(missing)}) stored beside it; it was "
+                          "written before genart kept inputs, so remake it from the tab instead.")
+    return run(task, pinned_model(record), record, inputs, progress)

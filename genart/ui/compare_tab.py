@@ -1,0 +1,196 @@
+"""The Compare tab: one input, several models, optionally one swept parameter; a labelled grid with time and memory."""
+import gradio as gr
+from gradio import FileData
+
+from .. import catalog
+from ..data.procedural import CLASSES
+from ..pipelines import compare as pipeline
+from ..pipelines.checks import MAX_SEED
+from ..pipelines.images import open_image
+from ..pipelines.inpaint import FEATHER_RANGE, MASK_RANGE
+from ..pipelines.restore import NOISE_RANGE
+from ..pipelines.style import SIZE_RANGE
+from ..pipelines.text import MAX_COMPLETIONS, MAX_NEW_TOKENS
+from ..registry import TASKS
+from .common import BRUSH, api_file, forward_progress, output_dir, painted_mask, procedural_example, user_errors
+
+DEFAULT_MODELS = {"generate": ["dcgan-art-64", "procedural-art"], "inpaint": ["inpaint-art", "telea", "mean-fill"],
+                  "restore": ["denoise-art", "bilateral-filter", "median-filter"],
+                  "style": ["fast-stained-glass", "adain", "gatys-random"], "text": ["text-art", "text-art-lstm"]}
+DEFAULT_SWEEP = {"generate": "seed", "inpaint": "", "restore": "", "style": "", "text": "seed"}
+DEFAULT_VALUES = {"generate": "1, 2, 3", "text": "1, 2"}
+# The inputs each task reads; the rest of the form is hidden for it.
+USES = {"generate": {"seed", "label", "truncation"}, "inpaint": {"image", "seed", "grow", "feather"},
+        "restore": {"image", "noise_level"}, "style": {"image", "style", "seed", "size", "strength", "steps"},
+        "text": {"prompt", "seed", "max_new_tokens", "temperature", "n", "chat"}}
+COLUMNS = ["model", "value", "seconds", "peak memory (MB)", "result"]
+
+
+def model_names(task: str) -> list[str]:
+    return [s.name for s in catalog.all_specs() if s.task == task]
+
+
+GROUPS = ({"seed"}, {"label", "truncation"}, {"image"}, {"grow", "feather"}, {"noise_level"},
+          {"style", "size", "strength", "steps"}, {"prompt", "max_new_tokens", "temperature", "n", "chat"})
+
+
+def task_form(task: str, models: list[str] | None = None, sweep: str | None = None, values: str | None = None):
+    """Models, sweep choices and visible inputs for the task; the task's defaults unless given."""
+    sweeps = [("(none)", "")] + [(name, name) for name in pipeline.SWEEPS[task]]
+    return (gr.update(choices=model_names(task), value=DEFAULT_MODELS[task] if models is None else models),
+            gr.update(choices=sweeps, value=DEFAULT_SWEEP[task] if sweep is None else sweep),
+            gr.update(value=DEFAULT_VALUES.get(task, "") if values is None else values),
+            *[gr.update(visible=bool(USES[task] & group)) for group in GROUPS])
+
+
+def task_inputs(task: str, image, mask, style) -> dict:
+    """The input images by the names the task's pipeline reads."""
+    return {"inpaint": {"image": image, "mask": mask}, "restore": {"image": image},
+            "style": {"content": image, "style1": style}}.get(task, {})
+
+
+def table(c: pipeline.Comparison) -> dict:
+    """The cells as rows; the value column is named after the swept parameter."""
+    rows = []
+    for cell in c.cells:
+        memory = None if cell.usage.peak_bytes is None else round(cell.usage.peak_bytes / 2**20)
+        result = cell.error or (" | ".join(cell.output.texts) if cell.output.texts else "ok")
+        rows.append([cell.model, "" if cell.value is None else cell.value, round(cell.usage.seconds, 3), memory, result])
+    return {"headers": [COLUMNS[0], c.sweep or "(no sweep)", *COLUMNS[2:]], "data": rows}
+
+
+def files(c: pipeline.Comparison) -> tuple[str, str]:
+    """The grid PNG (it replays the whole comparison) and the zip of every cell, written for download."""
+    folder = output_dir()
+    grid = pipeline.grid_artwork(c).save(folder / "compare-grid.png")
+    archive = folder / "compare.zip"
+    archive.write_bytes(pipeline.zip_bytes(c))
+    return str(grid), str(archive)
+
+
+def shown(c: pipeline.Comparison, done: bool) -> tuple:
+    """The grid, the table, the two downloads (once complete) and the status line."""
+    total = len(c.models) * max(1, len(c.values))
+    failed = sum(bool(cell.error) for cell in c.cells)
+    status = f"{len(c.cells)} of {total} cells" + (f" · {failed} failed" if failed else "")
+    if not done:
+        return pipeline.grid_image(c), table(c), gr.update(), gr.update(), status + " · running"
+    grid, archive = files(c)
+    return grid, table(c), gr.update(value=grid, visible=True), gr.update(value=archive, visible=True), status
+
+
+def stream(comparisons) -> tuple:
+    c = None
+    for c in comparisons:
+        if len(c.cells) < len(c.models) * max(1, len(c.values)):
+            yield shown(c, False)
+    yield shown(c, True)
+
+
+@user_errors
+def run_compare(task, models, seed, label, truncation, editor, mask_image, grow, feather, noise_level, style, size, strength, steps,
+                prompt, max_new_tokens, temperature, n, chat, sweep, values, progress=gr.Progress()):
+    params = {"seed": seed, "label": label, "truncation": truncation, "grow": grow, "feather": feather,
+              "noise_level": noise_level, "size": size, "strength": strength, "steps": steps, "prompt": prompt,
+              "max_new_tokens": max_new_tokens, "temperature": temperature, "n": n, "chat": chat}
+    mask = mask_image if mask_image is not None else painted_mask(editor)
+    inputs = task_inputs(task, (editor or {}).get("background"), mask, style)
+    yield from stream(pipeline.compare(task, models, params, inputs, sweep or None,
+                                       pipeline.parse_values(task, sweep or None, values), forward_progress(progress)))
+
+
+@user_errors
+def compare_api(task: str = "generate", models: list[str] | None = None, params: dict | None = None, sweep: str = "",
+                values: str = "", image: FileData | None = None, mask: FileData | None = None,
+                style: FileData | None = None) -> tuple[FileData, FileData, list[dict]]:
+    """Run every model on one input (and each value of the swept parameter): -> the labelled grid PNG, a zip of
+    every cell's output with its replay record, and per cell: model, swept value, seconds, peak memory (MB), and the
+    completions (text) or the error. params: the task's settings by name (seed, label, prompt, grow...)."""
+    pictures = {name: open_image(api_file(f)) if f else None for name, f in (("image", image), ("mask", mask), ("style", style))}
+    comparisons = pipeline.compare(task, models or DEFAULT_MODELS.get(task, []), params or {},
+                                   task_inputs(task, **pictures), sweep or None,
+                                   pipeline.parse_values(task, sweep or None, values))
+    *_, c = comparisons
+    grid, archive = files(c)
+    return FileData(path=grid), FileData(path=archive), [cell.summary(c.sweep) for cell in c.cells]
+
+
+def replayed(record: dict, c: pipeline.Comparison) -> dict:
+    """The tab's fields for a remade comparison: task, models, sweep, every setting, and the new grid."""
+    task, params = record["compared_task"], record["params"]
+    models, sweep, values, *visible = task_form(task, c.models, record.get("sweep") or "",
+                                                ", ".join(map(str, record.get("values") or [])))
+    inputs = c.inputs
+    image = inputs.get("image") or inputs.get("content")
+    editor = {"background": image, "layers": [], "composite": image} if image else None
+    grid, rows, grid_file, zip_file, status = shown(c, True)
+    names = ("seed", "label", "truncation", "grow", "feather", "noise_level", "size", "strength", "steps", "prompt",
+             "max_new_tokens", "temperature", "n", "chat")
+    return {"task": task, "models": models, "sweep": sweep, "values": values, "editor": editor,
+            "mask_image": inputs.get("mask"),
+            "style": inputs.get("style1"), "grid": grid, "cells": rows, "grid_file": grid_file, "zip_file": zip_file,
+            "status": status, **{k: params[k] for k in names if k in params},
+            **{f"group{i}": v for i, v in enumerate(visible)}}
+
+
+def build():
+    """-> the components replay fills in, by parameter name."""
+    with gr.Row():
+        with gr.Column(scale=1, min_width=320):
+            task = gr.Radio(list(TASKS), value="generate", label="Task", elem_id="compare-task")
+            models = gr.Dropdown(model_names("generate"), value=DEFAULT_MODELS["generate"], multiselect=True,
+                                 allow_custom_value=True, label=f"Models (up to {pipeline.MAX_MODELS})",
+                                 elem_id="compare-models", info="Each becomes a column; hf-hub:org/name ids too.")
+            with gr.Row(equal_height=True):
+                sweep = gr.Dropdown([("(none)", ""), ("seed", "seed"), ("truncation", "truncation")], value="seed",
+                                    label="Sweep (one row per value)", elem_id="compare-sweep")
+                values = gr.Textbox("1, 2, 3", label=f"Values (up to {pipeline.MAX_VALUES})", elem_id="compare-values")
+            with gr.Group() as seed_group:
+                seed = gr.Number(0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED)
+            with gr.Group() as gan_group:
+                label = gr.Dropdown(list(CLASSES), value="mandala", label="Class (conditional models)")
+                truncation = gr.Slider(0.1, 4.0, value=2.0, step=0.1, label="Truncation")
+            with gr.Group(visible=False) as image_group:
+                editor = gr.ImageEditor(type="pil", label="Image (Inpaint: paint the hole) / Content (Style)",
+                                        brush=gr.Brush(colors=[BRUSH], default_size=28, color_mode="fixed"),
+                                        layers=False, height=320, elem_id="compare-image")
+                mask_image = gr.Image(type="pil", label="Or upload a mask (Inpaint; white = fill)", height=140)
+            with gr.Group(visible=False) as inpaint_group:
+                grow = gr.Slider(*MASK_RANGE, value=0, step=1, label="Grow (+) or shrink (-) the mask, px")
+                feather = gr.Slider(*FEATHER_RANGE, value=4, step=1, label="Feather, px")
+            with gr.Group(visible=False) as restore_group:
+                noise_level = gr.Slider(*NOISE_RANGE, value=25, step=1, label="Noise level (sigma, 0-255)")
+            with gr.Group(visible=False) as style_group:
+                style = gr.Image(type="pil", label="Style image", height=160)
+                size = gr.Slider(*SIZE_RANGE, value=256, step=16, label="Output size (longest side, px)")
+                strength = gr.Slider(0, 1, value=1.0, step=0.05, label="Strength")
+                steps = gr.Slider(1, 1000, value=50, step=1, label="Steps (Gatys)")
+                gr.Examples([[procedural_example("stained_glass", 11)], [procedural_example("landscape", 4)]],
+                            inputs=[style], label="Style images")
+            with gr.Group(visible=False) as text_group:
+                prompt = gr.Textbox("«Quiet", label="Prompt", lines=3)
+                max_new_tokens = gr.Slider(1, MAX_NEW_TOKENS, value=48, step=1, label="Max new tokens")
+                temperature = gr.Slider(0, 5, value=0.8, step=0.05, label="Temperature", info="0 = greedy")
+                n = gr.Slider(1, MAX_COMPLETIONS, value=1, step=1, label="Completions per cell")
+                chat = gr.Checkbox(True, label="Use the chat template (instruct models)")
+            button = gr.Button("Compare", variant="primary", elem_id="compare-run")
+        with gr.Column(scale=2):
+            status = gr.Markdown(elem_id="compare-status")
+            grid = gr.Image(type="filepath", label="Grid", format="png", elem_id="compare-grid", height=620)
+            with gr.Row():
+                grid_file = gr.DownloadButton("Download grid (PNG)", visible=False, elem_id="compare-download-grid")
+                zip_file = gr.DownloadButton("Download cells (zip)", visible=False, elem_id="compare-download-zip")
+            cells = gr.Dataframe(headers=COLUMNS, label="Cells", interactive=False, wrap=True)
+    groups = [seed_group, gan_group, image_group, inpaint_group, restore_group, style_group, text_group]
+    task.input(task_form, task, [models, sweep, values, *groups], api_name=False)
+    # The API has its own endpoint with plain arguments; the button streams the grid as it fills.
+    button.click(run_compare, [task, models, seed, label, truncation, editor, mask_image, grow, feather, noise_level, style, size,
+                               strength, steps, prompt, max_new_tokens, temperature, n, chat, sweep, values],
+                 [grid, cells, grid_file, zip_file, status], api_name=False, show_progress_on=status)
+    gr.api(compare_api, api_name="compare")
+    return {"task": task, "models": models, "sweep": sweep, "values": values, "seed": seed, "label": label,
+            "truncation": truncation, "editor": editor, "mask_image": mask_image, "grow": grow, "feather": feather,
+            "noise_level": noise_level, "style": style, "size": size, "strength": strength, "steps": steps, "prompt": prompt,
+            "max_new_tokens": max_new_tokens, "temperature": temperature, "n": n, "chat": chat, "grid": grid,
+            "cells": cells, "grid_file": grid_file, "zip_file": zip_file, "status": status,
+            **{f"group{i}": g for i, g in enumerate(groups)}}

@@ -1,0 +1,80 @@
+"""Replay: drop a file genart wrote onto the app; its tab opens with every setting restored and the output made again."""
+import json
+from pathlib import Path
+
+import gradio as gr
+from gradio import FileData
+
+from ..pipelines.compare import Comparison
+from ..pipelines.remake import remake_file, verdict
+from . import compare_tab, generate_tab, inpaint_tab, style_tab, text_tab
+from .common import api_file, forward_progress, output_dir, user_errors
+
+# Where each task's record is shown: (top-level tab, the fields' key in the app's table, its status field).
+TAB = {"generate": ("generate", "generate", "status"), "inpaint": ("inpaint", "inpaint", "status"),
+       "restore": ("inpaint", "inpaint", "restore_status"), "style": ("style", "style", "status"),
+       "text": ("text", "text", "status"), "compare": ("compare", "compare", "status")}
+
+
+def remade(path: str, progress=None) -> tuple[str, dict, str]:
+    """-> (the task, the tab's field values by name, a line saying what happened)."""
+    record, output = remake_file(path, progress)
+    task = record["task"]
+    if task == "compare":
+        return task, compare_tab.replayed(record, output), verdict(path, output)
+    line = verdict(path, output)
+    if task == "text":
+        return task, text_tab.replayed(record, output.texts, output.continues_prompt), line
+    image_path = str(output.artwork().save(output_dir() / f"replay-{Path(path).stem}.png"))
+    if task == "generate":
+        return task, generate_tab.replayed(record, image_path), line
+    if task == "inpaint":
+        return task, inpaint_tab.replayed_fill(record, output.inputs, image_path), line
+    if task == "restore":
+        return task, inpaint_tab.replayed_restore(record, output.inputs, image_path), line
+    return task, style_tab.replayed(record, output.inputs, image_path), line
+
+
+def build() -> tuple[gr.File, gr.Markdown]:
+    with gr.Accordion("Replay: drop a PNG genart wrote", open=False, elem_id="replay"):
+        with gr.Row():
+            file = gr.File(label="A genart PNG (an output or a Compare grid), or a text output's .json",
+                           file_types=[".png", ".json"], elem_id="replay-file", height=120)
+            status = gr.Markdown(elem_id="replay-status")
+    return file, status
+
+
+def wire(file: gr.File, status: gr.Markdown, tabs: gr.Tabs, fields: dict[str, dict]):
+    """fields: each tab's components by name, keyed as in TAB."""
+    targets = list({id(c): c for group in fields.values() for c in group.values()}.values())
+
+    @user_errors
+    def on_drop(path, progress=gr.Progress()):
+        if path is None:
+            return {}
+        task, values, line = remade(path, forward_progress(progress))
+        tab, key, status_field = TAB[task]
+        updates = {fields[key][name]: value for name, value in values.items() if name in fields[key]}
+        if "mode" in values:
+            updates[fields[key]["mode"]] = gr.Tabs(selected=values["mode"])
+        updates[fields[key][status_field]] = line
+        return updates | {tabs: gr.Tabs(selected=tab), status: f"**{task}** record from {Path(path).name}. {line}"}
+
+    file.upload(on_drop, file, [tabs, status, *targets], api_name=False)
+    gr.api(replay_api, api_name="replay")
+
+
+@user_errors
+def replay_api(file: FileData) -> tuple[FileData, dict, str]:
+    """Make a file genart wrote again: -> the remade file (a PNG; for text a .json with the completions), the record
+    it was made from, and a line saying whether it matches the file."""
+    path = api_file(file)
+    record, output = remake_file(path)
+    if isinstance(output, Comparison):
+        out, _ = compare_tab.files(output)
+    elif output.image is None:
+        out = output_dir() / "replay.json"
+        out.write_text(json.dumps(output.text_file(), ensure_ascii=False))
+    else:
+        out = output.artwork().save(output_dir() / "replay.png")
+    return FileData(path=str(out)), record, verdict(path, output)
