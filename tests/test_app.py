@@ -1,9 +1,13 @@
 """The running app driven through its API with gradio_client, as another program would."""
+import zipfile
+from pathlib import Path
+
 import numpy as np
 import pytest
-from gradio_client import Client
+from gradio_client import Client, handle_file
 from PIL import Image
 
+from genart.data.procedural import render
 from genart.replay import read_record
 
 
@@ -100,10 +104,6 @@ def test_text_bad_input_gets_the_sentence_and_the_app_keeps_serving(client):
 
 
 def test_stylize_returns_the_result_with_its_record(client, tmp_path):
-    from gradio_client import handle_file
-
-    from genart.data.procedural import render
-
     content, style = tmp_path / "content.png", tmp_path / "style.png"
     render("landscape", 5, 80).save(content)
     render("stained_glass", 7, 64).save(style)
@@ -119,10 +119,6 @@ def test_stylize_returns_the_result_with_its_record(client, tmp_path):
 
 
 def test_inpaint_takes_an_editor_payload_and_keeps_unpainted_pixels(client, tmp_path):
-    from gradio_client import handle_file
-
-    from genart.data.procedural import render
-
     image, layer = tmp_path / "image.png", tmp_path / "layer.png"
     render("stained_glass", 8, 96).save(image)
     strokes = Image.new("RGBA", (96, 96), (0, 0, 0, 0))
@@ -142,10 +138,7 @@ def test_inpaint_takes_an_editor_payload_and_keeps_unpainted_pixels(client, tmp_
 
 
 def test_restore_removes_salt_and_pepper(client, tmp_path):
-    from gradio_client import handle_file
-
     from genart.data.damage import salt_and_pepper
-    from genart.data.procedural import render
 
     clean = np.asarray(render("landscape", 2, 96))
     noisy = tmp_path / "noisy.png"
@@ -154,3 +147,40 @@ def test_restore_removes_salt_and_pepper(client, tmp_path):
     out = np.asarray(Image.open(after["path"] if isinstance(after, dict) else after)).astype(float)
     damaged = np.asarray(Image.open(noisy)).astype(float)
     assert np.abs(out - clean).mean() < np.abs(damaged - clean).mean() / 3
+
+
+def file_path(value) -> str:
+    return value["path"] if isinstance(value, dict) else value
+
+
+def test_compare_api_runs_three_models_on_one_image_and_returns_grid_zip_and_cells(client, tmp_path):
+    image, mask = tmp_path / "image.png", tmp_path / "mask.png"
+    render("stained_glass", 3, 96).save(image)
+    hole = np.zeros((96, 96), np.uint8)
+    hole[20:50, 30:80] = 255
+    Image.fromarray(hole).save(mask)
+    grid, archive, cells = client.predict("inpaint", ["inpaint-art", "telea", "mean-fill"], {"feather": 0}, "grow",
+                                          "0, 6", handle_file(str(image)), handle_file(str(mask)), None,
+                                          api_name="/compare")
+    assert [(c["model"], c["grow"]) for c in cells] == [("inpaint-art", 0), ("telea", 0), ("mean-fill", 0),
+                                                        ("inpaint-art", 6), ("telea", 6), ("mean-fill", 6)]
+    assert all("error" not in c and c["seconds"] > 0 for c in cells)
+    record = read_record(file_path(grid))
+    assert record["task"] == "compare" and record["models"] == ["inpaint-art", "telea", "mean-fill"]
+    with zipfile.ZipFile(file_path(archive)) as z:
+        assert len([n for n in z.namelist() if n.startswith("r")]) == 6
+    with pytest.raises(Exception, match="Unknown model 'nope'"):
+        client.predict("generate", ["nope"], {}, "", "", None, None, None, api_name="/compare")
+
+
+def test_replay_api_remakes_a_generated_png_and_says_it_matches(client):
+    gallery, _ = generate(client, 77, n=3, label="landscape")
+    saved = gallery[2]["image"]["path"] if isinstance(gallery[2]["image"], dict) else gallery[2]["image"]
+    again, record, line = client.predict(handle_file(saved), api_name="/replay")
+    assert record["seed"] == 77 and record["index"] == 2
+    assert np.array_equal(np.asarray(Image.open(file_path(again))), np.asarray(Image.open(saved)))
+    assert "pixel for pixel" in line
+    with pytest.raises(Exception, match="carries no genart record"):
+        plain = Path(saved).with_name("plain.png")
+        Image.open(saved).save(plain)
+        client.predict(handle_file(str(plain)), api_name="/replay")

@@ -4,7 +4,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect, sync_playwright
+
+from genart.replay import read_record
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = os.environ.get("GENART_SCREENSHOTS")  # set it to a folder to keep a picture of each step
@@ -196,3 +199,38 @@ def test_send_a_generated_image_to_inpaint_and_to_style(page):
     content.wait_for(timeout=30_000)
     assert content.evaluate("img => img.naturalWidth") == 64  # the 64 px sample itself
     snapshot(page, "sent-to-style")
+
+
+def test_compare_three_inpainters_download_the_grid_and_replay_it(page, tmp_path):
+    mask = tmp_path / "hole.png"
+    hole = Image.new("L", (256, 256), 0)  # the size of the example images
+    hole.paste(255, (80, 90, 190, 160))
+    hole.save(mask)
+    page.get_by_role("tab", name="Compare").click()
+    page.locator("#compare-task").get_by_text("inpaint").click()
+    page.locator("#compare-models").get_by_text("mean-fill").wait_for(timeout=30_000)
+    page.locator("#compare-examples button.gallery-item").first.click()
+    page.locator("#compare-mask input[type=file]").set_input_files(str(mask))
+    page.locator("#compare-mask img").wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)  # the image lands on the editor's canvas
+    page.locator("#compare-run").click()
+    download_button = page.locator("#compare-download-grid")
+    download_button.wait_for(timeout=120_000)
+    assert "3 of 3 cells" in page.locator("#compare-status").inner_text()
+    snapshot(page, "compare")
+    with page.expect_download() as download:
+        download_button.click()
+    grid = tmp_path / "grid.png"
+    download.value.save_as(grid)
+    record = read_record(grid)
+    assert record["task"] == "compare" and record["models"] == ["inpaint-art", "telea", "mean-fill"]
+    assert Image.open(grid).width >= 3 * 256
+    assert all(cell["record"]["hole_share"] > 0.05 for cell in record["cells"])  # the uploaded mask was used
+
+    page.get_by_role("tab", name="Generate").click()
+    page.get_by_text("Replay: drop a PNG genart wrote").click()
+    page.locator("#replay-file input[type=file]").set_input_files(str(grid))
+    page.locator("#replay-status").get_by_text("Comparison run again: 3 cells").wait_for(timeout=120_000)
+    expect(page.get_by_role("tab", name="Compare")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#compare-download-grid")).to_be_visible()
+    snapshot(page, "replay-compare")

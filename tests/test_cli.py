@@ -119,12 +119,18 @@ def test_stylize_bad_files_exit_2_with_one_sentence(tmp_path):
     assert not (tmp_path / "x.png").exists()
 
 
+def image_and_mask(folder: Path, name: str, seed: int, hole: tuple[int, int, int, int]) -> tuple[Path, Path]:
+    """A 96 px procedural image and a mask with one white box, as files."""
+    image, mask = folder / "image.png", folder / "mask.png"
+    render(name, seed, 96).save(image)
+    box = Image.new("L", (96, 96), 0)
+    box.paste(255, hole)
+    box.save(mask)
+    return image, mask
+
+
 def test_inpaint_and_restore_write_pngs_with_records(tmp_path):
-    image, mask = tmp_path / "image.png", tmp_path / "mask.png"
-    render("mondrian", 3, 96).save(image)
-    hole = Image.new("L", (96, 96), 0)
-    hole.paste(255, (30, 30, 60, 60))
-    hole.save(mask)
+    image, mask = image_and_mask(tmp_path, "mondrian", 3, (30, 30, 60, 60))
     done = genart("inpaint", "--model", "telea", "--image", str(image), "--mask", str(mask), "--out", str(tmp_path / "a.png"))
     assert done.returncode == 0, done.stderr
     assert read_record(tmp_path / "a.png")["model"] == "telea"
@@ -133,3 +139,34 @@ def test_inpaint_and_restore_write_pngs_with_records(tmp_path):
     assert read_record(tmp_path / "b.png")["task"] == "restore"
     done = genart("restore", "--model", "telea", "--image", str(image), "--out", str(tmp_path / "c.png"))
     assert done.returncode == 2 and "is for the inpaint task, not restore" in done.stderr
+
+
+def test_compare_writes_a_grid_and_a_zip_and_prints_each_cell(tmp_path):
+    done = genart("compare", "--task", "generate", "--models", "dcgan-art-64", "procedural-art", "--set", "label=mandala",
+                  "--sweep", "seed", "--values", "1,2", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert [line.split()[:2] for line in lines[:4]] == [["dcgan-art-64", "seed=1"], ["procedural-art", "seed=1"],
+                                                         ["dcgan-art-64", "seed=2"], ["procedural-art", "seed=2"]]
+    assert read_record(tmp_path / "grid.png")["values"] == [1, 2]
+    assert (tmp_path / "compare.zip").stat().st_size > 1000
+    done = genart("compare", "--task", "generate", "--models", "dcgan-art-64", "--sweep", "seed", "--values", "a",
+                  "--out", str(tmp_path))
+    assert done.returncode == 2 and "must be int numbers" in done.stderr
+
+
+def test_replay_remakes_an_inpainted_png_from_the_file_alone(tmp_path):
+    image, mask = image_and_mask(tmp_path, "geometric", 4, (20, 40, 70, 60))
+    done = genart("inpaint", "--model", "inpaint-art", "--image", str(image), "--mask", str(mask), "--grow", "4",
+                  "--out", str(tmp_path / "filled.png"))
+    assert done.returncode == 0, done.stderr
+    image.unlink()
+    mask.unlink()
+    done = genart("replay", str(tmp_path / "filled.png"))
+    assert done.returncode == 0, done.stderr
+    assert "pixel for pixel the same" in done.stderr
+    again = tmp_path / "filled-replay.png"
+    assert Image.open(again).tobytes() == Image.open(tmp_path / "filled.png").tobytes()
+    assert read_record(again)["grow"] == 4
+    done = genart("replay", str(image))
+    assert done.returncode == 2 and "There is no file" in done.stderr

@@ -18,7 +18,7 @@ from ..hub import Progress
 from ..registry import get_spec
 from ..replay import Artwork, make_record
 from .generate import model_classes
-from .runner import Output, run, settings
+from .runner import INPUTS, Output, run, settings
 
 MAX_MODELS = 6
 MAX_VALUES = 8
@@ -112,6 +112,8 @@ def compare(task: str, models: list[str], params: dict, inputs: dict[str, Image.
     """Run every cell, row by row; yields the comparison after each cell (the last one is complete)."""
     params = settings(task, params)
     models = checked_models(task, models)
+    if INPUTS[task] and inputs.get(INPUTS[task][0]) is None:  # every cell would fail the same way
+        raise GenartError(f"Add {'a content' if task == 'style' else 'an'} image to compare {task} models on.")
     values = list(values or []) if sweep else []
     if sweep:
         parse_values(task, sweep, ",".join(map(str, values)))  # the same checks as typed values

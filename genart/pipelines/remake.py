@@ -17,6 +17,8 @@ from .runner import INPUTS, Output, run
 def open_saved(path: str | Path) -> tuple[dict, dict[str, Image.Image]]:
     """-> (the record, the input images) of a PNG genart wrote, or of a .json record (a text output's)."""
     path = Path(path)
+    if not path.is_file():
+        raise GenartError(f"There is no file {path}.")
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(path.read_text())

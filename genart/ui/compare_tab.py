@@ -23,6 +23,7 @@ DEFAULT_VALUES = {"generate": "1, 2, 3", "text": "1, 2"}
 USES = {"generate": {"seed", "label", "truncation"}, "inpaint": {"image", "seed", "grow", "feather"},
         "restore": {"image", "noise_level"}, "style": {"image", "style", "seed", "size", "strength", "steps"},
         "text": {"prompt", "seed", "max_new_tokens", "temperature", "n", "chat"}}
+EXAMPLE_IMAGES = [("stained_glass", 9), ("landscape", 4), ("mondrian", 2), ("mandala", 5)]
 COLUMNS = ["model", "value", "seconds", "peak memory (MB)", "result"]
 
 
@@ -154,7 +155,10 @@ def build():
                 editor = gr.ImageEditor(type="pil", label="Image (Inpaint: paint the hole) / Content (Style)",
                                         brush=gr.Brush(colors=[BRUSH], default_size=28, color_mode="fixed"),
                                         layers=False, height=320, elem_id="compare-image")
-                mask_image = gr.Image(type="pil", label="Or upload a mask (Inpaint; white = fill)", height=140)
+                mask_image = gr.Image(type="pil", label="Or upload a mask (Inpaint; white = fill)", height=140,
+                                      elem_id="compare-mask")
+                gr.Examples([[procedural_example(name, seed)] for name, seed in EXAMPLE_IMAGES], inputs=[editor],
+                            label="Try an image", elem_id="compare-examples")
             with gr.Group(visible=False) as inpaint_group:
                 grow = gr.Slider(*MASK_RANGE, value=0, step=1, label="Grow (+) or shrink (-) the mask, px")
                 feather = gr.Slider(*FEATHER_RANGE, value=4, step=1, label="Feather, px")
