@@ -193,7 +193,7 @@ def grid_image(c: Comparison) -> Image.Image:
         if cell.error:
             tiles[id(cell)] = _text_block(cell.error, width, CELL, colour=(160, 20, 20))
         elif c.task == "text":
-            tiles[id(cell)] = _text_block("\n\n".join(cell.output.texts), width, 2 * CELL)
+            tiles[id(cell)] = _text_block("\n\n".join(cell.output.shown_texts()), width, 2 * CELL)
         else:
             tiles[id(cell)] = _fit(cell.output.image)
     cell_h = max((t.height for t in tiles.values()), default=CELL)

@@ -46,6 +46,10 @@ class Output:
     def artwork(self) -> Artwork:
         return Artwork(self.image, self.record, self.inputs)
 
+    def shown_texts(self) -> list[str]:
+        """The completions as a reader sees them: a continuation after its prompt, a chat reply alone."""
+        return [self.record["prompt"] + t if self.continues_prompt else t for t in self.texts]
+
     def text_file(self) -> dict:
         """A text output as a file's JSON: the completions and, under the record's key, how to replay them."""
         return {KEY: self.record, "texts": self.texts}

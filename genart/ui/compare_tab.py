@@ -16,7 +16,7 @@ from .common import BRUSH, api_file, forward_progress, output_dir, painted_mask,
 
 DEFAULT_MODELS = {"generate": ["dcgan-art-64", "procedural-art"], "inpaint": ["inpaint-art", "telea", "mean-fill"],
                   "restore": ["denoise-art", "bilateral-filter", "median-filter"],
-                  "style": ["fast-stained-glass", "adain", "gatys-random"], "text": ["text-art", "text-art-lstm"]}
+                  "style": ["fast-stained-glass", "fast-flow-field", "gatys-random"], "text": ["text-art", "text-art-lstm"]}
 DEFAULT_SWEEP = {"generate": "seed", "inpaint": "", "restore": "", "style": "", "text": "seed"}
 DEFAULT_VALUES = {"generate": "1, 2, 3", "text": "1, 2"}
 # The inputs each task reads; the rest of the form is hidden for it.
@@ -55,7 +55,7 @@ def table(c: pipeline.Comparison) -> dict:
     rows = []
     for cell in c.cells:
         memory = None if cell.usage.peak_bytes is None else round(cell.usage.peak_bytes / 2**20)
-        result = cell.error or (" | ".join(cell.output.texts) if cell.output.texts else "ok")
+        result = cell.error or (" | ".join(cell.output.shown_texts()) if cell.output.texts else "ok")
         rows.append([cell.model, "" if cell.value is None else cell.value, round(cell.usage.seconds, 3), memory, result])
     return {"headers": [COLUMNS[0], c.sweep or "(no sweep)", *COLUMNS[2:]], "data": rows}
 

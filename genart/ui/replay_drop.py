@@ -24,7 +24,7 @@ def remade(path: str, progress=None) -> tuple[str, dict, str]:
         return task, compare_tab.replayed(record, output), verdict(path, output)
     line = verdict(path, output)
     if task == "text":
-        return task, text_tab.replayed(record, output.texts, output.continues_prompt), line
+        return task, text_tab.replayed(record, output.shown_texts()), line
     image_path = str(output.artwork().save(output_dir() / f"replay-{Path(path).stem}.png"))
     if task == "generate":
         return task, generate_tab.replayed(record, image_path), line

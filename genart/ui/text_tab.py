@@ -73,11 +73,11 @@ def describe(model: str) -> str:
     return get_spec(model, task="text").description
 
 
-def replayed(record: dict, texts: list[str], continues_prompt: bool) -> dict:
-    """The tab's fields for a remade text output: every setting, and the completions in their boxes."""
+def replayed(record: dict, texts: list[str]) -> dict:
+    """The tab's fields for a remade text output: every setting, and the completions (as shown) in their boxes."""
     names = ("prompt", "chat", "max_new_tokens", "n", "seed", "temperature", "top_k", "top_p", "min_p",
              "repetition_penalty")
-    boxes = [gr.update(value=record["prompt"] + t if continues_prompt else t, visible=True) for t in texts]
+    boxes = [gr.update(value=t, visible=True) for t in texts]
     hidden = [gr.update(visible=False)] * (pipeline.MAX_COMPLETIONS - len(boxes))
     stops = "\n".join(s.encode("unicode_escape").decode() for s in record.get("stop") or [])
     return {"model": record["model"], "stops": stops, **{k: record[k] for k in names if k in record},
