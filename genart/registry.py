@@ -116,7 +116,8 @@ BUILTIN: tuple[ModelSpec, ...] = (
         name="inpaint-art",
         task="inpaint",
         arch="inpaint-net",
-        description="genart's own inpainting network, trained here on procedural art with free-form holes.",
+        description="genart's own inpainting network, trained here on procedural art with free-form holes; it copies "
+                    "from the mirror images of a symmetric picture (untick 'Fill only the masked region' for that).",
         license="apache-2.0",
         embedded=True,
     ),

@@ -58,4 +58,5 @@ def test_discriminator_sees_batch_variety():
     assert minibatch_stddev(same).shape == (8, 6, 4, 4)
     assert minibatch_stddev(same)[:, -1].max() < 1e-3 < minibatch_stddev(varied)[:, -1].min()
     disc = ProjectionDiscriminator(DCGANConfig(hidden_size=8, num_classes=6, label_dim=4))
-    assert disc(torch.randn(8, 3, 64, 64), torch.arange(8) % 6).shape == (8,)
+    score, classes = disc(torch.randn(8, 3, 64, 64), torch.arange(8) % 6)
+    assert score.shape == (8,) and classes.shape == (8, 6)

@@ -40,3 +40,10 @@ def test_hub_names_parse(name, expected):
 def test_bad_hub_names_say_the_form(name):
     with pytest.raises(GenartError, match="hf-hub:org/name"):
         get_spec(name)
+
+
+def test_a_builtin_hub_model_can_be_pinned_to_another_revision():
+    spec = get_spec("gpt2@0123abc", task="text")
+    assert (spec.name, spec.revision, spec.repo_id) == ("gpt2", "0123abc", get_spec("gpt2").repo_id)
+    with pytest.raises(GenartError, match="dcgan-art-64 is not a Hub model, so it has no revisions"):
+        get_spec("dcgan-art-64@v2")

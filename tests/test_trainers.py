@@ -5,10 +5,12 @@ import torch
 from genart import hub, runtime
 from genart.loaders import load_model
 from genart.registry import get_spec
-from genart.train import denoise, fast_style, inpaint
+from genart.train import dcgan, denoise, fast_style, inpaint
 
 
 @pytest.mark.parametrize("name, script, args", [
+    ("dcgan-art-64", dcgan, ["--steps", "2", "--per-class", "4", "--hidden-size", "8", "--batch-size", "8",
+                             "--ac-weight", "0.5"]),
     ("inpaint-art", inpaint, ["--steps", "2", "--per-class", "2", "--masks", "4", "--size", "64", "--width", "8"]),
     ("denoise-art", denoise, ["--steps", "2", "--per-class", "2", "--size", "64", "--crop", "32", "--width", "8",
                               "--depth", "3"]),

@@ -78,8 +78,10 @@ class ProjectionDiscriminator(nn.Module):
         width = (h * 8 + 1) * 16  # with the minibatch-stddev channel
         self.linear = spectral_norm(nn.Linear(width, 1))
         self.embed = spectral_norm(nn.Embedding(max(config.num_classes, 1), width))
+        # An auxiliary classifier on the same features (AC-GAN, Odena et al. 2017), trained on real images only.
+        self.classify = nn.Linear(width, max(config.num_classes, 1))
 
-    def forward(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """images (B, C, 64, 64), labels (B,) -> realness logits (B,)."""
+    def forward(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """images (B, C, 64, 64), labels (B,) -> (realness logits (B,), class logits (B, num_classes))."""
         feats = minibatch_stddev(self.features(images)).flatten(1)  # (B, (8h + 1) * 16)
-        return self.linear(feats).squeeze(1) + (self.embed(labels) * feats).sum(1)
+        return self.linear(feats).squeeze(1) + (self.embed(labels) * feats).sum(1), self.classify(feats)

@@ -137,9 +137,12 @@ def run_model(model: Inpainter, image: np.ndarray, mask: np.ndarray, seed: int) 
     h, w = mask.shape
     th = max(model.min_size, -(-h // model.pad_multiple) * model.pad_multiple)
     tw = max(model.min_size, -(-w // model.pad_multiple) * model.pad_multiple)
-    padded = np.pad(image, ((0, th - h), (0, tw - w), (0, 0)), mode="reflect" if min(h, w) > 1 else "edge")
-    padded_mask = np.pad(mask.astype(np.float32), ((0, th - h), (0, tw - w)))
-    out = model.fill(padded.astype(np.float32), padded_mask, seed)[:h, :w]
+    # Padding split between both sides keeps the image's centre where it was (inpaint-art's mirrors turn about it).
+    top, left = (th - h) // 2, (tw - w) // 2
+    pads = ((top, th - h - top), (left, tw - w - left))
+    padded = np.pad(image, (*pads, (0, 0)), mode="reflect" if min(h, w) > 1 else "edge")
+    padded_mask = np.pad(mask.astype(np.float32), pads)
+    out = model.fill(padded.astype(np.float32), padded_mask, seed)[top:top + h, left:left + w]
     if scale < 1:
         out = cv2.resize(out, (W, H), interpolation=cv2.INTER_CUBIC)
     return out, notice

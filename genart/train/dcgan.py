@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from PIL import Image
 from safetensors.torch import load_file
 
@@ -144,12 +145,19 @@ def train(args):
         z = torch.randn(args.batch_size, config.latent_dim, device=device)
         with autocast:
             fake = gen(z, y)
-            loss_d = torch.relu(1 - disc(real, y)).mean() + torch.relu(1 + disc(fake.detach(), y)).mean()
+            real_score, real_classes = disc(real, y)
+            fake_score, _ = disc(fake.detach(), y)
+            loss_d = torch.relu(1 - real_score).mean() + torch.relu(1 + fake_score).mean()
+            if args.ac_weight:
+                loss_d = loss_d + args.ac_weight * F.cross_entropy(real_classes, y)
         opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         opt_d.step()
         with autocast:
-            loss_g = -disc(fake, y).mean()
+            fake_score, fake_classes = disc(fake, y)
+            loss_g = -fake_score.mean()
+            if args.ac_weight:  # samples the real-trained head does not read as their class cost the generator
+                loss_g = loss_g + args.ac_weight * F.cross_entropy(fake_classes, y)
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
@@ -198,6 +206,8 @@ def main(argv=None):
     p.add_argument("--init-from", default=None, help="a Hub-format folder of this model to continue from")
     p.add_argument("--class-weight", nargs="*", default=[], metavar="CLASS=W",
                    help="sample CLASS W times as often as the others, e.g. mandala=3")
+    p.add_argument("--ac-weight", type=float, default=0.0,
+                   help="weight of the auxiliary classifier loss (AC-GAN); 0 = projection only")
     p.add_argument("--keep-best", action="store_true",
                    help="at each log step, keep the generator whose samples the art classifier recognises best")
     train(p.parse_args(argv))

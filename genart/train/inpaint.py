@@ -23,6 +23,7 @@ from genart.train.common import add_common_arguments, write_run
 from genart.train.dcgan import ema_update
 
 TRAIN_SEEDS = 400_000  # procedural art for training, apart from the measuring set
+VALIDATION_SEEDS = 450_000  # watched during training; the measuring set (genart.metrics.inpaint_quality) is not
 HOLE_WEIGHT = 6.0
 
 
@@ -31,12 +32,26 @@ def mask_bank(n: int, size: int, first_seed: int) -> torch.Tensor:
     return torch.from_numpy(np.stack([free_form_mask(first_seed + i, size) for i in range(n)])).float()[:, None]
 
 
+@torch.no_grad()
+def hole_psnr(net: InpaintNet, images: torch.Tensor, masks: torch.Tensor) -> float:
+    """Mean PSNR (dB) over the hole's pixels, per image, as genart.metrics.inpaint_quality measures it."""
+    scores = []
+    for x, m in zip(images.split(20), masks.split(20)):
+        out = (net(x, m) * 255).round()  # (B, 3, S, S)
+        mse = (((out - x * 255) ** 2) * m).sum((1, 2, 3)) / (3 * m.sum((1, 2, 3)))
+        scores.append(10 * torch.log10(255 ** 2 / mse.clamp_min(1e-10)))
+    return torch.cat(scores).mean().item()
+
+
 def train(args):
     torch.manual_seed(args.seed)
     device = pick_device(args.device)
     images, _ = art_dataset(args.per_class, args.size, first_seed=TRAIN_SEEDS)
     data = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()  # (N, 3, S, S) uint8
     masks = mask_bank(args.masks, args.size, first_seed=TRAIN_SEEDS)
+    val_images, _ = art_dataset(10, args.size, first_seed=VALIDATION_SEEDS)
+    val_x = (torch.from_numpy(val_images).permute(0, 3, 1, 2).float() / 255).to(device)  # (60, 3, S, S)
+    val_m = mask_bank(len(val_x), args.size, first_seed=VALIDATION_SEEDS).to(device)  # (60, 1, S, S)
     config = InpaintNetConfig(width=args.width)
     net = InpaintNet(config).to(device).train()
     ema = copy.deepcopy(net).eval()
@@ -54,11 +69,13 @@ def train(args):
         loss.backward()
         opt.step()
         schedule.step()
-        ema_update(ema, net, args.ema if step > args.steps // 10 else 0.0)
+        ema_update(ema, net, min(args.ema, (1 + step) / (10 + step)))  # short memory early, while weights move fast
         if step % args.log_every == 0 or step == args.steps:
             hole_l1 = ((error * m).sum() / (3 * m.sum())).item()  # per channel and pixel
             entry = {"step": step, "loss": round(loss.item(), 4), "hole_l1": round(hole_l1, 4),
-                     "seconds": round(time.time() - start, 1)}
+                     "val_psnr_hole": round(hole_psnr(net.eval(), val_x, val_m), 2),
+                     "val_psnr_hole_ema": round(hole_psnr(ema, val_x, val_m), 2), "seconds": round(time.time() - start, 1)}
+            net.train()
             log.append(entry)
             print(json.dumps(entry), flush=True)
     out = Path(args.out)
