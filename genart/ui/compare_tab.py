@@ -185,6 +185,8 @@ def build():
                 grid_file = gr.DownloadButton("Download grid (PNG)", visible=False, elem_id="compare-download-grid")
                 zip_file = gr.DownloadButton("Download cells (zip)", visible=False, elem_id="compare-download-zip")
             cells = gr.Dataframe(headers=COLUMNS, label="Cells", interactive=False, wrap=True)
+            gr.Markdown("Peak memory is the GPU's peak allocated memory, or on a CPU the whole process's peak resident "
+                        "memory (loaded models, and any request running beside this one, included).")
     groups = [seed_group, gan_group, image_group, inpaint_group, restore_group, style_group, text_group]
     task.input(task_form, task, [models, sweep, values, *groups], api_name=False)
     # The API has its own endpoint with plain arguments; the button streams the grid as it fills.
