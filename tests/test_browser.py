@@ -1,4 +1,5 @@
 """A person's view: Debian's Chromium, driven by Playwright, clicks Generate and sees images."""
+import json
 import os
 import shutil
 from pathlib import Path
@@ -91,6 +92,10 @@ def test_text_tab_streams_completions_and_shows_tokens_per_second(page):
     assert first and second and first != second  # two completions side by side, each its own
     assert "tokens/s" in page.locator("#text-status").inner_text()
     snapshot(page, "text")
+    with page.expect_download() as download:
+        page.locator("#text-save").click()
+    saved = json.loads(Path(download.value.path()).read_text())
+    assert [saved["genart"]["prompt"] + t for t in saved["texts"]] == [first, second]
 
 
 def test_stop_ends_generation_and_the_next_one_runs(page, hub_server, tmp_path):

@@ -1,4 +1,5 @@
 """The Text tab: streamed completions side by side, a Stop button that ends generation, tokens per second."""
+import json
 import random
 from collections.abc import Iterator
 
@@ -8,7 +9,8 @@ from ..pipelines import text as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..pipelines.sampling import SamplingSettings
 from ..registry import get_spec, list_models
-from .common import forward_progress, user_errors
+from ..replay import KEY
+from .common import forward_progress, output_dir, user_errors
 
 DEFAULT_MODEL = "text-art"
 # What a model's defaults may set, and the value for a model that does not say.
@@ -32,14 +34,22 @@ def stream(model, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repe
     return pipeline.generate_text(model, prompt, max_new_tokens, settings, seed, split_stops(stops), n, chat, progress)
 
 
+def saved_record(update: pipeline.TextUpdate) -> str:
+    """The finished completions and their replay record as a JSON file (Replay takes it back)."""
+    path = output_dir() / "completions.json"
+    path.write_text(json.dumps({KEY: update.record, "texts": update.texts}, indent=1, ensure_ascii=False))
+    return str(path)
+
+
 @user_errors
 def run_text(*args, progress=gr.Progress()):
-    """Yields every output box (those past n stay hidden) and the status line. A continuation is shown after its
-    prompt; a chat reply alone."""
+    """Yields every output box (those past n stay hidden), the status line, and once done the file to save. A
+    continuation is shown after its prompt; a chat reply alone."""
     prompt = args[1]
     for update in stream(*args, progress=forward_progress(progress)):
         boxes = [gr.update(value=prompt + t if update.continues_prompt else t, visible=True) for t in update.texts]
-        yield *boxes, *[gr.update(visible=False)] * (pipeline.MAX_COMPLETIONS - len(boxes)), status_line(update)
+        saved = gr.update(value=saved_record(update), visible=True) if update.done else gr.update()
+        yield *boxes, *[gr.update(visible=False)] * (pipeline.MAX_COMPLETIONS - len(boxes)), status_line(update), saved
 
 
 def mark_stopped(status: str) -> str:
@@ -109,6 +119,7 @@ def build():
             with gr.Row():
                 button = gr.Button("Generate", variant="primary", elem_id="text-generate")
                 stop = gr.Button("Stop", variant="stop", elem_id="text-stop")
+            save = gr.DownloadButton("Save with its record (JSON)", visible=False, size="sm", elem_id="text-save")
         with gr.Column(scale=2):
             status = gr.Markdown(elem_id="text-status")
             with gr.Row():
@@ -126,7 +137,7 @@ def build():
     n.change(lambda k: [gr.update(visible=i < k) for i in range(pipeline.MAX_COMPLETIONS)], n, outputs, api_name=False)
     dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
     # The API has its own endpoint that streams plain records; the button streams into the boxes.
-    event = button.click(run_text, inputs, [*outputs, status], api_name=False, show_progress_on=status)
+    event = button.click(run_text, inputs, [*outputs, status, save], api_name=False, show_progress_on=status)
     # The status is marked after the cancellation, so no update still on its way can overwrite it.
     stop.click(None, None, None, cancels=[event], api_name=False).then(mark_stopped, status, status, api_name=False,
                                                                        queue=False)
