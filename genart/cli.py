@@ -166,13 +166,11 @@ def write_comparison(c, out: Path):
 
 
 def cmd_compare(args):
-    from .pipelines.compare import compare, parse_values
+    from .pipelines.compare import compare, parse_values, task_inputs
     from .pipelines.images import open_image
 
-    inputs = {name: open_image(path) for name, path in (("image", args.image), ("content", args.image),
-                                                        ("mask", args.mask), ("style1", args.style)) if path}
-    wanted = {"inpaint": ("image", "mask"), "restore": ("image",), "style": ("content", "style1")}.get(args.task, ())
-    *_, c = compare(args.task, args.models, parse_settings(args.set), {k: v for k, v in inputs.items() if k in wanted},
+    image, mask, style = (open_image(path) if path else None for path in (args.image, args.mask, args.style))
+    *_, c = compare(args.task, args.models, parse_settings(args.set), task_inputs(args.task, image, mask, style),
                     args.sweep, parse_values(args.task, args.sweep, args.values))
     write_comparison(c, Path(args.out))
 
@@ -189,7 +187,7 @@ def cmd_replay(args):
         return
     if output.image is None:
         out = Path(args.out or source.with_name(source.stem + "-replay.json"))
-        out.write_text(json.dumps(output.text_file(), indent=1, ensure_ascii=False) + "\n")
+        out.write_text(output.text_json())
         print("\n\n".join(output.texts))
     else:
         out = output.artwork().save(Path(args.out or source.with_name(source.stem + "-replay.png")))

@@ -58,6 +58,11 @@ class Animation:
         return path
 
 
+def text_json(record: dict, texts: list[str]) -> str:
+    """A text output as a file: the completions and, under the record's key, how to replay them."""
+    return json.dumps({KEY: record, "texts": texts}, indent=1, ensure_ascii=False) + "\n"
+
+
 def png_bytes(image: Image.Image, info: PngImagePlugin.PngInfo | None = None) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", pnginfo=info)

@@ -127,7 +127,7 @@ def test_style_restore_generate_and_text_files_remake_the_same_output(tmp_path):
         assert np.array_equal(pixels(again.image), pixels(cell.output.image)), cell.model
     text = last(compare("text", ["text-art"], {"prompt": "«", "max_new_tokens": 16, "seed": 8}, {}))
     path = tmp_path / "text.json"
-    path.write_text(json.dumps(text.cells[0].output.text_file()))
+    path.write_text(text.cells[0].output.text_json())
     assert remake_file(path)[1].texts == text.cells[0].output.texts
 
 

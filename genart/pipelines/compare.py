@@ -69,6 +69,12 @@ class Comparison:
                                   for c in self.cells])
 
 
+def task_inputs(task: str, image: Image.Image | None, mask: Image.Image | None, style: Image.Image | None) -> dict:
+    """A comparison's one image, mask and style image by the names the task's pipeline reads."""
+    return {"inpaint": {"image": image, "mask": mask}, "restore": {"image": image},
+            "style": {"content": image, "style1": style}}.get(task, {})
+
+
 def parse_values(task: str, sweep: str | None, text: str) -> list:
     """'1, 2, 3' -> the swept parameter's values, in its type."""
     if not sweep:
@@ -239,7 +245,7 @@ def zip_bytes(c: Comparison) -> bytes:
                 continue
             name = f"r{rows.index(cell.value) + 1}-c{c.models.index(cell.model) + 1}-{_safe(cell.model)}"
             if c.task == "text":
-                z.writestr(f"{name}.json", json.dumps(cell.output.text_file(), indent=1, ensure_ascii=False))
+                z.writestr(f"{name}.json", cell.output.text_json())
             else:
                 z.writestr(f"{name}.png", cell.output.artwork().png())
         z.writestr("cells.json", json.dumps([cell.summary(c.sweep) for cell in c.cells], indent=1, ensure_ascii=False))

@@ -10,7 +10,7 @@ from PIL import Image
 from ..errors import GenartError
 from ..hub import Progress
 from ..registry import TASKS
-from ..replay import KEY, Artwork
+from ..replay import Artwork, text_json
 from .generate import generate
 from .inpaint import InpaintSettings, inpaint
 from .restore import restore
@@ -50,9 +50,8 @@ class Output:
         """The completions as a reader sees them: a continuation after its prompt, a chat reply alone."""
         return [self.record["prompt"] + t if self.continues_prompt else t for t in self.texts]
 
-    def text_file(self) -> dict:
-        """A text output as a file's JSON: the completions and, under the record's key, how to replay them."""
-        return {KEY: self.record, "texts": self.texts}
+    def text_json(self) -> str:
+        return text_json(self.record, self.texts)
 
 
 def settings(task: str, params: dict) -> dict:

@@ -44,12 +44,6 @@ def task_form(task: str, models: list[str] | None = None, sweep: str | None = No
             *[gr.update(visible=bool(USES[task] & group)) for group in GROUPS])
 
 
-def task_inputs(task: str, image, mask, style) -> dict:
-    """The input images by the names the task's pipeline reads."""
-    return {"inpaint": {"image": image, "mask": mask}, "restore": {"image": image},
-            "style": {"content": image, "style1": style}}.get(task, {})
-
-
 def table(c: pipeline.Comparison) -> dict:
     """The cells as rows; the value column is named after the swept parameter."""
     rows = []
@@ -95,7 +89,7 @@ def run_compare(task, models, seed, label, truncation, editor, mask_image, grow,
               "noise_level": noise_level, "size": size, "strength": strength, "steps": steps, "prompt": prompt,
               "max_new_tokens": max_new_tokens, "temperature": temperature, "n": n, "chat": chat}
     mask = mask_image if mask_image is not None else painted_mask(editor)
-    inputs = task_inputs(task, (editor or {}).get("background"), mask, style)
+    inputs = pipeline.task_inputs(task, (editor or {}).get("background"), mask, style)
     yield from stream(pipeline.compare(task, models, params, inputs, sweep or None,
                                        pipeline.parse_values(task, sweep or None, values), forward_progress(progress)))
 
@@ -109,7 +103,7 @@ def compare_api(task: str = "generate", models: list[str] | None = None, params:
     completions (text) or the error. params: the task's settings by name (seed, label, prompt, grow...)."""
     pictures = {name: open_image(api_file(f)) if f else None for name, f in (("image", image), ("mask", mask), ("style", style))}
     comparisons = pipeline.compare(task, models or DEFAULT_MODELS.get(task, []), params or {},
-                                   task_inputs(task, **pictures), sweep or None,
+                                   pipeline.task_inputs(task, **pictures), sweep or None,
                                    pipeline.parse_values(task, sweep or None, values))
     *_, c = comparisons
     grid, archive = files(c)

@@ -1,5 +1,4 @@
 """Replay: drop a file genart wrote onto the app; its tab opens with every setting restored and the output made again."""
-import json
 from pathlib import Path
 
 import gradio as gr
@@ -10,19 +9,17 @@ from ..pipelines.remake import remake_file, verdict
 from . import compare_tab, generate_tab, inpaint_tab, style_tab, text_tab
 from .common import api_file, forward_progress, output_dir, user_errors
 
-# Where each task's record is shown: (top-level tab, the fields' key in the app's table, its status field).
-TAB = {"generate": ("generate", "generate", "status"), "inpaint": ("inpaint", "inpaint", "status"),
-       "restore": ("inpaint", "inpaint", "restore_status"), "style": ("style", "style", "status"),
-       "text": ("text", "text", "status"), "compare": ("compare", "compare", "status")}
+# Where each task's record is shown: (the tab, which is also its fields' key in the app's table; its status field).
+TAB = {"generate": ("generate", "status"), "inpaint": ("inpaint", "status"), "restore": ("inpaint", "restore_status"),
+       "style": ("style", "status"), "text": ("text", "status"), "compare": ("compare", "status")}
 
 
 def remade(path: str, progress=None) -> tuple[str, dict, str]:
     """-> (the task, the tab's field values by name, a line saying what happened)."""
     record, output = remake_file(path, progress)
-    task = record["task"]
+    task, line = record["task"], verdict(path, output)
     if task == "compare":
-        return task, compare_tab.replayed(record, output), verdict(path, output)
-    line = verdict(path, output)
+        return task, compare_tab.replayed(record, output), line
     if task == "text":
         return task, text_tab.replayed(record, output.shown_texts()), line
     image_path = str(output.artwork().save(output_dir() / f"replay-{Path(path).stem}.png"))
@@ -53,11 +50,11 @@ def wire(file: gr.File, status: gr.Markdown, tabs: gr.Tabs, fields: dict[str, di
         if path is None:
             return {}
         task, values, line = remade(path, forward_progress(progress))
-        tab, key, status_field = TAB[task]
-        updates = {fields[key][name]: value for name, value in values.items() if name in fields[key]}
+        tab, status_field = TAB[task]
+        updates = {fields[tab][name]: value for name, value in values.items() if name in fields[tab]}
         if "mode" in values:
-            updates[fields[key]["mode"]] = gr.Tabs(selected=values["mode"])
-        updates[fields[key][status_field]] = line
+            updates[fields[tab]["mode"]] = gr.Tabs(selected=values["mode"])
+        updates[fields[tab][status_field]] = line
         return updates | {tabs: gr.Tabs(selected=tab), status: f"**{task}** record from {Path(path).name}. {line}"}
 
     file.upload(on_drop, file, [tabs, status, *targets], api_name=False)
@@ -74,7 +71,7 @@ def replay_api(file: FileData) -> tuple[FileData, dict, str]:
         out, _ = compare_tab.files(output)
     elif output.image is None:
         out = output_dir() / "replay.json"
-        out.write_text(json.dumps(output.text_file(), ensure_ascii=False))
+        out.write_text(output.text_json())
     else:
         out = output.artwork().save(output_dir() / "replay.png")
     return FileData(path=str(out)), record, verdict(path, output)

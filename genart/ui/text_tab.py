@@ -1,5 +1,4 @@
 """The Text tab: streamed completions side by side, a Stop button that ends generation, tokens per second."""
-import json
 import random
 from collections.abc import Iterator
 
@@ -9,7 +8,7 @@ from ..pipelines import text as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..pipelines.sampling import SamplingSettings
 from ..registry import get_spec, list_models
-from ..replay import KEY
+from ..replay import text_json
 from .common import forward_progress, output_dir, user_errors
 
 DEFAULT_MODEL = "text-art"
@@ -37,7 +36,7 @@ def stream(model, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repe
 def saved_record(update: pipeline.TextUpdate) -> str:
     """The finished completions and their replay record as a JSON file (Replay takes it back)."""
     path = output_dir() / "completions.json"
-    path.write_text(json.dumps({KEY: update.record, "texts": update.texts}, indent=1, ensure_ascii=False))
+    path.write_text(text_json(update.record, update.texts))
     return str(path)
 
 
