@@ -2,8 +2,9 @@
 
     python -m genart.train.dcgan --out weights/dcgan-art-64
 
-Hinge loss with a projection discriminator; the shipped generator is an exponential moving average of the trained one.
-GPU when available (bf16 autocast), CPU otherwise.
+Hinge loss with a projection discriminator (optionally with an auxiliary classifier and DiffAugment); the shipped
+generator is an exponential moving average of the trained one. GPU when available, CPU otherwise; bf16 autocast by
+default on a GPU, and on a CPU with --precision bf16 (a step took 25% less time than float32 on an AVX-512 BF16 CPU).
 """
 import argparse
 import copy
@@ -21,12 +22,15 @@ from safetensors.torch import load_file
 from genart.checkpoint_io import save_hub_folder
 from genart.data.datasets import art_dataset
 from genart.data.procedural import CLASSES
+from genart.metrics.frechet import frechet_distance
 from genart.metrics.gan_quality import predict, to_tensor, train_classifier
 from genart.models.dcgan import DCGANConfig, DCGANGenerator, ProjectionDiscriminator
 from genart.pipelines.generate import to_images
 from genart.runtime import pick_device
+from genart.train.diff_augment import diff_augment
 
 GROUP = 4  # minibatch_stddev's default group size
+VALIDATION_SEEDS = 400_000  # real art that --keep-best compares samples with, apart from gan_quality's sets
 
 
 def ema_update(ema: torch.nn.Module, model: torch.nn.Module, decay: float):
@@ -81,14 +85,17 @@ def diversity(generator: DCGANGenerator, device: torch.device, n: int = 64) -> f
 
 
 @torch.no_grad()
-def class_agreement(generator: DCGANGenerator, classifier, device: torch.device, per_class: int = 100) -> float:
-    """Share of samples the art classifier reads as the class asked for; latents disjoint from gan_quality's."""
+def judge(generator: DCGANGenerator, classifier, real_features: torch.Tensor, device: torch.device,
+          per_class: int = 100) -> dict:
+    """How often the art classifier reads samples as the class asked for, and the Fréchet distance between the
+    samples and held-out real art in its feature space; latents and real seeds disjoint from gan_quality's."""
     g = torch.Generator().manual_seed(12345)
     z = torch.randn(per_class * len(CLASSES), generator.config.latent_dim, generator=g).to(device)
     labels = torch.arange(len(CLASSES)).repeat_interleave(per_class)
     images = np.stack([np.asarray(i) for i in to_images(generator.eval()(z, labels.to(device)))])
-    predicted, _ = predict(classifier, to_tensor(images))
-    return round((predicted == labels).float().mean().item(), 4)
+    predicted, features = predict(classifier, to_tensor(images))
+    return {"class_agreement": round((predicted == labels).float().mean().item(), 4),
+            "frechet": round(frechet_distance(features, real_features), 3)}
 
 
 def class_weights(spec: list[str]) -> torch.Tensor:
@@ -122,15 +129,23 @@ def train(args):
     # Two time-scale update rule (Heusel et al. 2017) with the SN-GAN betas.
     opt_g = torch.optim.Adam(gen.parameters(), args.lr_g, betas=(0.0, 0.9))
     opt_d = torch.optim.Adam(disc.parameters(), args.lr_d, betas=(0.0, 0.9))
-    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda")
+    # Optionally decay both learning rates linearly to zero by the last step (as SN-GAN's training did), so a run of
+    # fixed length ends on a settled generator rather than mid-oscillation.
+    schedules = [torch.optim.lr_scheduler.LambdaLR(o, lambda i: 1 - i / args.steps if args.lr_decay else 1.0)
+                 for o in (opt_g, opt_d)]
+    precision = args.precision or ("bf16" if device.type == "cuda" else "fp32")
+    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     weights = class_weights(args.class_weight)
+    seen = diff_augment if args.diff_augment else torch.nn.Identity()  # what the discriminator is shown
     classifier = train_classifier() if args.keep_best else None
-    log, start, best = [], time.time(), -1.0
+    if classifier is not None:
+        _, real_features = predict(classifier, to_tensor(art_dataset(100, 64, first_seed=VALIDATION_SEEDS)[0]))
+    log, start, best = [], time.time(), float("inf")
     if classifier is not None and args.init_from:  # the starting generator is the one to beat
-        best = class_agreement(ema, classifier, device)
-        log.append({"step": 0, "class_agreement": best})
+        log.append({"step": 0, **judge(ema, classifier, real_features, device)})
+        best = log[-1]["frechet"]
         sample_grid(ema, out / "samples.png", device)
         save_hub_folder(ema, config, out)
     for step in range(1, args.steps + 1):
@@ -145,8 +160,8 @@ def train(args):
         z = torch.randn(args.batch_size, config.latent_dim, device=device)
         with autocast:
             fake = gen(z, y)
-            real_score, real_classes = disc(real, y)
-            fake_score, _ = disc(fake.detach(), y)
+            real_score, real_classes = disc(seen(real), y)
+            fake_score, _ = disc(seen(fake.detach()), y)
             loss_d = torch.relu(1 - real_score).mean() + torch.relu(1 + fake_score).mean()
             if args.ac_weight:
                 loss_d = loss_d + args.ac_weight * F.cross_entropy(real_classes, y)
@@ -154,13 +169,15 @@ def train(args):
         loss_d.backward()
         opt_d.step()
         with autocast:
-            fake_score, fake_classes = disc(fake, y)
+            fake_score, fake_classes = disc(seen(fake), y)
             loss_g = -fake_score.mean()
             if args.ac_weight:  # samples the real-trained head does not read as their class cost the generator
                 loss_g = loss_g + args.ac_weight * F.cross_entropy(fake_classes, y)
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
+        for schedule in schedules:
+            schedule.step()
         ema_update(ema, gen, args.ema if step > ema_start else 0.0)
         if step % args.log_every == 0 or step == args.steps:
             recalibrate_batchnorm(ema, device)
@@ -168,19 +185,21 @@ def train(args):
                      "diversity": diversity(gen, device), "diversity_ema": diversity(ema, device),
                      "seconds": round(time.time() - start, 1)}
             if classifier is not None:
-                entry["class_agreement"] = class_agreement(ema, classifier, device)
+                entry.update(judge(ema, classifier, real_features, device))
             log.append(entry)
             print(json.dumps(entry), flush=True)
-            # With --keep-best the folder holds the averaged generator that the classifier agreed with most so far.
-            if classifier is None or entry["class_agreement"] > best:
-                best = entry.get("class_agreement", best)
+            # With --keep-best the folder holds the averaged generator closest to real art so far. Class agreement
+            # alone would stop at 100% and keep an early generator; the distance still tells later ones apart.
+            if classifier is None or entry["frechet"] < best:
+                best = entry.get("frechet", best)
                 sample_grid(ema, out / "samples.png", device)
                 save_hub_folder(ema, config, out)
     summary = {"steps": args.steps, "batch_size": args.batch_size, "train_images": len(data), "device": str(device),
+               "precision": precision, "diff_augment": args.diff_augment,
                "wall_seconds": round(time.time() - start, 1), "torch": torch.__version__,
                "class_weights": dict(zip(CLASSES, weights.tolist()))}
     if classifier is not None:
-        summary["kept_step"] = max(log, key=lambda e: e["class_agreement"])["step"]
+        summary["kept_step"] = min(log, key=lambda e: e["frechet"])["step"]
     # A continued run's log follows the runs of the checkpoint it started from.
     earlier = Path(args.init_from) / "training_log.json" if args.init_from else None
     runs = json.loads(earlier.read_text())["runs"] if earlier and earlier.exists() else []
@@ -199,17 +218,24 @@ def main(argv=None):
     p.add_argument("--per-class", type=int, default=2000, help="training images per class")
     p.add_argument("--lr-g", type=float, default=1e-4)
     p.add_argument("--lr-d", type=float, default=4e-4)
+    p.add_argument("--lr-decay", action="store_true", help="decay both learning rates linearly to zero")
     p.add_argument("--ema", type=float, default=0.999)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--log-every", type=int, default=500)
     p.add_argument("--device", default=None, help="cuda, mps or cpu (default: best available)")
+    p.add_argument("--precision", choices=("fp32", "bf16"), default=None,
+                   help="bf16 autocast or plain float32 (default: bf16 on a GPU, fp32 on a CPU)")
     p.add_argument("--init-from", default=None, help="a Hub-format folder of this model to continue from")
     p.add_argument("--class-weight", nargs="*", default=[], metavar="CLASS=W",
                    help="sample CLASS W times as often as the others, e.g. mandala=3")
     p.add_argument("--ac-weight", type=float, default=0.0,
                    help="weight of the auxiliary classifier loss (AC-GAN); 0 = projection only")
+    p.add_argument("--diff-augment", action="store_true",
+                   help="show the discriminator real and generated images through the same random translation and "
+                        "cutout (DiffAugment), so it cannot memorise the training set")
     p.add_argument("--keep-best", action="store_true",
-                   help="at each log step, keep the generator whose samples the art classifier recognises best")
+                   help="at each log step, keep the generator whose samples are closest to held-out real art in the "
+                        "art classifier's feature space (Fréchet distance)")
     train(p.parse_args(argv))
 
 
