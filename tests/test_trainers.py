@@ -6,9 +6,7 @@ import torch
 from safetensors.torch import load_file
 
 from genart import hub, runtime
-from genart.data.datasets import art_dataset
 from genart.loaders import load_model
-from genart.metrics.gan_quality import predict, to_tensor
 from genart.models.art_classifier import ArtClassifier, ArtClassifierConfig
 from genart.models.dcgan import DCGANConfig, DCGANGenerator
 from genart.registry import get_spec
@@ -48,6 +46,6 @@ def test_dcgan_keep_best_keeps_the_generator_closest_to_real_art(tmp_path, monke
     assert run["summary"]["kept_step"] == run["log"][distances.index(min(distances))]["step"]
     kept = DCGANGenerator(DCGANConfig(**json.loads((out / "config.json").read_text())))
     kept.load_state_dict(load_file(out / "model.safetensors"))
-    _, real_features = predict(classifier, to_tensor(art_dataset(100, 64, first_seed=dcgan.VALIDATION_SEEDS)[0]))
+    real_features = dcgan.validation_features(classifier)
     assert dcgan.judge(kept, classifier, real_features, torch.device("cpu"))["frechet"] == pytest.approx(
         min(distances), rel=1e-3)

@@ -84,6 +84,11 @@ def diversity(generator: DCGANGenerator, device: torch.device, n: int = 64) -> f
     return round(sum(spreads) / len(spreads), 3)
 
 
+def validation_features(classifier) -> torch.Tensor:
+    """The art classifier's features of the held-out real art that judge() compares samples with: (600, D)."""
+    return predict(classifier, to_tensor(art_dataset(100, 64, first_seed=VALIDATION_SEEDS)[0]))[1]
+
+
 @torch.no_grad()
 def judge(generator: DCGANGenerator, classifier, real_features: torch.Tensor, device: torch.device,
           per_class: int = 100) -> dict:
@@ -131,8 +136,8 @@ def train(args):
     opt_d = torch.optim.Adam(disc.parameters(), args.lr_d, betas=(0.0, 0.9))
     # Optionally decay both learning rates linearly to zero by the last step (as SN-GAN's training did), so a run of
     # fixed length ends on a settled generator rather than mid-oscillation.
-    schedules = [torch.optim.lr_scheduler.LambdaLR(o, lambda i: 1 - i / args.steps if args.lr_decay else 1.0)
-                 for o in (opt_g, opt_d)]
+    schedules = [torch.optim.lr_scheduler.LambdaLR(o, lambda i: 1 - i / args.steps)
+                 for o in (opt_g, opt_d)] if args.lr_decay else []
     precision = args.precision or ("bf16" if device.type == "cuda" else "fp32")
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
     out = Path(args.out)
@@ -141,7 +146,7 @@ def train(args):
     seen = diff_augment if args.diff_augment else torch.nn.Identity()  # what the discriminator is shown
     classifier = train_classifier() if args.keep_best else None
     if classifier is not None:
-        _, real_features = predict(classifier, to_tensor(art_dataset(100, 64, first_seed=VALIDATION_SEEDS)[0]))
+        real_features = validation_features(classifier)
     log, start, best = [], time.time(), float("inf")
     if classifier is not None and args.init_from:  # the starting generator is the one to beat
         log.append({"step": 0, **judge(ema, classifier, real_features, device)})
