@@ -49,3 +49,27 @@ def test_dcgan_keep_best_keeps_the_generator_closest_to_real_art(tmp_path, monke
     real_features = dcgan.validation_features(classifier)
     assert dcgan.judge(kept, classifier, real_features, torch.device("cpu"))["frechet"] == pytest.approx(
         min(distances), rel=1e-3)
+
+
+def test_dcgan_continues_with_the_discriminator_and_optimisers_it_saved(tmp_path):
+    small = ["--per-class", "4", "--hidden-size", "8", "--batch-size", "8", "--log-every", "1", "--mode-seeking", "1"]
+    first, second = tmp_path / "first", tmp_path / "second"
+    dcgan.main(["--steps", "3", "--out", str(first), *small])
+    saved = torch.load(first / dcgan.STATE_FILE, weights_only=True)
+    assert saved["step"] == 3
+    dcgan.main(["--steps", "2", "--init-from", str(first), "--out", str(second), "--lr-decay", *small])
+    run = json.loads((second / "training_log.json").read_text())["runs"][-1]
+    assert run["summary"]["resumed_from_step"] == 3
+    state = torch.load(second / dcgan.STATE_FILE, weights_only=True)
+    # Adam's step counts carry on from the first run: its optimisers were restored, not made afresh.
+    assert all(s["step"].item() == 5 for s in state["opt_d"]["state"].values())
+    assert all(s["step"].item() == 5 for s in state["opt_g"]["state"].values())
+    changed = [k for k, v in state["discriminator"].items() if not torch.equal(v, saved["discriminator"][k])]
+    assert changed, "the restored discriminator went on training"
+
+
+def test_mode_seeking_loss_is_higher_when_latents_give_the_same_image():
+    z = torch.randn(8, 100)
+    same = torch.rand(1, 3, 16, 16).expand(8, 3, 16, 16)
+    different = torch.rand(8, 3, 16, 16)
+    assert dcgan.mode_seeking_loss(same, z) > 1000 * dcgan.mode_seeking_loss(different, z)
