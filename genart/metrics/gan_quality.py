@@ -4,7 +4,9 @@
 
 Trains a small classifier on real procedural art (fixed seeds, cached), then reports (a) how often it recognises the
 requested class in 1,000 generated images and (b) the Fréchet distance in its feature space between generated and real
-images, beside the distance between two independent real sets. Real sets use seeds disjoint from the GAN's training set.
+images, beside the distance between two independent real sets, and (c) precision and recall in the same space, class by
+class: how many generated images lie among real ones, and how much of the real variety the generated images cover.
+Real sets use seeds disjoint from the GAN's training set.
 """
 import argparse
 import json
@@ -22,6 +24,7 @@ from ..data.procedural import CLASSES
 from ..models.art_classifier import ArtClassifier, ArtClassifierConfig
 from ..pipelines.generate import generate
 from .frechet import frechet_distance
+from .precision_recall import precision_recall
 
 CLASSIFIER_SEEDS, REAL_A_SEEDS, REAL_B_SEEDS = 100_000, 200_000, 300_000
 
@@ -90,6 +93,9 @@ def measure(model_name: str, total: int, truncations: list[float]) -> list[dict]
         fake, fake_labels = generated_set(model_name, total, truncation)
         pred_fake, feats_fake = predict(classifier, to_tensor(fake))
         hits = pred_fake.numpy() == fake_labels
+        # Per class, so that a generator cannot cover one class's variety with another class's images.
+        class_pr = [precision_recall(feats_a[torch.from_numpy(labels_a == k)], feats_fake[torch.from_numpy(fake_labels == k)])
+                    for k in range(len(CLASSES))]
         reports.append({
             "model": model_name,
             "truncation": truncation,
@@ -99,6 +105,9 @@ def measure(model_name: str, total: int, truncations: list[float]) -> list[dict]
             "classifier_accuracy_on_real": real_accuracy,
             "frechet_generated_vs_real": round(frechet_distance(feats_fake, feats_a), 3),
             "frechet_real_vs_real": real_vs_real,
+            "precision": round(float(np.mean([p for p, _ in class_pr])), 3),
+            "recall": round(float(np.mean([r for _, r in class_pr])), 3),
+            "recall_per_class": {c: round(r, 3) for c, (_, r) in zip(CLASSES, class_pr)},
             "seconds": round(time.time() - start, 1),
         })
     return reports
