@@ -167,12 +167,11 @@ def train(args):
     opt_d = torch.optim.Adam(disc.parameters(), args.lr_d, betas=(0.0, 0.9))
     # The folder's generator is the one to beat (judged below); the state, when the last run left one, is where
     # that run stopped: its trained generator, average, discriminator and optimisers.
-    baseline = copy.deepcopy(gen).eval()
+    baseline = copy.deepcopy(gen).eval() if args.init_from else None
     saved_state = Path(args.init_from) / STATE_FILE if args.init_from else None
     resumed_from = None
     if saved_state and saved_state.exists():
         resumed_from = load_state(saved_state, gen, ema, disc, opt_g, opt_d, args.lr_g, args.lr_d)
-        gen.to(device), ema.to(device), disc.to(device)
     # Optionally decay both learning rates linearly to zero by the last step (as SN-GAN's training did), so a run of
     # fixed length ends on a settled generator rather than mid-oscillation.
     schedules = [torch.optim.lr_scheduler.LambdaLR(o, lambda i: 1 - i / args.steps)
