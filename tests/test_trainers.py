@@ -13,6 +13,12 @@ from genart.registry import get_spec
 from genart.train import dcgan, denoise, fast_style, inpaint
 
 
+@pytest.fixture(autouse=True)
+def dcgan_states_in_tmp(tmp_path, monkeypatch):
+    """The DCGAN trainer's states go to the test's folder, not the user's cache."""
+    monkeypatch.setattr(dcgan, "STATE_DIR", tmp_path / "states")
+
+
 @pytest.mark.parametrize("name, script, args", [
     ("dcgan-art-64", dcgan, ["--steps", "2", "--per-class", "4", "--hidden-size", "8", "--batch-size", "8",
                              "--ac-weight", "0.5", "--lr-decay", "--precision", "bf16", "--diff-augment"]),
@@ -55,12 +61,12 @@ def test_dcgan_continues_with_the_discriminator_and_optimisers_it_saved(tmp_path
     small = ["--per-class", "4", "--hidden-size", "8", "--batch-size", "8", "--log-every", "1", "--mode-seeking", "1"]
     first, second = tmp_path / "first", tmp_path / "second"
     dcgan.main(["--steps", "3", "--out", str(first), *small])
-    saved = torch.load(first / dcgan.STATE_FILE, weights_only=True)
+    saved = torch.load(dcgan.state_path(first), weights_only=True)
     assert saved["step"] == 3
     dcgan.main(["--steps", "2", "--init-from", str(first), "--out", str(second), "--lr-decay", *small])
     run = json.loads((second / "training_log.json").read_text())["runs"][-1]
     assert run["summary"]["resumed_from_step"] == 3
-    state = torch.load(second / dcgan.STATE_FILE, weights_only=True)
+    state = torch.load(dcgan.state_path(second), weights_only=True)
     # Adam's step counts carry on from the first run: its optimisers were restored, not made afresh.
     assert all(s["step"].item() == 5 for s in state["opt_d"]["state"].values())
     assert all(s["step"].item() == 5 for s in state["opt_g"]["state"].values())

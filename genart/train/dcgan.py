@@ -3,9 +3,10 @@
     python -m genart.train.dcgan --out weights/dcgan-art-64
 
 Hinge loss with a projection discriminator (optionally with an auxiliary classifier, DiffAugment and a mode-seeking
-term); the shipped generator is an exponential moving average of the trained one. Beside it the trainer keeps
-training_state.pt (never shipped): the trained generator, the discriminator and both optimisers, so that a run
-continued with --init-from picks up where the last one stopped instead of first re-training a fresh discriminator.
+term); the shipped generator is an exponential moving average of the trained one. For each output folder the trainer
+keeps a training state in genart's data cache, out of weights/ (never shipped, 56 MB for the shipped size): the trained
+generator, the discriminator and both optimisers, so that a run continued with --init-from picks up where the last one
+stopped instead of first re-training a fresh discriminator.
 GPU when available, CPU otherwise; bf16 autocast by default on a GPU, and on a CPU with --precision bf16 (a step took
 25% less time than float32 on an AVX-512 BF16 CPU).
 """
@@ -23,7 +24,7 @@ from PIL import Image
 from safetensors.torch import load_file
 
 from genart.checkpoint_io import save_hub_folder
-from genart.data.datasets import art_dataset
+from genart.data.datasets import CACHE_DIR, art_dataset
 from genart.data.procedural import CLASSES
 from genart.metrics.frechet import frechet_distance
 from genart.metrics.gan_quality import predict, to_tensor, train_classifier
@@ -34,7 +35,7 @@ from genart.train.diff_augment import diff_augment
 
 GROUP = 4  # minibatch_stddev's default group size
 VALIDATION_SEEDS = 400_000  # real art that --keep-best compares samples with, apart from gan_quality's sets
-STATE_FILE = "training_state.pt"
+STATE_DIR = CACHE_DIR / "training-state"
 
 
 def ema_update(ema: torch.nn.Module, model: torch.nn.Module, decay: float):
@@ -117,7 +118,14 @@ def mode_seeking_loss(fake: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
     return 1 / ((image_gap / latent_gap).mean() + 1e-5)
 
 
+def state_path(folder: str | Path) -> Path:
+    """Where the training state of the run that writes `folder` lives: weights/dcgan-art-64 -> STATE_DIR /
+    'work--main--weights--dcgan-art-64.pt' (the folder's absolute path, so that two checkouts do not share one)."""
+    return STATE_DIR / (str(Path(folder).resolve()).strip("/").replace("/", "--") + ".pt")
+
+
 def save_state(path: Path, step: int, gen, ema, disc, opt_g, opt_d):
+    path.parent.mkdir(parents=True, exist_ok=True)
     torch.save({"step": step, "generator": gen.state_dict(), "ema": ema.state_dict(),
                 "discriminator": disc.state_dict(), "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict()}, path)
 
@@ -168,7 +176,7 @@ def train(args):
     # The folder's generator is the one to beat (judged below); the state, when the last run left one, is where
     # that run stopped: its trained generator, average, discriminator and optimisers.
     baseline = copy.deepcopy(gen).eval() if args.init_from else None
-    saved_state = Path(args.init_from) / STATE_FILE if args.init_from else None
+    saved_state = state_path(args.init_from) if args.init_from else None
     resumed_from = None
     if saved_state and saved_state.exists():
         resumed_from = load_state(saved_state, gen, ema, disc, opt_g, opt_d, args.lr_g, args.lr_d)
@@ -233,7 +241,7 @@ def train(args):
                 entry.update(judge(ema, classifier, real_features, device))
             log.append(entry)
             print(json.dumps(entry), flush=True)
-            save_state(out / STATE_FILE, step, gen, ema, disc, opt_g, opt_d)
+            save_state(state_path(out), step, gen, ema, disc, opt_g, opt_d)
             # With --keep-best the folder holds the averaged generator closest to real art so far. Class agreement
             # alone would stop at 100% and keep an early generator; the distance still tells later ones apart.
             if classifier is None or entry["frechet"] < best:
@@ -272,8 +280,9 @@ def main(argv=None):
     p.add_argument("--precision", choices=("fp32", "bf16"), default=None,
                    help="bf16 autocast or plain float32 (default: bf16 on a GPU, fp32 on a CPU)")
     p.add_argument("--init-from", default=None,
-                   help="a folder this trainer wrote, to continue from: its generator, and where it holds "
-                        f"{STATE_FILE}, the discriminator and optimisers too (otherwise a fresh discriminator)")
+                   help="a folder this trainer wrote, to continue from: its generator, and where the run that "
+                        f"wrote it left its state in {STATE_DIR}, the discriminator and optimisers too (otherwise a "
+                        "fresh discriminator)")
     p.add_argument("--class-weight", nargs="*", default=[], metavar="CLASS=W",
                    help="sample CLASS W times as often as the others, e.g. mandala=3")
     p.add_argument("--ac-weight", type=float, default=0.0,
