@@ -1,4 +1,5 @@
-"""The figures gan_quality reports: Fréchet distance, and precision and recall."""
+"""The figures gan_quality reports: Fréchet distance, precision and recall, and repetition every 16 px."""
+import numpy as np
 import pytest
 import torch
 
@@ -23,3 +24,17 @@ def test_precision_recall_tells_a_collapsed_generator_from_one_that_covers_the_r
     precision, recall = precision_recall(real, collapsed)
     assert precision == 1.0 and recall < 0.1
     assert precision_recall(real, far) == (0.0, 0.0)
+
+
+def test_repeat_at_16px_tells_a_tiled_image_from_procedural_art():
+    from genart.data.procedural import render_array
+    from genart.metrics.tiling import repeat_at
+
+    rng = np.random.default_rng(0)
+    tile = rng.integers(0, 256, (16, 16, 3), dtype=np.uint8)
+    tiled = np.tile(tile, (4, 4, 1))[None]  # (1, 64, 64, 3): one tile sixteen times
+    noise = rng.integers(0, 256, (4, 64, 64, 3), dtype=np.uint8)
+    assert repeat_at(tiled).item() > 0.99
+    assert repeat_at(noise).abs().max() < 0.1
+    assert repeat_at(tiled, shift=8).item() < 0.5  # the tile's own period, not any shift
+    assert repeat_at(render_array("flow_field", range(8))).mean().abs() < 0.1
