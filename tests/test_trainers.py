@@ -48,7 +48,7 @@ def test_dcgan_keep_best_keeps_the_generator_closest_to_real_art(tmp_path, monke
     run = json.loads((out / "training_log.json").read_text())["runs"][-1]
     distances = [entry["frechet"] for entry in run["log"]]
     assert len(distances) == 4 and all(d >= 0 for d in distances)
-    assert all(0 <= entry["class_agreement"] <= 1 for entry in run["log"])
+    assert all(0 <= entry["class_agreement"] <= 1 and -1 <= entry["repeat_16px"] <= 1 for entry in run["log"])
     assert run["summary"]["kept_step"] == run["log"][distances.index(min(distances))]["step"]
     kept = DCGANGenerator(DCGANConfig(**json.loads((out / "config.json").read_text())))
     kept.load_state_dict(load_file(out / "model.safetensors"))
@@ -79,3 +79,14 @@ def test_mode_seeking_loss_is_higher_when_latents_give_the_same_image():
     same = torch.rand(1, 3, 16, 16).expand(8, 3, 16, 16)
     different = torch.rand(8, 3, 16, 16)
     assert dcgan.mode_seeking_loss(same, z) > 1000 * dcgan.mode_seeking_loss(different, z)
+
+
+def test_repeat_penalty_charges_tiled_samples_beyond_their_class_and_can_be_trained_away():
+    tiled = torch.rand(4, 3, 16, 16).repeat(1, 1, 4, 4).requires_grad_()  # (4, 3, 64, 64): each one tile 16 times
+    varied = torch.rand(4, 3, 64, 64)
+    labels, real = torch.tensor([0, 1, 0, 1]), torch.tensor([0.0, 0.2])
+    assert dcgan.repeat_penalty(varied, labels, real) < 0.05
+    assert dcgan.repeat_penalty(tiled, labels, real) > 0.7  # about 1 - 0 and 1 - 0.2, averaged
+    assert dcgan.repeat_penalty(tiled, labels, torch.tensor([1.0, 1.0])) == 0  # no charge up to the class's own level
+    dcgan.repeat_penalty(tiled, labels, real).backward()
+    assert tiled.grad.abs().sum() > 0

@@ -15,7 +15,12 @@ TILE = 16  # 64 px / the 4 x 4 map of the generator's first layer
 
 def repeat_at(images: np.ndarray, shift: int = TILE) -> torch.Tensor:
     """uint8 (N, H, W, 3) -> (N,) correlation of each image's detail with itself moved `shift` px (wrapping round)."""
-    grey = torch.from_numpy(images).float().mean(-1)[:, None]  # (N, 1, H, W)
+    return grey_repeat_at(torch.from_numpy(images).float().mean(-1), shift)
+
+
+def grey_repeat_at(grey: torch.Tensor, shift: int = TILE) -> torch.Tensor:
+    """Grey images (N, H, W), any scale -> (N,) as repeat_at; differentiable, so a trainer can charge for it."""
+    grey = grey[:, None]  # (N, 1, H, W)
     detail = (grey - F.avg_pool2d(grey, 5, 1, 2, count_include_pad=False))[:, 0]  # (N, H, W)
     power = torch.fft.rfft2(detail).abs() ** 2
     auto = torch.fft.irfft2(power, s=detail.shape[-2:])  # (N, H, W) circular autocorrelation

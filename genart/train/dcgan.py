@@ -28,6 +28,7 @@ from genart.data.datasets import CACHE_DIR, art_dataset
 from genart.data.procedural import CLASSES
 from genart.metrics.frechet import frechet_distance
 from genart.metrics.gan_quality import predict, to_tensor, train_classifier
+from genart.metrics.tiling import grey_repeat_at, repeat_at
 from genart.models.dcgan import DCGANConfig, DCGANGenerator, ProjectionDiscriminator
 from genart.pipelines.generate import to_images
 from genart.runtime import pick_device
@@ -97,15 +98,17 @@ def validation_features(classifier) -> torch.Tensor:
 @torch.no_grad()
 def judge(generator: DCGANGenerator, classifier, real_features: torch.Tensor, device: torch.device,
           per_class: int = 100) -> dict:
-    """How often the art classifier reads samples as the class asked for, and the Fréchet distance between the
-    samples and held-out real art in its feature space; latents and real seeds disjoint from gan_quality's."""
+    """How often the art classifier reads samples as the class asked for, the Fréchet distance between the samples
+    and held-out real art in its feature space, and how much the samples repeat every 16 px (real art: 0.07);
+    latents and real seeds disjoint from gan_quality's."""
     g = torch.Generator().manual_seed(12345)
     z = torch.randn(per_class * len(CLASSES), generator.config.latent_dim, generator=g).to(device)
     labels = torch.arange(len(CLASSES)).repeat_interleave(per_class)
     images = np.stack([np.asarray(i) for i in to_images(generator.eval()(z, labels.to(device)))])
     predicted, features = predict(classifier, to_tensor(images))
     return {"class_agreement": round((predicted == labels).float().mean().item(), 4),
-            "frechet": round(frechet_distance(features, real_features), 3)}
+            "frechet": round(frechet_distance(features, real_features), 3),
+            "repeat_16px": round(repeat_at(images).mean().item(), 3)}
 
 
 def mode_seeking_loss(fake: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
@@ -116,6 +119,12 @@ def mode_seeking_loss(fake: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
     image_gap = (fake[:half] - fake[half:]).abs().mean(dim=(1, 2, 3))  # (B/2,)
     latent_gap = (z[:half] - z[half:]).abs().mean(dim=1)  # (B/2,)
     return 1 / ((image_gap / latent_gap).mean() + 1e-5)
+
+
+def repeat_penalty(fake: torch.Tensor, labels: torch.Tensor, real_repeat: torch.Tensor) -> torch.Tensor:
+    """fake (B, C, H, W), labels (B,), real_repeat (num_classes,) -> scalar: how far samples repeat every 16 px
+    beyond real art of their class (metrics.tiling), the defect the discriminator let through."""
+    return torch.relu(grey_repeat_at(fake.float().mean(1)) - real_repeat[labels]).mean()
 
 
 def state_path(folder: str | Path) -> Path:
@@ -190,6 +199,7 @@ def train(args):
     out.mkdir(parents=True, exist_ok=True)
     weights = class_weights(args.class_weight)
     seen = diff_augment if args.diff_augment else torch.nn.Identity()  # what the discriminator is shown
+    real_repeat = torch.stack([repeat_at(images[labels == k]).mean() for k in range(len(CLASSES))]).to(device)
     classifier = train_classifier() if args.keep_best else None
     if classifier is not None:
         real_features = validation_features(classifier)
@@ -224,6 +234,8 @@ def train(args):
             loss_g = -fake_score.mean()
             if args.mode_seeking:
                 loss_g = loss_g + args.mode_seeking * mode_seeking_loss(fake.float(), z)
+            if args.repeat_penalty:
+                loss_g = loss_g + args.repeat_penalty * repeat_penalty(fake, y, real_repeat)
             if args.ac_weight:  # samples the real-trained head does not read as their class cost the generator
                 loss_g = loss_g + args.ac_weight * F.cross_entropy(fake_classes, y)
         opt_g.zero_grad(set_to_none=True)
@@ -290,6 +302,9 @@ def main(argv=None):
     p.add_argument("--mode-seeking", type=float, default=0.0,
                    help="weight of the mode-seeking term (MSGAN), which makes two latents of a class give "
                         "different images; 0 = off")
+    p.add_argument("--repeat-penalty", type=float, default=0.0,
+                   help="weight of a charge on samples that repeat every 16 px more than real art of their class "
+                        "does (the tiling of metrics.tiling); 0 = off")
     p.add_argument("--diff-augment", action="store_true",
                    help="show the discriminator real and generated images through the same random translation and "
                         "cutout (DiffAugment), so it cannot memorise the training set")
