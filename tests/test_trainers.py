@@ -21,7 +21,8 @@ def dcgan_states_in_tmp(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name, script, args", [
     ("dcgan-art-64", dcgan, ["--steps", "2", "--per-class", "4", "--hidden-size", "8", "--batch-size", "8",
-                             "--ac-weight", "0.5", "--lr-decay", "--precision", "bf16", "--diff-augment"]),
+                             "--ac-weight", "0.5", "--lr-decay", "--precision", "bf16", "--diff-augment",
+                             "--repeat-penalty", "1"]),
     ("inpaint-art", inpaint, ["--steps", "2", "--per-class", "2", "--masks", "4", "--size", "64", "--width", "8"]),
     ("denoise-art", denoise, ["--steps", "2", "--per-class", "2", "--size", "64", "--crop", "32", "--width", "8",
                               "--depth", "3"]),

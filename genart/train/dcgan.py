@@ -199,7 +199,8 @@ def train(args):
     out.mkdir(parents=True, exist_ok=True)
     weights = class_weights(args.class_weight)
     seen = diff_augment if args.diff_augment else torch.nn.Identity()  # what the discriminator is shown
-    real_repeat = torch.stack([repeat_at(images[labels == k]).mean() for k in range(len(CLASSES))]).to(device)
+    if args.repeat_penalty:  # each class's own repetition, which the penalty leaves free
+        real_repeat = torch.stack([repeat_at(images[labels == k]).mean() for k in range(len(CLASSES))]).to(device)
     classifier = train_classifier() if args.keep_best else None
     if classifier is not None:
         real_features = validation_features(classifier)
