@@ -178,12 +178,16 @@ def cmd_compare(args):
 def cmd_replay(args):
     from .pipelines.compare import Comparison
     from .pipelines.remake import remake_file, verdict
+    from .replay import Animation
 
     source = Path(args.file)
     record, output = remake_file(source)
     print(verdict(source, output), file=sys.stderr)
     if isinstance(output, Comparison):
         write_comparison(output, Path(args.out or source.with_name(source.stem + "-replay")))
+        return
+    if isinstance(output, Animation):
+        print(output.save(Path(args.out or source.with_name(source.stem + "-replay" + source.suffix.lower()))))
         return
     if output.image is None:
         out = Path(args.out or source.with_name(source.stem + "-replay.json"))
@@ -321,7 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.set_defaults(func=cmd_compare)
 
     rep = sub.add_parser("replay", help="make a file genart wrote again, with every setting it was made with")
-    rep.add_argument("file", help="a PNG genart wrote (an output or a Compare grid), or a text output's .json")
+    rep.add_argument("file", help="a PNG genart wrote (an output or a Compare grid), an interpolation's WebP or GIF, "
+                                  "or a text output's .json")
     rep.add_argument("--out", help="where to write the remake (default: beside the file, -replay added)")
     rep.set_defaults(func=cmd_replay)
 

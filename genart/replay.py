@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PIL import Image, PngImagePlugin
 
+from .errors import GenartError
+
 KEY = "genart"
 INPUT_PREFIX = "genart-input:"
 FORMAT_VERSION = 1
@@ -45,16 +47,23 @@ class Animation:
     record: dict
     fps: int
 
-    def save(self, path: Path) -> Path:
-        path = Path(path)
+    def encode(self, suffix: str) -> bytes:
+        """The animation as a .webp or .gif file's bytes."""
         text = json.dumps(self.record, sort_keys=True)
         common = dict(save_all=True, append_images=self.frames[1:], duration=round(1000 / self.fps), loop=0)
-        if path.suffix == ".gif":
-            self.frames[0].save(path, format="GIF", comment=text, **common)
-        elif path.suffix == ".webp":
-            self.frames[0].save(path, format="WEBP", lossless=True, xmp=text.encode(), **common)
+        buffer = io.BytesIO()
+        if suffix == ".gif":
+            self.frames[0].save(buffer, format="GIF", comment=text, **common)
+        elif suffix == ".webp":
+            self.frames[0].save(buffer, format="WEBP", lossless=True, xmp=text.encode(), **common)
         else:
-            raise ValueError(f"Animations are written as .webp or .gif, not {path.suffix!r}.")
+            raise GenartError(f"Animations are written as .webp or .gif files, not {suffix or 'without a suffix'}; "
+                              "name the file .webp or .gif.")
+        return buffer.getvalue()
+
+    def save(self, path: Path) -> Path:
+        path = Path(path)
+        path.write_bytes(self.encode(path.suffix))
         return path
 
 

@@ -48,6 +48,11 @@ def test_interpolation_returns_an_animation(client):
     path = path["path"] if isinstance(path, dict) else path
     with Image.open(path) as anim:
         assert anim.is_animated and anim.n_frames == 8
+    again, record, line = client.predict(handle_file(path), api_name="/replay")
+    assert record["task"] == "interpolate" and record["seed_b"] == 1 and record["frames"] == 8
+    assert file_path(again).endswith(".webp")
+    assert Path(file_path(again)).read_bytes() == Path(path).read_bytes()
+    assert "all 8 frames pixel for pixel the same" in line
 
 
 def test_bad_value_returns_the_sentence_and_the_app_keeps_serving(client):

@@ -1,6 +1,7 @@
 """A person's view: Debian's Chromium, driven by Playwright, clicks Generate and sees images."""
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
+from genart.pipelines.generate import interpolate
 from genart.replay import read_record
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -70,6 +72,19 @@ def test_interpolation_plays_in_the_page(page):
     assert frame.evaluate("img => img.src").endswith(".webp")
     assert frame.bounding_box()["width"] >= 200  # shown enlarged, not at its 64 px
     snapshot(page, "interpolate")
+
+
+def test_a_dropped_interpolation_is_made_again_with_its_settings(page, tmp_path):
+    walk = interpolate("dcgan-art-64", 5, 9, frames=6, label="mandala", fps=8).save(tmp_path / "walk.gif")
+    replay = page.get_by_text("Replay: drop a PNG genart wrote")
+    replay.click()
+    page.locator("#replay-file input[type=file]").set_input_files(str(walk))
+    page.locator("#replay-status").get_by_text("all 6 frames pixel for pixel the same").wait_for(timeout=60_000)
+    expect(page.get_by_label("From seed")).to_have_value("5")
+    expect(page.get_by_label("To seed")).to_have_value("9")
+    expect(page.locator(".enlarged img")).to_have_attribute("src", re.compile(r"\.gif$"))
+    snapshot(page, "replay-interpolation")
+    replay.click()  # closed again, as the tests below expect it
 
 
 def open_text_tab(page):

@@ -70,6 +70,12 @@ def test_interpolate_writes_an_animation_with_its_record(tmp_path):
     with Image.open(out) as gif:
         assert gif.n_frames == 5
     assert read_record(out)["seed_b"] == 2
+    done = genart("replay", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "all 5 frames pixel for pixel the same" in done.stderr
+    assert (tmp_path / "walk-replay.gif").read_bytes() == out.read_bytes()
+    done = genart("replay", str(out), "--out", str(tmp_path / "walk.png"))
+    assert done.returncode == 2 and "name the file .webp or .gif" in done.stderr
 
 
 def test_text_streams_a_completion_and_records_how_to_replay_it():

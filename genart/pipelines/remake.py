@@ -1,17 +1,22 @@
 """Replay: make a saved output again from its file, with the model, revision and every setting it was made with."""
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from ..errors import GenartError
 from ..hub import Progress, resolve
 from ..registry import HUB_PREFIX, get_spec
-from ..replay import FORMAT_VERSION, KEY, read_inputs, read_record
+from ..replay import FORMAT_VERSION, KEY, Animation, read_inputs, read_record
 from .compare import Comparison, compare
+from .generate import interpolate
 from .runner import INPUTS, Output, run
+
+# The task of the models that made a record's output, where it is not the record's own task.
+MODEL_TASK = {"interpolate": "generate"}
 
 
 def open_saved(path: str | Path) -> tuple[dict, dict[str, Image.Image]]:
@@ -30,7 +35,7 @@ def open_saved(path: str | Path) -> tuple[dict, dict[str, Image.Image]]:
         try:
             record, inputs = read_record(path), read_inputs(path)
         except (UnidentifiedImageError, OSError):
-            raise GenartError(f"{path.name} is not an image; drop a PNG that genart wrote.") from None
+            raise GenartError(f"{path.name} is not an image; drop a PNG, WebP or GIF that genart wrote.") from None
     if not isinstance(record, dict) or "task" not in record or "model" not in record:
         raise GenartError(f"{path.name} carries no genart record: only files genart wrote can be replayed.")
     if record.get("version", 0) > FORMAT_VERSION:
@@ -42,7 +47,7 @@ def open_saved(path: str | Path) -> tuple[dict, dict[str, Image.Image]]:
 def pinned_model(record: dict) -> str:
     """The model name that loads exactly what the record was made with: a Hub model at the recorded commit. Embedded
     and release weights must be the very files the record names, or this says which ones it needs."""
-    name, task = record["model"], record["task"]
+    name, task = record["model"], MODEL_TASK.get(record["task"], record["task"])
     if record.get("repo_id") and record.get("revision"):
         base = name.rsplit("@", 1)[0] if name.startswith(HUB_PREFIX) else name.partition("@")[0]
         return f"{base}@{record['revision']}"
@@ -68,8 +73,27 @@ def difference(path: str | Path, image: Image.Image) -> int | None:
     return int(np.abs(a - b).max()) if a.shape == b.shape else None
 
 
-def verdict(path: str | Path, output: Output | Comparison) -> str:
+def frames_difference(path: str | Path, animation: Animation) -> int | None:
+    """The largest pixel difference (0-255) between a saved animation's frames and its remake's, encoded the same
+    way (a GIF's palette is part of it); None if their sizes or frame counts differ."""
+    path = Path(path)
+    with Image.open(path) as saved, Image.open(io.BytesIO(animation.encode(path.suffix.lower()))) as remade:
+        a, b = ([np.asarray(f.convert("RGB"), dtype=np.int16) for f in ImageSequence.Iterator(im)]
+                for im in (saved, remade))
+    if len(a) != len(b) or a[0].shape != b[0].shape:
+        return None
+    return max(int(np.abs(x - y).max()) for x, y in zip(a, b))
+
+
+def verdict(path: str | Path, output: Output | Comparison | Animation) -> str:
     """One line saying whether the remake matches the file."""
+    if isinstance(output, Animation):
+        d = frames_difference(path, output)
+        if d == 0:
+            return f"Made again: all {len(output.frames)} frames pixel for pixel the same as the file."
+        if d is None:
+            return "Made again, at another size or length than the file."
+        return f"Made again; frames differ from the file by up to {d}/255 (another device or library version)."
     if isinstance(output, Comparison):
         failed = sum(bool(cell.error) for cell in output.cells)
         return f"Comparison run again: {len(output.cells)} cells" + (f", {failed} failed." if failed else ".")
@@ -84,8 +108,9 @@ def verdict(path: str | Path, output: Output | Comparison) -> str:
             "computes slightly differently).")
 
 
-def remake_file(path: str | Path, progress: Progress | None = None) -> tuple[dict, Output | Comparison]:
-    """-> (the file's record, what it describes made again: an output, or a whole comparison for a Compare grid)."""
+def remake_file(path: str | Path, progress: Progress | None = None) -> tuple[dict, Output | Comparison | Animation]:
+    """-> (the file's record, what it describes made again: an output, an interpolation's animation, or a whole
+    comparison for a Compare grid)."""
     record, inputs = open_saved(path)
     if record["task"] == "compare":
         *_, comparison = remake_grid(record, inputs, progress)
@@ -104,11 +129,16 @@ def remake_grid(record: dict, inputs: dict[str, Image.Image], progress: Progress
                        record.get("values"), progress)
 
 
-def remake(record: dict, inputs: dict[str, Image.Image], progress: Progress | None = None) -> Output:
+def remake(record: dict, inputs: dict[str, Image.Image], progress: Progress | None = None) -> Output | Animation:
     """The output the record describes, made again."""
     task = record["task"]
+    if task == "interpolate":
+        settings = {k: record[k] for k in ("frames", "label", "truncation", "fps") if k in record}
+        return interpolate(pinned_model(record), record.get("seed_a"), record.get("seed_b"), **settings,
+                           progress=progress)
     if task not in INPUTS:
-        raise GenartError(f"Replay makes single outputs and Compare grids; a {task!r} record is not one of them.")
+        raise GenartError(f"Replay makes single outputs, interpolations and Compare grids; a {task!r} record is not "
+                          "one of them.")
     needed = INPUTS[task][:1]
     missing = [name for name in needed if name not in inputs]
     if missing:

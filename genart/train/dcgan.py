@@ -28,6 +28,7 @@ from genart.data.datasets import CACHE_DIR, art_dataset
 from genart.data.procedural import CLASSES
 from genart.metrics.frechet import frechet_distance
 from genart.metrics.gan_quality import predict, to_tensor, train_classifier
+from genart.metrics.precision_recall import precision_recall
 from genart.metrics.tiling import grey_repeat_at, repeat_at
 from genart.models.dcgan import DCGANConfig, DCGANGenerator, ProjectionDiscriminator
 from genart.pipelines.generate import to_images
@@ -98,16 +99,18 @@ def validation_features(classifier) -> torch.Tensor:
 @torch.no_grad()
 def judge(generator: DCGANGenerator, classifier, real_features: torch.Tensor, device: torch.device,
           per_class: int = 100) -> dict:
-    """How often the art classifier reads samples as the class asked for, the Fréchet distance between the samples
-    and held-out real art in its feature space, and how much the samples repeat every 16 px (real art: 0.07);
-    latents and real seeds disjoint from gan_quality's."""
+    """How often the art classifier reads samples as the class asked for; the Fréchet distance, precision and recall
+    between the samples and held-out real art in its feature space; and how much the samples repeat every 16 px (real
+    art: 0.07). Latents and real seeds disjoint from gan_quality's."""
     g = torch.Generator().manual_seed(12345)
     z = torch.randn(per_class * len(CLASSES), generator.config.latent_dim, generator=g).to(device)
     labels = torch.arange(len(CLASSES)).repeat_interleave(per_class)
     images = np.stack([np.asarray(i) for i in to_images(generator.eval()(z, labels.to(device)))])
     predicted, features = predict(classifier, to_tensor(images))
+    precision, recall = precision_recall(real_features, features)
     return {"class_agreement": round((predicted == labels).float().mean().item(), 4),
             "frechet": round(frechet_distance(features, real_features), 3),
+            "precision": round(precision, 3), "recall": round(recall, 3),
             "repeat_16px": round(repeat_at(images).mean().item(), 3)}
 
 

@@ -1,6 +1,7 @@
 """The Generate tab: GAN samples in a gallery, latent interpolation, the procedural renderer for comparison."""
 import random
 import time
+from pathlib import Path
 
 import gradio as gr
 
@@ -56,6 +57,15 @@ def replayed(record: dict, image_path: str) -> dict:
     return values
 
 
+def replayed_animation(record: dict, animation_path: str) -> dict:
+    """The tab's fields for a remade interpolation: its settings, the animation, and its panel opened."""
+    values = {"model": record["model"], "interpolation": gr.Accordion(open=True), "animation": animation_path,
+              "format": Path(animation_path).suffix[1:]}
+    if record.get("label"):
+        values["label"] = record["label"]
+    return values | {k: record[k] for k in ("seed_a", "seed_b", "frames", "fps", "truncation") if k in record}
+
+
 def selected_index(event: gr.SelectData) -> int:
     return event.index
 
@@ -83,7 +93,7 @@ def build() -> tuple[SendFrom, dict]:
                 to_inpaint = gr.Button("Send to Inpaint", size="sm", elem_id="generate-to-inpaint")
                 to_style = gr.Button("Send to Style", size="sm", elem_id="generate-to-style")
             chosen = gr.State(0)  # the gallery item clicked last; the first one until then
-    with gr.Accordion("Latent interpolation", open=False):
+    with gr.Accordion("Latent interpolation", open=False) as interpolation:
         with gr.Row():
             seed_a = gr.Number(0, label="From seed", precision=0, minimum=0, maximum=MAX_SEED)
             seed_b = gr.Number(1, label="To seed", precision=0, minimum=0, maximum=MAX_SEED)
@@ -105,5 +115,6 @@ def build() -> tuple[SendFrom, dict]:
                         api_name="interpolate")
     gallery.select(selected_index, None, chosen, api_name=False)
     fields = {"model": model, "label": label, "seed": seed, "n": n, "truncation": truncation, "size": size,
-              "gallery": gallery, "status": status}
+              "gallery": gallery, "status": status, "interpolation": interpolation, "seed_a": seed_a, "seed_b": seed_b,
+              "frames": frames, "fps": fps, "format": fmt, "animation": animation}
     return SendFrom(gallery, chosen, to_inpaint, to_style), fields

@@ -6,12 +6,14 @@ from gradio import FileData
 
 from ..pipelines.compare import Comparison
 from ..pipelines.remake import remake_file, verdict
+from ..replay import Animation
 from . import compare_tab, generate_tab, inpaint_tab, style_tab, text_tab
 from .common import api_file, forward_progress, output_dir, user_errors
 
 # Where each task's record is shown: (the tab, which is also its fields' key in the app's table; its status field).
-TAB = {"generate": ("generate", "status"), "inpaint": ("inpaint", "status"), "restore": ("inpaint", "restore_status"),
-       "style": ("style", "status"), "text": ("text", "status"), "compare": ("compare", "status")}
+TAB = {"generate": ("generate", "status"), "interpolate": ("generate", "status"), "inpaint": ("inpaint", "status"),
+       "restore": ("inpaint", "restore_status"), "style": ("style", "status"), "text": ("text", "status"),
+       "compare": ("compare", "status")}
 
 
 def remade(path: str, progress=None) -> tuple[str, dict, str]:
@@ -22,6 +24,9 @@ def remade(path: str, progress=None) -> tuple[str, dict, str]:
         return task, compare_tab.replayed(record, output), line
     if task == "text":
         return task, text_tab.replayed(record, output.shown_texts()), line
+    if isinstance(output, Animation):
+        animation_path = str(output.save(output_dir() / f"replay-{Path(path).stem}{Path(path).suffix.lower()}"))
+        return task, generate_tab.replayed_animation(record, animation_path), line
     image_path = str(output.artwork().save(output_dir() / f"replay-{Path(path).stem}.png"))
     if task == "generate":
         return task, generate_tab.replayed(record, image_path), line
@@ -35,8 +40,9 @@ def remade(path: str, progress=None) -> tuple[str, dict, str]:
 def build() -> tuple[gr.File, gr.Markdown]:
     with gr.Accordion("Replay: drop a PNG genart wrote", open=False, elem_id="replay"):
         with gr.Row():
-            file = gr.File(label="A genart PNG (an output or a Compare grid), or a text output's .json",
-                           file_types=[".png", ".json"], elem_id="replay-file", height=120)
+            file = gr.File(label="A genart PNG (an output or a Compare grid), an interpolation's WebP or GIF, or a text "
+                                 "output's .json", file_types=[".png", ".webp", ".gif", ".json"], elem_id="replay-file",
+                           height=120)
             status = gr.Markdown(elem_id="replay-status")
     return file, status
 
@@ -63,12 +69,14 @@ def wire(file: gr.File, status: gr.Markdown, tabs: gr.Tabs, fields: dict[str, di
 
 @user_errors
 def replay_api(file: FileData) -> tuple[FileData, dict, str]:
-    """Make a file genart wrote again: -> the remade file (a PNG; for text a .json with the completions), the record
-    it was made from, and a line saying whether it matches the file."""
+    """Make a file genart wrote again: -> the remade file (a PNG; an interpolation's WebP or GIF; for text a .json with
+    the completions), the record it was made from, and a line saying whether it matches the file."""
     path = api_file(file)
     record, output = remake_file(path)
     if isinstance(output, Comparison):
         out, _ = compare_tab.files(output)
+    elif isinstance(output, Animation):
+        out = output.save(output_dir() / f"replay{Path(path).suffix.lower()}")
     elif output.image is None:
         out = output_dir() / "replay.json"
         out.write_text(output.text_json())
