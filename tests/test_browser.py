@@ -84,7 +84,9 @@ def test_a_dropped_interpolation_is_made_again_with_its_settings(page, tmp_path)
     expect(page.get_by_label("To seed")).to_have_value("9")
     expect(page.locator(".enlarged img")).to_have_attribute("src", re.compile(r"\.gif$"))
     snapshot(page, "replay-interpolation")
-    replay.click()  # closed again, as the tests below expect it
+    page.locator("#replay-file").get_by_label("Clear").click()  # the drop area empty and closed again, for the tests below
+    page.locator("#replay-file input[type=file]").wait_for(state="attached")
+    replay.click()
 
 
 def open_text_tab(page):

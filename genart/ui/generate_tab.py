@@ -87,7 +87,8 @@ def build() -> tuple[SendFrom, dict]:
             size = gr.Slider(MIN_SIZE, MAX_SIZE, value=64, step=1, label="Size (px)", visible=False)
             button = gr.Button("Generate", variant="primary")
         with gr.Column(scale=2):
-            gallery = gr.Gallery(label="Samples", columns=4, format="png", elem_classes=["pixelated"], height="auto")
+            gallery = gr.Gallery(label="Samples", columns=4, format="png", elem_classes=["pixelated"], height="auto",
+                                 interactive=False)
             status = gr.Markdown()
             with gr.Row():
                 to_inpaint = gr.Button("Send to Inpaint", size="sm", elem_id="generate-to-inpaint")
@@ -101,7 +102,8 @@ def build() -> tuple[SendFrom, dict]:
             fps = gr.Slider(1, 60, value=12, step=1, label="Frames per second")
             fmt = gr.Radio(["webp", "gif"], value="webp", label="Format")
         interp_button = gr.Button("Interpolate")
-        animation = gr.Image(label="Interpolation", type="filepath", elem_classes=["pixelated", "enlarged"], height=320)
+        animation = gr.Image(label="Interpolation", type="filepath", elem_classes=["pixelated", "enlarged"], height=320,
+                             interactive=False)
 
     gr.Examples([[DEFAULT_MODEL, c, 7] for c in CLASSES] + [["procedural-art", "mandala", 7]],
                 inputs=[model, label, seed], label="Try a class")

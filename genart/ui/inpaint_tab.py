@@ -94,7 +94,8 @@ def build_fill() -> tuple[SendFrom, gr.ImageEditor, dict]:
                                     brush=gr.Brush(colors=[BRUSH], default_size=28, color_mode="fixed"),
                                     eraser=gr.Eraser(default_size=28), layers=False, height=460)
         with gr.Column(scale=2):
-            result = gr.ImageSlider(label="Before / after", type="filepath", elem_id="inpaint-result", height=460)
+            result = gr.ImageSlider(label="Before / after", type="filepath", elem_id="inpaint-result", height=460,
+                                    interactive=False)
             status = gr.Markdown(elem_id="inpaint-status")
             to_style = gr.Button("Send to Style", size="sm", elem_id="inpaint-to-style")
     with gr.Row():
@@ -129,7 +130,8 @@ def build_restore():
                 amount = gr.Slider(1, 60, value=25, step=1, label="Sigma (Gaussian) or % of pixels (salt and pepper)")
                 add = gr.Button("Damage it", min_width=80)
         with gr.Column(scale=2):
-            result = gr.ImageSlider(label="Before / after", type="filepath", elem_id="restore-result", height=400)
+            result = gr.ImageSlider(label="Before / after", type="filepath", elem_id="restore-result", height=400,
+                                    interactive=False)
             status = gr.Markdown(elem_id="restore-status")
     with gr.Row():
         model = gr.Dropdown(names, value=DEFAULT_RESTORER, label="Method", elem_id="restore-model")

@@ -93,7 +93,8 @@ def build() -> tuple[gr.Image, dict]:
                                         brush=gr.Brush(colors=[BRUSH], default_size=24), layers=False, height=320)
             button = gr.Button("Stylize", variant="primary", elem_id="style-run")
         with gr.Column(scale=2):
-            result = gr.Image(type="filepath", label="Result", format="png", elem_id="style-result", height=560)
+            result = gr.Image(type="filepath", label="Result", format="png", elem_id="style-result", height=560,
+                              interactive=False)
             status = gr.Markdown(elem_id="style-status")
 
     photos = [get_image(name) for name in ("cheetah.jpg", "lion.jpg", "tower.jpg")]
