@@ -76,7 +76,7 @@ def test_interpolation_plays_in_the_page(page):
 
 def test_a_dropped_interpolation_is_made_again_with_its_settings(page, tmp_path):
     walk = interpolate("dcgan-art-64", 5, 9, frames=6, label="mandala", fps=8).save(tmp_path / "walk.gif")
-    replay = page.get_by_text("Replay: drop a PNG genart wrote")
+    replay = page.get_by_text("Replay: drop a file genart wrote")
     replay.click()
     page.locator("#replay-file input[type=file]").set_input_files(str(walk))
     page.locator("#replay-status").get_by_text("all 6 frames pixel for pixel the same").wait_for(timeout=60_000)
@@ -250,7 +250,7 @@ def test_compare_three_inpainters_download_the_grid_and_replay_it(page, tmp_path
     assert all(cell["record"]["hole_share"] > 0.05 for cell in record["cells"])  # the uploaded mask was used
 
     page.get_by_role("tab", name="Generate").click()
-    page.get_by_text("Replay: drop a PNG genart wrote").click()
+    page.get_by_text("Replay: drop a file genart wrote").click()
     page.locator("#replay-file input[type=file]").set_input_files(str(grid))
     page.locator("#replay-status").get_by_text("Comparison run again: 3 cells").wait_for(timeout=120_000)
     expect(page.get_by_role("tab", name="Compare")).to_have_attribute("aria-selected", "true")

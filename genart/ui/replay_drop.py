@@ -38,7 +38,7 @@ def remade(path: str, progress=None) -> tuple[str, dict, str]:
 
 
 def build() -> tuple[gr.File, gr.Markdown]:
-    with gr.Accordion("Replay: drop a PNG genart wrote", open=False, elem_id="replay"):
+    with gr.Accordion("Replay: drop a file genart wrote", open=False, elem_id="replay"):
         with gr.Row():
             file = gr.File(label="A genart PNG (an output or a Compare grid), an interpolation's WebP or GIF, or a text "
                                  "output's .json", file_types=[".png", ".webp", ".gif", ".json"], elem_id="replay-file",
