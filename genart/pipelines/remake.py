@@ -20,7 +20,7 @@ MODEL_TASK = {"interpolate": "generate"}
 
 
 def open_saved(path: str | Path) -> tuple[dict, dict[str, Image.Image]]:
-    """-> (the record, the input images) of a PNG genart wrote, or of a .json record (a text output's)."""
+    """-> (the record, the input images) of a PNG, WebP or GIF genart wrote, or of a .json record (a text output's)."""
     path = Path(path)
     if not path.is_file():
         raise GenartError(f"There is no file {path}.")
