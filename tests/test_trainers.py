@@ -52,6 +52,7 @@ def test_dcgan_keep_best_keeps_the_generator_closest_to_real_art(tmp_path, monke
     assert all(0 <= entry["class_agreement"] <= 1 and -1 <= entry["repeat_16px"] <= 1 for entry in run["log"])
     assert all(0 <= entry["precision"] <= 1 and 0 <= entry["recall"] <= 1 for entry in run["log"])
     assert run["summary"]["kept_step"] == run["log"][distances.index(min(distances))]["step"]
+    assert torch.load(dcgan.state_path(out), weights_only=True)["step"] == run["summary"]["kept_step"]
     kept = DCGANGenerator(DCGANConfig(**json.loads((out / "config.json").read_text())))
     kept.load_state_dict(load_file(out / "model.safetensors"))
     real_features = dcgan.validation_features(classifier)

@@ -5,8 +5,8 @@
 Hinge loss with a projection discriminator (optionally with an auxiliary classifier, DiffAugment and a mode-seeking
 term); the shipped generator is an exponential moving average of the trained one. For each output folder the trainer
 keeps a training state in genart's data cache, out of weights/ (never shipped, 56 MB for the shipped size): the trained
-generator, the discriminator and both optimisers, so that a run continued with --init-from picks up where the last one
-stopped instead of first re-training a fresh discriminator.
+generator, the discriminator and both optimisers at the step whose generator the folder holds, so that a run continued
+with --init-from picks up from that generator instead of first re-training a fresh discriminator.
 GPU when available, CPU otherwise; bf16 autocast by default on a GPU, and on a CPU with --precision bf16 (a step took
 25% less time than float32 on an AVX-512 BF16 CPU).
 """
@@ -185,8 +185,8 @@ def train(args):
     # Two time-scale update rule (Heusel et al. 2017) with the SN-GAN betas.
     opt_g = torch.optim.Adam(gen.parameters(), args.lr_g, betas=(0.0, 0.9))
     opt_d = torch.optim.Adam(disc.parameters(), args.lr_d, betas=(0.0, 0.9))
-    # The folder's generator is the one to beat (judged below); the state, when the last run left one, is where
-    # that run stopped: its trained generator, average, discriminator and optimisers.
+    # The folder's generator is the one to beat (judged below); the state, when the last run left one, is the one
+    # saved with it: the trained generator, average, discriminator and optimisers of that step.
     baseline = copy.deepcopy(gen).eval() if args.init_from else None
     saved_state = state_path(args.init_from) if args.init_from else None
     resumed_from = None
@@ -257,13 +257,15 @@ def train(args):
                 entry.update(judge(ema, classifier, real_features, device))
             log.append(entry)
             print(json.dumps(entry), flush=True)
-            save_state(state_path(out), step, gen, ema, disc, opt_g, opt_d)
             # With --keep-best the folder holds the averaged generator closest to real art so far. Class agreement
             # alone would stop at 100% and keep an early generator; the distance still tells later ones apart.
             if classifier is None or entry["frechet"] < best:
                 best = entry.get("frechet", best)
                 sample_grid(ema, out / "samples.png", device)
                 save_hub_folder(ema, config, out)
+                # The state goes with the folder's generator: a continuation starts from the kept step, not from a
+                # later one that the check found worse (run 8's last step had lost most of its mandala variety).
+                save_state(state_path(out), step, gen, ema, disc, opt_g, opt_d)
     summary = {"steps": args.steps, "batch_size": args.batch_size, "train_images": len(data), "device": str(device),
                "precision": precision, "diff_augment": args.diff_augment, "resumed_from_step": resumed_from,
                "wall_seconds": round(time.time() - start, 1), "torch": torch.__version__,
@@ -296,9 +298,9 @@ def main(argv=None):
     p.add_argument("--precision", choices=("fp32", "bf16"), default=None,
                    help="bf16 autocast or plain float32 (default: bf16 on a GPU, fp32 on a CPU)")
     p.add_argument("--init-from", default=None,
-                   help="a folder this trainer wrote, to continue from: its generator, and where the run that "
-                        f"wrote it left its state in {STATE_DIR}, the discriminator and optimisers too (otherwise a "
-                        "fresh discriminator)")
+                   help="a folder this trainer wrote, to continue from: its generator, and the state the run that "
+                        f"wrote it saved with that generator in {STATE_DIR}, the discriminator and optimisers too "
+                        "(otherwise a fresh discriminator)")
     p.add_argument("--class-weight", nargs="*", default=[], metavar="CLASS=W",
                    help="sample CLASS W times as often as the others, e.g. mandala=3")
     p.add_argument("--ac-weight", type=float, default=0.0,
