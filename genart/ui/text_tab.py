@@ -1,6 +1,7 @@
 """The Text tab: streamed completions side by side, a Stop button that ends generation, tokens per second."""
 import random
 from collections.abc import Iterator
+from contextlib import closing
 
 import gradio as gr
 
@@ -21,8 +22,16 @@ def split_stops(stops: str) -> list[str]:
     return [line.encode().decode("unicode_escape") for line in (stops or "").splitlines() if line]
 
 
-def status_line(update: pipeline.TextUpdate) -> str:
-    state = "done" if update.done else "generating"
+class StopRequest:
+    """A session's Stop press, read between tokens. The stream then ends itself with a "stopped" status, so no
+    update still on its way can overwrite that status, as one could when Stop cancelled the event."""
+
+    def __init__(self):
+        self.pressed = False
+
+
+def status_line(update: pipeline.TextUpdate, stopped: bool = False) -> str:
+    state = "done" if update.done else "stopped" if stopped else "generating"
     line = f"{update.tokens} tokens · {update.tokens_per_second:.1f} tokens/s · {state}"
     return f"{line}\n\n{update.notice}" if update.notice else line
 
@@ -40,19 +49,30 @@ def saved_record(update: pipeline.TextUpdate) -> str:
     return str(path)
 
 
+def arm(request: StopRequest) -> None:
+    request.pressed = False
+
+
+def press_stop(request: StopRequest) -> None:
+    request.pressed = True
+
+
 @user_errors
 def run_text(*args, progress=gr.Progress()):
     """Yields every output box (those past n stay hidden), the status line, and once done the file to save. A
-    continuation is shown after its prompt; a chat reply alone."""
+    continuation is shown after its prompt; a chat reply alone. The last argument is the session's StopRequest:
+    once pressed, the completions so far stay and the stream ends, which also frees the model."""
+    *args, stop_request = args
     prompt = args[1]
-    for update in stream(*args, progress=forward_progress(progress)):
-        boxes = [gr.update(value=prompt + t if update.continues_prompt else t, visible=True) for t in update.texts]
-        saved = gr.update(value=saved_record(update), visible=True) if update.done else gr.update()
-        yield *boxes, *[gr.update(visible=False)] * (pipeline.MAX_COMPLETIONS - len(boxes)), status_line(update), saved
-
-
-def mark_stopped(status: str) -> str:
-    return status.replace("generating", "stopped")
+    with closing(stream(*args, progress=forward_progress(progress))) as updates:
+        for update in updates:
+            stopped = stop_request.pressed and not update.done
+            boxes = [gr.update(value=prompt + t if update.continues_prompt else t, visible=True) for t in update.texts]
+            saved = gr.update(value=saved_record(update), visible=True) if update.done else gr.update()
+            yield (*boxes, *[gr.update(visible=False)] * (pipeline.MAX_COMPLETIONS - len(boxes)),
+                   status_line(update, stopped), saved)
+            if stopped:
+                return
 
 
 @user_errors
@@ -130,16 +150,17 @@ def build():
                 inputs=[model, prompt], label="Try a prompt")
 
     inputs = [model, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repetition_penalty, seed, stops, n, chat]
+    stop_request = gr.State(StopRequest())
     model.input(on_model_pick, [model, prompt], [prompt, max_new_tokens, temperature, top_k, top_p], api_name=False,
                 show_progress_on=status)
     model.change(describe, model, about, api_name=False, show_progress_on=status)
     n.change(lambda k: [gr.update(visible=i < k) for i in range(pipeline.MAX_COMPLETIONS)], n, outputs, api_name=False)
     dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
     # The API has its own endpoint that streams plain records; the button streams into the boxes.
-    event = button.click(run_text, inputs, [*outputs, status, save], api_name=False, show_progress_on=status)
-    # The status is marked after the cancellation, so no update still on its way can overwrite it.
-    stop.click(None, None, None, cancels=[event], api_name=False).then(mark_stopped, status, status, api_name=False,
-                                                                       queue=False)
+    # Arming and Stop skip the queue, so a press lands at once even while this session's generation holds it.
+    button.click(arm, stop_request, None, api_name=False, queue=False).then(
+        run_text, [*inputs, stop_request], [*outputs, status, save], api_name=False, show_progress_on=status)
+    stop.click(press_stop, stop_request, None, api_name=False, queue=False)
     gr.api(text_api, api_name="text")
     return {"model": model, "prompt": prompt, "chat": chat, "max_new_tokens": max_new_tokens, "n": n, "seed": seed,
             "temperature": temperature, "top_k": top_k, "top_p": top_p, "min_p": min_p,
