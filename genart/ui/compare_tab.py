@@ -174,7 +174,7 @@ def build():
             button = gr.Button("Compare", variant="primary", elem_id="compare-run")
         with gr.Column(scale=2):
             status = gr.Markdown(elem_id="compare-status")
-            grid = gr.Image(type="filepath", label="Grid", format="png", elem_id="compare-grid", height=620,
+            grid = gr.Image(type="filepath", label="Grid", show_label=False, format="png", elem_id="compare-grid",
                             interactive=False)
             with gr.Row():
                 grid_file = gr.DownloadButton("Download grid (PNG)", visible=False, elem_id="compare-download-grid")
