@@ -46,9 +46,16 @@ class Animation:
     frames: list[Image.Image]
     record: dict
     fps: int
+    # Bytes already encoded, by suffix: a replay saves the remake and compares it with the dropped file.
+    _encoded: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     def encode(self, suffix: str) -> bytes:
         """The animation as a .webp or .gif file's bytes."""
+        if suffix not in self._encoded:
+            self._encoded[suffix] = self._encode(suffix)
+        return self._encoded[suffix]
+
+    def _encode(self, suffix: str) -> bytes:
         text = json.dumps(self.record, sort_keys=True)
         common = dict(save_all=True, append_images=self.frames[1:], duration=round(1000 / self.fps), loop=0)
         buffer = io.BytesIO()

@@ -49,13 +49,16 @@ def test_bad_values_give_one_sentence(kwargs, message):
         generate(**args)
 
 
-def test_interpolation_frames_run_from_one_seed_to_the_other():
+def test_interpolation_frames_run_from_one_seed_to_the_other(tmp_path):
     animation = interpolate("dcgan-art-64", seed_a=1, seed_b=2, frames=6, label="geometric")
     assert len(animation.frames) == 6
     start = pixels(generate("dcgan-art-64", seed=1, label="geometric"))[0]
     end = pixels(generate("dcgan-art-64", seed=2, label="geometric"))[0]
     assert np.array_equal(np.asarray(animation.frames[0]), start)
     assert np.array_equal(np.asarray(animation.frames[-1]), end)
+    gif = animation.encode(".gif")
+    assert animation.encode(".gif") is gif  # encoded once: a replay both saves the remake and compares it
+    assert animation.save(tmp_path / "a.gif").read_bytes() == gif
 
 
 def test_procedural_art_is_a_model_too():
