@@ -11,6 +11,7 @@ from genart.models.art_classifier import ArtClassifier, ArtClassifierConfig
 from genart.models.dcgan import DCGANConfig, DCGANGenerator
 from genart.registry import get_spec
 from genart.train import dcgan, denoise, fast_style, inpaint
+from genart.train.resize_kernels import ResizeKernel, constrain, folded
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +23,7 @@ def dcgan_states_in_tmp(tmp_path, monkeypatch):
 @pytest.mark.parametrize("name, script, args", [
     ("dcgan-art-64", dcgan, ["--steps", "2", "--per-class", "4", "--hidden-size", "8", "--batch-size", "8",
                              "--ac-weight", "0.5", "--lr-decay", "--precision", "bf16", "--diff-augment",
-                             "--repeat-penalty", "1"]),
+                             "--repeat-penalty", "1", "--resize-kernels"]),
     ("inpaint-art", inpaint, ["--steps", "2", "--per-class", "2", "--masks", "4", "--size", "64", "--width", "8"]),
     ("denoise-art", denoise, ["--steps", "2", "--per-class", "2", "--size", "64", "--crop", "32", "--width", "8",
                               "--depth", "3"]),
@@ -93,3 +94,23 @@ def test_repeat_penalty_charges_tiled_samples_beyond_their_class_and_can_be_trai
     assert dcgan.repeat_penalty(tiled, labels, torch.tensor([1.0, 1.0])) == 0  # no charge up to the class's own level
     dcgan.repeat_penalty(tiled, labels, real).backward()
     assert tiled.grad.abs().sum() > 0
+
+
+def test_a_resize_kernel_is_a_nearest_resize_then_a_3x3_convolution():
+    torch.manual_seed(0)
+    w3, x = torch.randn(5, 7, 3, 3), torch.randn(2, 5, 6, 6)  # (c_in, c_out, 3, 3), (B, c_in, 6, 6)
+    resized = torch.nn.functional.interpolate(x, scale_factor=2, mode="nearest")
+    expected = torch.nn.functional.conv2d(resized, w3.transpose(0, 1), padding=1)  # (2, 7, 12, 12)
+    got = torch.nn.functional.conv_transpose2d(x, ResizeKernel()(w3), stride=2, padding=1)
+    assert torch.allclose(got, expected, atol=1e-5)
+
+
+def test_a_constrained_generator_folds_to_the_plain_layout_with_the_same_output():
+    torch.manual_seed(0)
+    config = DCGANConfig(hidden_size=8, num_classes=6, label_dim=4)
+    trained = constrain(DCGANGenerator(config))
+    assert sum(".parametrizations." in k for k in trained.state_dict()) == 4  # the four x2 layers
+    plain = folded(trained).eval()
+    assert sorted(plain.state_dict()) == sorted(DCGANGenerator(config).state_dict())
+    z, labels = torch.randn(4, 100), torch.arange(4)
+    assert torch.equal(plain(z, labels), trained.eval()(z, labels))

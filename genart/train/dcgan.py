@@ -34,6 +34,7 @@ from genart.models.dcgan import DCGANConfig, DCGANGenerator, ProjectionDiscrimin
 from genart.pipelines.generate import to_images
 from genart.runtime import pick_device
 from genart.train.diff_augment import diff_augment
+from genart.train.resize_kernels import constrain, folded
 
 GROUP = 4  # minibatch_stddev's default group size
 VALIDATION_SEEDS = 400_000  # real art that --keep-best compares samples with, apart from gan_quality's sets
@@ -180,6 +181,8 @@ def train(args):
     gen, disc = DCGANGenerator(config).to(device), ProjectionDiscriminator(config).to(device)
     if args.init_from:
         gen.load_state_dict(load_file(Path(args.init_from) / "model.safetensors"), strict=True)
+    if args.resize_kernels:
+        constrain(gen)
     ema = copy.deepcopy(gen).eval()
     ema_start = 0 if args.init_from else 500  # a fresh average would start from random weights
     # Two time-scale update rule (Heusel et al. 2017) with the SN-GAN betas.
@@ -212,7 +215,7 @@ def train(args):
         log.append({"step": 0, **judge(baseline, classifier, real_features, device)})
         best = log[-1]["frechet"]
         sample_grid(baseline, out / "samples.png", device)
-        save_hub_folder(baseline, config, out)
+        save_hub_folder(folded(baseline), config, out)
     for step in range(1, args.steps + 1):
         # Samples i, i + B/4, i + B/2, i + 3B/4 form one minibatch-stddev group in D; giving each group one class
         # lets D see a class with too little variety (mixed groups hide it behind the differences between classes).
@@ -262,12 +265,13 @@ def train(args):
             if classifier is None or entry["frechet"] < best:
                 best = entry.get("frechet", best)
                 sample_grid(ema, out / "samples.png", device)
-                save_hub_folder(ema, config, out)
+                save_hub_folder(folded(ema), config, out)
                 # The state goes with the folder's generator: a continuation starts from the kept step, not from a
                 # later one that the check found worse (run 8's last step had lost most of its mandala variety).
                 save_state(state_path(out), step, gen, ema, disc, opt_g, opt_d)
     summary = {"steps": args.steps, "batch_size": args.batch_size, "train_images": len(data), "device": str(device),
-               "precision": precision, "diff_augment": args.diff_augment, "resumed_from_step": resumed_from,
+               "precision": precision, "diff_augment": args.diff_augment, "resize_kernels": args.resize_kernels,
+               "resumed_from_step": resumed_from,
                "wall_seconds": round(time.time() - start, 1), "torch": torch.__version__,
                "class_weights": dict(zip(CLASSES, weights.tolist()))}
     if classifier is not None:
@@ -314,6 +318,9 @@ def main(argv=None):
     p.add_argument("--diff-augment", action="store_true",
                    help="show the discriminator real and generated images through the same random translation and "
                         "cutout (DiffAugment), so it cannot memorise the training set")
+    p.add_argument("--resize-kernels", action="store_true",
+                   help="train each x2 transposed convolution as a nearest resize + 3x3 convolution (no checkerboard "
+                        "patterns); the folder still holds plain transposed-convolution weights")
     p.add_argument("--keep-best", action="store_true",
                    help="at each log step, keep the generator whose samples are closest to held-out real art in the "
                         "art classifier's feature space (Fréchet distance)")
