@@ -1,4 +1,5 @@
 """Each image training script runs end to end for a few steps and writes a folder that loads as its registry model."""
+import copy
 import json
 
 import pytest
@@ -59,6 +60,33 @@ def test_dcgan_keep_best_keeps_the_generator_closest_to_real_art(tmp_path, monke
     real_features = dcgan.validation_features(classifier)
     assert dcgan.judge(kept, classifier, real_features, torch.device("cpu"))["frechet"] == pytest.approx(
         min(distances), rel=1e-3)
+
+
+def test_dcgan_writes_the_last_step_beside_an_earlier_kept_one(tmp_path, monkeypatch):
+    classifier = ArtClassifier(ArtClassifierConfig(num_classes=6)).eval()
+    monkeypatch.setattr(dcgan, "train_classifier", lambda: classifier)
+    distances = iter([0.5, 0.2, 0.9])  # the check's figure by log step: step 2 is kept
+    judged = []
+
+    def judge(generator, *args):
+        judged.append(copy.deepcopy(generator.state_dict()))
+        return {"frechet": next(distances)}
+
+    monkeypatch.setattr(dcgan, "judge", judge)
+    out = tmp_path / "gan"
+    dcgan.main(["--steps", "3", "--per-class", "4", "--hidden-size", "8", "--batch-size", "8", "--keep-best",
+                "--log-every", "1", "--resize-kernels", "--out", str(out)])
+    summary = json.loads((out / "training_log.json").read_text())["runs"][-1]["summary"]
+    last = tmp_path / "gan-last"
+    assert summary["kept_step"] == 2 and summary["last_step_folder"] == str(last)
+    assert (last / "samples.png").exists()
+    assert torch.load(dcgan.state_path(last), weights_only=True)["step"] == 3
+    assert torch.load(dcgan.state_path(out), weights_only=True)["step"] == 2
+    for folder, step in ((out, 2), (last, 3)):  # each folder holds the generator judged at its step, folded
+        saved = load_file(folder / "model.safetensors")
+        generator = dcgan.constrain(DCGANGenerator(DCGANConfig(**json.loads((folder / "config.json").read_text()))))
+        generator.load_state_dict(judged[step - 1])
+        assert torch.equal(saved["model.3.weight"], generator.model[3].weight.detach())
 
 
 def test_dcgan_continues_with_the_discriminator_and_optimisers_it_saved(tmp_path):

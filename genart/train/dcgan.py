@@ -6,7 +6,8 @@ Hinge loss with a projection discriminator (optionally with an auxiliary classif
 term); the shipped generator is an exponential moving average of the trained one. For each output folder the trainer
 keeps a training state in genart's data cache, out of weights/ (never shipped, 56 MB for the shipped size): the trained
 generator, the discriminator and both optimisers at the step whose generator the folder holds, so that a run continued
-with --init-from picks up from that generator instead of first re-training a fresh discriminator.
+with --init-from picks up from that generator instead of first re-training a fresh discriminator. With --keep-best,
+when the last step is not the kept one, its generator and state go to a folder beside it (OUT-last).
 GPU when available, CPU otherwise; bf16 autocast by default on a GPU, and on a CPU with --precision bf16 (a step took
 25% less time than float32 on an AVX-512 BF16 CPU).
 """
@@ -276,6 +277,14 @@ def train(args):
                "class_weights": dict(zip(CLASSES, weights.tolist()))}
     if classifier is not None:
         summary["kept_step"] = min(log, key=lambda e: e["frechet"])["step"]
+        if summary["kept_step"] != args.steps:
+            # The check's distance is not all a person sees (run 26's last step looked best and was lost): the last
+            # step is written beside the kept one, with its state, so it can be looked at and continued from.
+            last = out.with_name(out.name + "-last")
+            save_hub_folder(folded(ema), config, last)
+            sample_grid(ema, last / "samples.png", device)
+            save_state(state_path(last), args.steps, gen, ema, disc, opt_g, opt_d)
+            summary["last_step_folder"] = str(last)
     # A continued run's log follows the runs of the checkpoint it started from.
     earlier = Path(args.init_from) / "training_log.json" if args.init_from else None
     runs = json.loads(earlier.read_text())["runs"] if earlier and earlier.exists() else []
@@ -323,7 +332,7 @@ def main(argv=None):
                         "patterns); the folder still holds plain transposed-convolution weights")
     p.add_argument("--keep-best", action="store_true",
                    help="at each log step, keep the generator whose samples are closest to held-out real art in the "
-                        "art classifier's feature space (Fréchet distance)")
+                        "art classifier's feature space (Fréchet distance); the last step's goes to OUT-last")
     train(p.parse_args(argv))
 
 
