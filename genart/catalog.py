@@ -50,7 +50,7 @@ def all_specs() -> list[ModelSpec]:
 def find(name: str) -> ModelSpec:
     """A registry model, or an added Hub repo under its hf-hub: name."""
     for spec in added():
-        if spec.name == name.strip():
+        if isinstance(name, str) and spec.name == name.strip():
             return spec
     return get_spec(name)
 
@@ -130,6 +130,8 @@ def delete(name: str) -> float:
 
 def add(name: str, progress: Progress | None = None) -> ModelSpec:
     """Download a Hub repo, detect its architecture from its files, and list it from now on."""
+    if not isinstance(name, str) or not name.strip():
+        raise GenartError("Name the Hub repo to add: org/name or hf-hub:org/name@revision.")
     name = name.strip()
     if not name.startswith(HUB_PREFIX):
         name = HUB_PREFIX + name

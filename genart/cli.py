@@ -201,7 +201,7 @@ def cmd_replay(args):
 def cmd_serve(args):
     from .ui import launch
 
-    launch(args.host, args.port, args.share)
+    launch(args.host, args.port, args.share, True if args.public else None)
 
 
 def cmd_bench(args):
@@ -334,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--share", action="store_true")
+    serve.add_argument("--public", action="store_true", help="serve in public mode even on loopback (see SECURITY.md)")
     serve.set_defaults(func=cmd_serve)
 
     bench = sub.add_parser("bench", help="print speed tables")

@@ -3,6 +3,7 @@
 resolve(spec): weights/<name>/ first, then the Hugging Face cache, then a download pinned to the spec's revision.
 read_state_dict(path): safetensors by default; .bin/.pth only through torch.load(weights_only=True).
 """
+import fnmatch
 import functools
 import hashlib
 import json
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Callable
 
 import torch
-from huggingface_hub import snapshot_download
+from huggingface_hub import DryRunFileInfo, snapshot_download
 from huggingface_hub.errors import (
+    DryRunError,
     EntryNotFoundError,
     HfHubHTTPError,
     LocalEntryNotFoundError,
@@ -26,13 +28,17 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file
 from tqdm.auto import tqdm
 
+from . import access
 from .errors import GenartError
 from .registry import HUB_PREFIX, ModelSpec, get_spec
 
 WEIGHTS_DIR = Path(os.environ.get("GENART_WEIGHTS_DIR", Path(__file__).resolve().parent.parent / "weights"))
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.pth")  # preference order
-HUB_PATTERNS = ["config.json", "README.md", "*.safetensors", "*.bin", "*.pth", "*.ckpt", "generation_config.json",
-                "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"]
+# A download takes the files genart reads and one weights format: the first of these that the repo has.
+READ_FILES = ["config.json", "README.md", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
+              "special_tokens_map.json", "chat_template.jinja"]
+WEIGHT_PATTERNS = ("*.safetensors", "*.bin", "*.pth", "*.ckpt")
+HUB_PATTERNS = READ_FILES + list(WEIGHT_PATTERNS)  # what a cached snapshot may hold
 Progress = Callable[[float, str], None]  # (fraction done, description)
 # GitHub-release checkpoints: where they are fetched from (a test points this at a local server) and kept.
 GITHUB_URL = os.environ.get("GENART_GITHUB_URL", "https://github.com")
@@ -94,6 +100,7 @@ def resolve(spec: ModelSpec, progress: Progress | None = None) -> Resolved:
         return _release(spec, progress)
     if not spec.repo_id:
         raise GenartError(f"Model {spec.name} has no checkpoint to resolve.")
+    access.check_repo(spec)
     try:
         folder = _hub_snapshot(spec, local_only=True)
     except LocalEntryNotFoundError:
@@ -143,14 +150,18 @@ def _fetch(url: str, target: Path, spec: ModelSpec, progress: Progress | None, s
     try:
         with urllib.request.urlopen(url, timeout=30) as response, open(partial, "wb") as out:
             total = int(response.headers.get("Content-Length") or 0)
+            access.check_download_size(spec.name, total)
             done = 0
             for block in iter(lambda: response.read(1 << 20), b""):
                 out.write(block)
                 done += len(block)
+                access.check_download_size(spec.name, done)  # a server may send more than it announced
                 if progress and total:
                     progress(start + done / total / len(spec.release_files), f"Downloading {target.name}")
-    except (urllib.error.URLError, OSError) as err:
+    except (urllib.error.URLError, OSError, GenartError) as err:
         partial.unlink(missing_ok=True)
+        if isinstance(err, GenartError):
+            raise
         if isinstance(err, urllib.error.HTTPError):
             raise GenartError(f"GitHub answered HTTP {err.code} for {url}; the release may have moved.") from None
         raise GenartError(f"Model {spec.name} is not downloaded and GitHub cannot be reached; connect to the internet "
@@ -158,15 +169,36 @@ def _fetch(url: str, target: Path, spec: ModelSpec, progress: Progress | None, s
     partial.rename(target)
 
 
-def _hub_snapshot(spec: ModelSpec, local_only: bool, progress: Progress | None = None) -> Path:
-    return Path(snapshot_download(spec.repo_id, revision=spec.revision, allow_patterns=HUB_PATTERNS,
+def _hub_snapshot(spec: ModelSpec, local_only: bool, progress: Progress | None = None,
+                  patterns: list[str] | None = None) -> Path:
+    return Path(snapshot_download(spec.repo_id, revision=spec.revision, allow_patterns=patterns or HUB_PATTERNS,
                                   local_files_only=local_only, tqdm_class=_progress_bar(progress)))
+
+
+def files_to_fetch(spec: ModelSpec) -> list[DryRunFileInfo]:
+    """The repo's files that a download takes, with their sizes: those genart reads and the first weights format
+    the repo has. Asks the Hub, downloads nothing."""
+    try:
+        listed = snapshot_download(spec.repo_id, revision=spec.revision, allow_patterns=HUB_PATTERNS, dry_run=True)
+    except DryRunError as err:
+        # The Hub's own answer (no such repo or revision) when it gave one; otherwise it could not be reached.
+        if isinstance(err.__cause__, HfHubHTTPError):
+            raise err.__cause__ from None
+        raise LocalEntryNotFoundError(str(err)) from None
+    chosen = [f for f in listed if f.filename in READ_FILES]
+    for pattern in WEIGHT_PATTERNS:
+        weights = [f for f in listed if fnmatch.fnmatch(f.filename, pattern)]
+        if weights:
+            return chosen + weights
+    return chosen
 
 
 def _download(spec: ModelSpec, progress: Progress | None) -> Path:
     where = f"{spec.repo_id}@{spec.revision}"
     try:
-        return _hub_snapshot(spec, local_only=False, progress=progress)
+        files = files_to_fetch(spec)
+        access.check_download_size(spec.name, sum(f.file_size or 0 for f in files))
+        return _hub_snapshot(spec, local_only=False, progress=progress, patterns=[f.filename for f in files])
     except RevisionNotFoundError:
         raise GenartError(f"The Hub repo {spec.repo_id} has no revision {spec.revision!r}; check the part after '@'.") from None
     except RepositoryNotFoundError:
@@ -189,8 +221,10 @@ def _progress_bar(progress: Progress | None) -> type[tqdm] | None:
     class Forwarding(tqdm):
         def update(self, n=1):
             done = super().update(n)
-            if self.total:
-                progress(min(self.n / self.total, 1.0), f"Downloading: {self.desc}")
+            # A disabled bar (TQDM_DISABLE=1) has no counts at all.
+            total, count = getattr(self, "total", None), getattr(self, "n", None)
+            if total and count is not None:
+                progress(min(count / total, 1.0), f"Downloading: {getattr(self, 'desc', '')}")
             return done
 
     return Forwarding

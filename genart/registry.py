@@ -8,7 +8,13 @@ from .errors import GenartError
 TASKS = ("generate", "inpaint", "restore", "style", "text")
 IOPAINT_LAMA_MD5 = "e3aa4aaa15225a33ec84f9f4bc47e500"  # what IOPaint publishes for its big-lama.pt
 HUB_PREFIX = "hf-hub:"
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+# The Hub's rules for ids and revisions, checked before any path is built from them: an org and a name of letters,
+# digits, '-', '_' and '.', each at most 96 long, starting and ending with a letter or digit, no '--' or '..'; a
+# revision is a 40-hex commit or a branch or tag name (git's ref rules: no '..', no part starting with '.').
+_HUB_PART = r"[A-Za-z0-9](?:[\w.-]{0,94}[A-Za-z0-9])?"
+_HUB_ID = re.compile(rf"^{_HUB_PART}/{_HUB_PART}$")
+_REVISION = re.compile(r"^[A-Za-z0-9_-](?:[\w./-]{0,198}[A-Za-z0-9_-])?$")
+MAX_NAME = 300  # characters in a model name, revision included
 
 
 @dataclass(frozen=True)
@@ -253,19 +259,33 @@ def list_models(task: str | None = None) -> list[ModelSpec]:
     return [s for s in BUILTIN if task is None or s.task == task]
 
 
+def check_revision(revision: str) -> str:
+    if not _REVISION.match(revision) or any(bad in revision for bad in ("..", "//", "/.", ".lock")):
+        raise GenartError(f"{revision[:60]!r} is not a Hub revision; after '@' write a 40-character commit or a branch "
+                          "or tag name (letters, digits, '-', '_', '.' and '/').")
+    return revision
+
+
 def parse_hub_name(name: str) -> tuple[str, str]:
     """'hf-hub:org/name@rev' -> ('org/name', 'rev'); revision defaults to main."""
     body = name[len(HUB_PREFIX):]
-    repo_id, _, revision = body.partition("@")
-    if not _HUB_ID.match(repo_id) or (_ and not revision):
-        raise GenartError(f"{name!r} is not a Hub model id; write it as hf-hub:org/name or hf-hub:org/name@revision.")
-    return repo_id, revision or "main"
+    repo_id, at, revision = body.partition("@")
+    if not _HUB_ID.match(repo_id) or "--" in repo_id or ".." in repo_id or (at and not revision):
+        raise GenartError(f"{name[:80]!r} is not a Hub model id; write it as hf-hub:org/name or "
+                          "hf-hub:org/name@revision.")
+    return repo_id, check_revision(revision) if revision else "main"
 
 
 def get_spec(name: str, task: str | None = None) -> ModelSpec:
     """A built-in spec by name (`name@rev` pins a built-in Hub model to another revision), or a spec for any Hub repo
     named `hf-hub:org/name[@rev]` (its task taken as `task`)."""
-    name = (name or "").strip()
+    if not isinstance(name, str) or not name.strip():
+        raise GenartError(f"Name a model: one of {', '.join(s.name for s in list_models(task))}, or a Hub repo as "
+                          "hf-hub:org/name.")
+    name = name.strip()
+    if len(name) > MAX_NAME:
+        raise GenartError(f"A model name of {len(name)} characters is too long; registry names and Hub ids are at most "
+                          f"{MAX_NAME}.")
     if name.startswith(HUB_PREFIX):
         repo_id, revision = parse_hub_name(name)
         return ModelSpec(name=name, task=task or "generate", arch="auto", description=f"Hub repo {repo_id}",
@@ -274,12 +294,12 @@ def get_spec(name: str, task: str | None = None) -> ModelSpec:
     spec = _BY_NAME.get(name)
     if spec is None:
         known = ", ".join(s.name for s in list_models(task))
-        raise GenartError(f"Unknown model {name!r}; choose one of: {known}, or name a Hub repo as hf-hub:org/name.")
+        raise GenartError(f"Unknown model {name[:80]!r}; choose one of: {known}, or name a Hub repo as hf-hub:org/name.")
     if task is not None and spec.task != task:
         raise GenartError(f"Model {name!r} is for the {spec.task} task, not {task}; "
                           f"choose one of: {', '.join(s.name for s in list_models(task))}.")
     if revision:
         if not spec.repo_id:
-            raise GenartError(f"{name} is not a Hub model, so it has no revisions; drop the '@{revision}'.")
-        spec = dataclasses.replace(spec, revision=revision)
+            raise GenartError(f"{name} is not a Hub model, so it has no revisions; drop the '@{revision[:60]}'.")
+        spec = dataclasses.replace(spec, revision=check_revision(revision))
     return spec

@@ -9,18 +9,38 @@ from ..errors import GenartError
 
 MIN_SIDE = 32
 MAX_SIDE = 4096
+# No file is decoded past this many pixels (a decompression bomb is a small file that decodes to gigabytes): genart
+# checks the header first, and Pillow's own limit, set here on purpose, refuses anything twice as large.
+MAX_PIXELS = 2 * MAX_SIDE * MAX_SIDE
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+def check_image_file(path: str | Path) -> None:
+    """Refuse, from the header alone, a file that is not an image or decodes to more than MAX_PIXELS."""
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except FileNotFoundError:
+        raise GenartError(f"There is no file {path}.") from None
+    except Image.DecompressionBombError:
+        width = height = MAX_PIXELS
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise GenartError(f"{Path(path).name} is not an image file genart can read (use PNG, JPEG or WebP).") from None
+    if width * height > MAX_PIXELS:
+        raise GenartError(f"{Path(path).name} would decode to {width}x{height} pixels; use an image of at most "
+                          f"{MAX_SIDE}x{MAX_SIDE}.")
 
 
 def open_image(path: str | Path) -> Image.Image:
-    """A PIL image from a file, or one sentence if it is missing or not an image."""
+    """A PIL image from a file, or one sentence if it is missing, not an image, truncated or too large."""
+    check_image_file(path)
     try:
         image = Image.open(path)
         image.load()
         return image
-    except FileNotFoundError:
-        raise GenartError(f"There is no file {path}.") from None
-    except (UnidentifiedImageError, OSError):
-        raise GenartError(f"{Path(path).name} is not an image file genart can read (use PNG, JPEG or WebP).") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise GenartError(f"{Path(path).name} is damaged or not an image genart can read (use PNG, JPEG or "
+                          "WebP).") from None
 
 
 def to_rgb(image: Image.Image) -> Image.Image:

@@ -1,5 +1,6 @@
 """Text generation: prompt in, streamed completions out. Tokenizer from tokenizer.json, chat template from
-tokenizer_config.json (rendered with jinja2), decoding in decode.py, stop strings and whole characters in streaming.py."""
+tokenizer_config.json or chat_template.jinja (rendered in jinja2's sandbox, chat_template.py), decoding in decode.py,
+stop strings and whole characters in streaming.py."""
 import dataclasses
 import json
 import threading
@@ -7,7 +8,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import jinja2
 from tokenizers import Tokenizer
 
 from .. import runtime
@@ -16,6 +16,7 @@ from ..hub import Progress
 from ..loaders import LoadedModel, load_model
 from ..registry import get_spec
 from ..replay import make_record
+from . import chat_template
 from .checks import check_float, check_int, check_seed
 from .decode import decode
 from .sampling import SamplingSettings
@@ -77,13 +78,24 @@ def _tokenizer_parts(loaded: LoadedModel) -> TextModel:
             eos |= set(value if isinstance(value, list) else [value] if value is not None else [])
     if special.get("eos_token") and tokenizer.token_to_id(special["eos_token"]) is not None:
         eos.add(tokenizer.token_to_id(special["eos_token"]))
-    return TextModel(loaded, tokenizer, eos, settings.get("chat_template"), special)
+    return TextModel(loaded, tokenizer, eos, _chat_template(folder, settings), special)
+
+
+def _chat_template(folder, settings: dict) -> str | None:
+    """A repo's chat template: chat_template.jinja where it ships one, else tokenizer_config.json's (a string, or
+    a list of named templates of which genart uses "default")."""
+    if (folder / "chat_template.jinja").exists():
+        return (folder / "chat_template.jinja").read_text()
+    template = settings.get("chat_template")
+    if isinstance(template, list):
+        template = next((t.get("template") for t in template if isinstance(t, dict) and t.get("name") == "default"), None)
+    return template if isinstance(template, str) else None
 
 
 def render_chat(model: TextModel, prompt: str) -> str:
     """The prompt as one user turn of the model's chat template, ready for the assistant's reply."""
-    template = jinja2.Environment(loader=jinja2.BaseLoader()).from_string(model.chat_template)
-    return template.render(messages=[{"role": "user", "content": prompt}], add_generation_prompt=True, **model.special)
+    return chat_template.render(model.chat_template, model.loaded.spec.name, [{"role": "user", "content": prompt}],
+                                **model.special)
 
 
 def encode_prompt(model: TextModel, prompt: str, max_new_tokens: int, chat: bool) -> tuple[list[int], str]:

@@ -1,9 +1,13 @@
-"""The Gradio app: one tab per task over the shared registry."""
+"""The Gradio app: one tab per task over the shared registry, served within the limits of limits.py; public mode
+(access.py) hides and refuses model management."""
 import os
 
 import gradio as gr
 
+from .. import access
 from . import compare_tab, generate_tab, inpaint_tab, models_tab, replay_drop, send_to, style_tab, text_tab
+from .common import OUTPUT_ROOT
+from .limits import current_limits
 
 CSS = """
 .pixelated img { image-rendering: pixelated; }
@@ -11,8 +15,12 @@ CSS = """
 """
 
 
-def build_demo() -> gr.Blocks:
-    with gr.Blocks(title="genart") as demo:
+def build_demo(public: bool | None = None) -> gr.Blocks:
+    """The app; public (default: what GENART_PUBLIC says) hides model management from visitors."""
+    public = access.is_public() if public is None else public
+    minutes = current_limits().output_minutes
+    # Gradio deletes the files it cached for this app (uploads and outputs) once they are older than the limit.
+    with gr.Blocks(title="genart", delete_cache=(max(60, int(minutes * 15)), int(minutes * 60))) as demo:
         gr.Markdown("# genart\nGenerative-art models in the browser: sample a GAN, fill holes and restore damage, "
                     "transfer styles, write with a language model, and compare them side by side.")
         replay_file, replay_status = replay_drop.build()
@@ -29,15 +37,32 @@ def build_demo() -> gr.Blocks:
             with gr.Tab("Compare", id="compare"):
                 fields["compare"] = compare_tab.build()
             with gr.Tab("Models", id="models"):
-                models_tab.build()
+                manage = models_tab.build(public)
         for source in (generated, inpainted):
             send_to.wire(source, tabs, inpaint_editor, style_content)
         replay_drop.wire(replay_file, replay_status, tabs, fields)
         gr.api(models_tab.models_api, api_name="models")
+        if public:
+            demo.load(models_tab.management_visible, None, manage, api_name=False)
     return demo
 
 
-def launch(host: str | None = None, port: int | None = None, share: bool = False):
-    """Queue and serve; GRADIO_SERVER_NAME / GRADIO_SERVER_PORT apply when host / port are not given."""
-    demo = build_demo().queue(default_concurrency_limit=int(os.environ.get("GENART_CONCURRENCY", "2")))
-    demo.launch(server_name=host, server_port=port, share=share, css=CSS, theme=gr.themes.Soft())
+def owner_logins() -> list[tuple[str, str]] | None:
+    """GENART_AUTH="name:password,name2:password2": Gradio's login for the whole app, owners among those names."""
+    pairs = [p.split(":", 1) for p in os.environ.get("GENART_AUTH", "").split(",") if ":" in p]
+    return [(name.strip(), password) for name, password in pairs] or None
+
+
+def launch(host: str | None = None, port: int | None = None, share: bool = False, public: bool | None = None):
+    """Queue and serve within the limits; GRADIO_SERVER_NAME / GRADIO_SERVER_PORT apply when host / port are not
+    given. Public mode is decided here (access.decide_public) unless `public` forces it, and written to
+    GENART_PUBLIC so that every layer reads the same answer."""
+    host = host or os.environ.get("GRADIO_SERVER_NAME")
+    public = access.decide_public(host, share) if public is None else public
+    os.environ[access.PUBLIC] = "1" if public else "0"
+    limits = current_limits()
+    demo = build_demo().queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
+    OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
+    demo.launch(server_name=host, server_port=port, share=share, css=CSS, theme=gr.themes.Soft(),
+                max_file_size=int(limits.max_file_mb * 1e6), state_session_capacity=limits.sessions, auth=owner_logins(),
+                show_error=False)

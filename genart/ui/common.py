@@ -1,7 +1,12 @@
-"""Helpers every tab uses: user errors as gr.Error, progress forwarding, a per-request output folder."""
+"""Helpers every tab uses: user errors as gr.Error, the time limit, progress forwarding, Stop, a per-request output
+folder that is cleaned."""
 import functools
 import inspect
+import logging
+import shutil
 import tempfile
+import time
+from contextlib import closing
 from pathlib import Path
 
 import gradio as gr
@@ -10,40 +15,118 @@ from PIL import Image
 
 from ..data.procedural import render
 from ..errors import GenartError
+from .limits import current_limits
 
 OUTPUT_ROOT = Path(tempfile.gettempdir()) / "genart-outputs"
 BRUSH = "#ff3366"  # the mask painters' colour
+MODEL_RUN = {"concurrency_id": "models"}  # every event that runs a model shares one queue and its concurrency limit
+log = logging.getLogger("genart")
+
+
+def time_limit_error() -> GenartError:
+    seconds = current_limits().event_seconds
+    return GenartError(f"This request reached the server's limit of {seconds:g} s and was stopped; ask for less (fewer "
+                       "steps, tokens, models or values, or a smaller image) and run it again.")
+
+
+def _as_user_error(err: Exception) -> gr.Error:
+    """A GenartError's own sentence; anything else is a fault of genart's, logged here and told as one sentence."""
+    if isinstance(err, GenartError):
+        return gr.Error(str(err))
+    log.exception("request failed")
+    return gr.Error(f"genart failed on this request ({type(err).__name__}) and logged it; the server keeps serving, "
+                    "so try other settings or another input.")
 
 
 def user_errors(fn):
-    """Show a GenartError as the sentence it carries; the app keeps serving. Generators stay generators, so Gradio
-    still streams them."""
+    """Show a GenartError as the sentence it carries, anything unexpected as one sentence too; the app keeps serving.
+    Generators stay generators, so Gradio still streams them, and stop at the server's time limit."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except GenartError as err:
-            raise gr.Error(str(err)) from None
+        except gr.Error:
+            raise
+        except Exception as err:
+            raise _as_user_error(err) from None
 
     @functools.wraps(fn)
     def generator_wrapper(*args, **kwargs):
+        deadline = time.monotonic() + current_limits().event_seconds
         try:
-            yield from fn(*args, **kwargs)
-        except GenartError as err:
-            raise gr.Error(str(err)) from None
+            with closing(fn(*args, **kwargs)) as items:  # closing ends the work (a model's lock, a stream) at once
+                for item in items:
+                    yield item
+                    if time.monotonic() > deadline:
+                        raise time_limit_error()
+        except gr.Error:
+            raise
+        except Exception as err:
+            raise _as_user_error(err) from None
 
     return generator_wrapper if inspect.isgeneratorfunction(fn) else wrapper
 
 
 def forward_progress(progress: gr.Progress):
-    return lambda fraction, desc: progress(fraction, desc=desc)
+    """Pipelines report progress through this; past the time limit it stops them."""
+    deadline = time.monotonic() + current_limits().event_seconds
+
+    def forward(fraction: float, desc: str):
+        if time.monotonic() > deadline:
+            raise time_limit_error()
+        progress(fraction, desc=desc)
+
+    return forward
+
+
+class StopRequest:
+    """A session's Stop press, read between a stream's updates. The stream then ends itself with a "stopped" status,
+    so no update still on its way can overwrite that status, as one could when Stop cancelled the event."""
+
+    def __init__(self):
+        self.pressed = False
+
+
+def arm(request: StopRequest) -> None:
+    request.pressed = False
+
+
+def press_stop(request: StopRequest) -> None:
+    request.pressed = True
+
+
+def stoppable(run: gr.Button, stop: gr.Button, fn, inputs: list, outputs: list, **kwargs):
+    """run.click streams fn(*inputs, stop_request); stop.click asks it to end. Arming and Stop skip the queue, so a
+    press lands at once even while this session's stream holds it."""
+    request = gr.State(StopRequest())
+    run.click(arm, request, None, api_name=False, queue=False).then(fn, [*inputs, request], outputs, **kwargs)
+    stop.click(press_stop, request, None, api_name=False, queue=False)
 
 
 def output_dir() -> Path:
-    """A fresh folder for one request's files, so concurrent users never overwrite each other."""
+    """A fresh folder for one request's files, so concurrent users never overwrite each other. Gradio copies what a
+    request returns into its own cache, so folders older than the time limit are no longer needed and go."""
     OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
+    prune_outputs(current_limits().event_seconds * 2)
     return Path(tempfile.mkdtemp(dir=OUTPUT_ROOT))
+
+
+_pruned_at = [0.0]
+
+
+def prune_outputs(age_seconds: float):
+    """Remove request folders older than age_seconds; at most once a minute (the bundled examples stay)."""
+    now = time.time()
+    if now - _pruned_at[0] < 60:
+        return
+    _pruned_at[0] = now
+    for folder in OUTPUT_ROOT.iterdir():
+        try:
+            if folder.name != "examples" and now - folder.stat().st_mtime > age_seconds:
+                shutil.rmtree(folder, ignore_errors=True)
+        except FileNotFoundError:  # another request removed it first
+            pass
 
 
 def painted_mask(editor: dict | None) -> Image.Image | None:
@@ -53,13 +136,6 @@ def painted_mask(editor: dict | None) -> Image.Image | None:
         return None
     alpha = np.maximum.reduce([np.asarray(layer.convert("RGBA"))[..., 3] for layer in layers])
     return Image.fromarray(alpha, "L") if alpha.any() else None
-
-
-def api_file(file) -> str | None:
-    """The local path of a file sent to a gr.api endpoint (FileData, or the dict it arrives as)."""
-    if file is None:
-        return None
-    return file["path"] if isinstance(file, dict) else file.path
 
 
 def painted_layer(mask: Image.Image) -> Image.Image:

@@ -12,7 +12,8 @@ from ..pipelines.restore import NOISE_RANGE
 from ..pipelines.style import SIZE_RANGE
 from ..pipelines.text import MAX_COMPLETIONS, MAX_NEW_TOKENS
 from ..registry import TASKS
-from .common import BRUSH, api_file, forward_progress, output_dir, painted_mask, procedural_example, user_errors
+from . import uploads
+from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, painted_mask, procedural_example, stoppable, user_errors
 
 DEFAULT_MODELS = {"generate": ["dcgan-art-64", "procedural-art"], "inpaint": ["inpaint-art", "telea", "mean-fill"],
                   "restore": ["denoise-art", "bilateral-filter", "median-filter"],
@@ -63,35 +64,41 @@ def files(c: pipeline.Comparison) -> tuple[str, str]:
     return str(grid), str(archive)
 
 
-def shown(c: pipeline.Comparison, done: bool) -> tuple:
-    """The grid, the table, the two downloads (once complete) and the status line."""
+def shown(c: pipeline.Comparison, done: bool, stopped: bool = False) -> tuple:
+    """The grid, the table, the two downloads (once complete, or stopped) and the status line."""
     total = len(c.models) * max(1, len(c.values))
     failed = sum(bool(cell.error) for cell in c.cells)
-    status = f"{len(c.cells)} of {total} cells" + (f" · {failed} failed" if failed else "")
+    status = f"{len(c.cells)} of {total} cells" + (f" · {failed} failed" if failed else "") + \
+        (" · stopped" if stopped else "")
     if not done:
         return pipeline.grid_image(c), table(c), gr.update(), gr.update(), status + " · running"
     grid, archive = files(c)
     return grid, table(c), gr.update(value=grid, visible=True), gr.update(value=archive, visible=True), status
 
 
-def stream(comparisons) -> tuple:
+def stream(comparisons, stop_request=None) -> tuple:
+    """The grid as it fills; Stop ends it after the cell running now, with the cells so far to download."""
     c = None
     for c in comparisons:
         if len(c.cells) < len(c.models) * max(1, len(c.values)):
+            if stop_request is not None and stop_request.pressed:
+                yield shown(c, True, stopped=True)
+                return
             yield shown(c, False)
     yield shown(c, True)
 
 
 @user_errors
 def run_compare(task, models, seed, label, truncation, editor, mask_image, grow, feather, noise_level, style, size, strength, steps,
-                prompt, max_new_tokens, temperature, n, chat, sweep, values, progress=gr.Progress()):
+                prompt, max_new_tokens, temperature, n, chat, sweep, values, stop_request, progress=gr.Progress()):
     params = {"seed": seed, "label": label, "truncation": truncation, "grow": grow, "feather": feather,
               "noise_level": noise_level, "size": size, "strength": strength, "steps": steps, "prompt": prompt,
               "max_new_tokens": max_new_tokens, "temperature": temperature, "n": n, "chat": chat}
     mask = mask_image if mask_image is not None else painted_mask(editor)
     inputs = pipeline.task_inputs(task, (editor or {}).get("background"), mask, style)
     yield from stream(pipeline.compare(task, models, params, inputs, sweep or None,
-                                       pipeline.parse_values(task, sweep or None, values), forward_progress(progress)))
+                                       pipeline.parse_values(task, sweep or None, values), forward_progress(progress)),
+                      stop_request)
 
 
 @user_errors
@@ -101,7 +108,7 @@ def compare_api(task: str = "generate", models: list[str] | None = None, params:
     """Run every model on one input (and each value of the swept parameter): -> the labelled grid PNG, a zip of
     every cell's output with its replay record, and per cell: model, swept value, seconds, peak memory (MB), and the
     completions (text) or the error. params: the task's settings by name (seed, label, prompt, grow...)."""
-    pictures = {name: open_image(api_file(f)) if f else None for name, f in (("image", image), ("mask", mask), ("style", style))}
+    pictures = {name: open_image(uploads.api_file(f)) if f else None for name, f in (("image", image), ("mask", mask), ("style", style))}
     comparisons = pipeline.compare(task, models or DEFAULT_MODELS.get(task, []), params or {},
                                    pipeline.task_inputs(task, **pictures), sweep or None,
                                    pipeline.parse_values(task, sweep or None, values))
@@ -146,10 +153,10 @@ def build():
                 label = gr.Dropdown(list(CLASSES), value="mandala", label="Class (conditional models)")
                 truncation = gr.Slider(0.1, 4.0, value=2.0, step=0.1, label="Truncation")
             with gr.Group(visible=False) as image_group:
-                editor = gr.ImageEditor(type="pil", label="Image (Inpaint: paint the hole) / Content (Style)",
+                editor = uploads.image_editor(type="pil", label="Image (Inpaint: paint the hole) / Content (Style)",
                                         brush=gr.Brush(colors=[BRUSH], default_size=28, color_mode="fixed"),
                                         layers=False, height=320, elem_id="compare-image")
-                mask_image = gr.Image(type="pil", label="Or upload a mask (Inpaint; white = fill)", height=140,
+                mask_image = uploads.image(type="pil", label="Or upload a mask (Inpaint; white = fill)", height=140,
                                       elem_id="compare-mask")
                 gr.Examples([[procedural_example(name, seed)] for name, seed in EXAMPLE_IMAGES], inputs=[editor],
                             label="Try an image", elem_id="compare-examples")
@@ -159,7 +166,7 @@ def build():
             with gr.Group(visible=False) as restore_group:
                 noise_level = gr.Slider(*NOISE_RANGE, value=25, step=1, label="Noise level (sigma, 0-255)")
             with gr.Group(visible=False) as style_group:
-                style = gr.Image(type="pil", label="Style image", height=160)
+                style = uploads.image(type="pil", label="Style image", height=160)
                 size = gr.Slider(*SIZE_RANGE, value=256, step=16, label="Output size (longest side, px)")
                 strength = gr.Slider(0, 1, value=1.0, step=0.05, label="Strength")
                 steps = gr.Slider(1, 1000, value=50, step=1, label="Steps (Gatys)")
@@ -171,10 +178,12 @@ def build():
                 temperature = gr.Slider(0, 5, value=0.8, step=0.05, label="Temperature", info="0 = greedy")
                 n = gr.Slider(1, MAX_COMPLETIONS, value=1, step=1, label="Completions per cell")
                 chat = gr.Checkbox(True, label="Use the chat template (instruct models)")
-            button = gr.Button("Compare", variant="primary", elem_id="compare-run")
+            with gr.Row():
+                button = gr.Button("Compare", variant="primary", elem_id="compare-run")
+                stop = gr.Button("Stop", variant="stop", elem_id="compare-stop")
         with gr.Column(scale=2):
             status = gr.Markdown(elem_id="compare-status")
-            grid = gr.Image(type="filepath", label="Grid", show_label=False, format="png", elem_id="compare-grid",
+            grid = uploads.image(type="filepath", label="Grid", show_label=False, format="png", elem_id="compare-grid",
                             interactive=False)
             with gr.Row():
                 grid_file = gr.DownloadButton("Download grid (PNG)", visible=False, elem_id="compare-download-grid")
@@ -185,10 +194,11 @@ def build():
     groups = [seed_group, gan_group, image_group, inpaint_group, restore_group, style_group, text_group]
     task.input(task_form, task, [models, sweep, values, *groups], api_name=False)
     # The API has its own endpoint with plain arguments; the button streams the grid as it fills.
-    button.click(run_compare, [task, models, seed, label, truncation, editor, mask_image, grow, feather, noise_level, style, size,
-                               strength, steps, prompt, max_new_tokens, temperature, n, chat, sweep, values],
-                 [grid, cells, grid_file, zip_file, status], api_name=False, show_progress_on=status)
-    gr.api(compare_api, api_name="compare")
+    stoppable(button, stop, run_compare, [task, models, seed, label, truncation, editor, mask_image, grow, feather,
+                                          noise_level, style, size, strength, steps, prompt, max_new_tokens,
+                                          temperature, n, chat, sweep, values],
+              [grid, cells, grid_file, zip_file, status], api_name=False, show_progress_on=status, **MODEL_RUN)
+    gr.api(compare_api, api_name="compare", **MODEL_RUN)
     return {"task": task, "models": models, "sweep": sweep, "values": values, "seed": seed, "label": label,
             "truncation": truncation, "editor": editor, "mask_image": mask_image, "grow": grow, "feather": feather,
             "noise_level": noise_level, "style": style, "size": size, "strength": strength, "steps": steps, "prompt": prompt,

@@ -9,6 +9,7 @@ from ..data.procedural import CLASSES, MAX_SIZE, MIN_SIZE
 from ..pipelines import generate as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..registry import get_spec, list_models
+from . import uploads
 from .common import forward_progress, output_dir, user_errors
 from .send_to import SendFrom
 
@@ -87,7 +88,7 @@ def build() -> tuple[SendFrom, dict]:
             size = gr.Slider(MIN_SIZE, MAX_SIZE, value=64, step=1, label="Size (px)", visible=False)
             button = gr.Button("Generate", variant="primary")
         with gr.Column(scale=2):
-            gallery = gr.Gallery(label="Samples", columns=4, format="png", elem_classes=["pixelated"], height="auto",
+            gallery = uploads.gallery(label="Samples", columns=4, format="png", elem_classes=["pixelated"], height="auto",
                                  interactive=False)
             status = gr.Markdown()
             with gr.Row():
@@ -102,7 +103,7 @@ def build() -> tuple[SendFrom, dict]:
             fps = gr.Slider(1, 60, value=12, step=1, label="Frames per second")
             fmt = gr.Radio(["webp", "gif"], value="webp", label="Format")
         interp_button = gr.Button("Interpolate")
-        animation = gr.Image(label="Interpolation", type="filepath", elem_classes=["pixelated", "enlarged"], height=320,
+        animation = uploads.image(label="Interpolation", type="filepath", elem_classes=["pixelated", "enlarged"], height=320,
                              interactive=False)
 
     gr.Examples([[DEFAULT_MODEL, c, 7] for c in CLASSES] + [["procedural-art", "mandala", 7]],

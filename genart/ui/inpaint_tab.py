@@ -11,6 +11,7 @@ from ..pipelines import inpaint as pipeline
 from ..pipelines import restore as restoring
 from ..registry import get_spec, list_models
 from ..replay import Artwork
+from . import uploads
 from .common import BRUSH, forward_progress, output_dir, painted_mask, procedural_example, user_errors
 from .send_to import SendFrom
 
@@ -90,11 +91,11 @@ def build_fill() -> tuple[SendFrom, gr.ImageEditor, dict]:
     names = [s.name for s in list_models("inpaint")]
     with gr.Row():
         with gr.Column(scale=3):
-            editor = gr.ImageEditor(type="pil", label="Image: paint over what should go", elem_id="inpaint-editor",
+            editor = uploads.image_editor(type="pil", label="Image: paint over what should go", elem_id="inpaint-editor",
                                     brush=gr.Brush(colors=[BRUSH], default_size=28, color_mode="fixed"),
                                     eraser=gr.Eraser(default_size=28), layers=False, height=460)
         with gr.Column(scale=2):
-            result = gr.ImageSlider(label="Before / after", type="filepath", elem_id="inpaint-result", height=460,
+            result = uploads.image_slider(label="Before / after", type="filepath", elem_id="inpaint-result", height=460,
                                     interactive=False)
             status = gr.Markdown(elem_id="inpaint-status")
             to_style = gr.Button("Send to Style", size="sm", elem_id="inpaint-to-style")
@@ -109,7 +110,7 @@ def build_fill() -> tuple[SendFrom, gr.ImageEditor, dict]:
             crop = gr.Checkbox(True, label="Fill only the masked region",
                                info="Work on a crop around the mask at full resolution; the rest stays untouched.")
         with gr.Column():
-            mask_image = gr.Image(type="pil", label="Or upload a mask (white = fill)", height=160)
+            mask_image = uploads.image(type="pil", label="Or upload a mask (white = fill)", height=160)
             button = gr.Button("Fill", variant="primary", elem_id="inpaint-run")
     gr.Examples([[example_image(n)] for n in ("cheetah.jpg", "lion.jpg", "tower.jpg", "mandala", "stained_glass")],
                 inputs=[editor], label="Try an image")
@@ -124,13 +125,13 @@ def build_restore():
     names = [s.name for s in list_models("restore")]
     with gr.Row():
         with gr.Column(scale=3):
-            image = gr.Image(type="pil", label="Damaged image", elem_id="restore-image", height=400)
+            image = uploads.image(type="pil", label="Damaged image", elem_id="restore-image", height=400)
             with gr.Row():
                 kind = gr.Radio(["Gaussian noise", "Salt and pepper"], value="Gaussian noise", label="Try: add damage")
                 amount = gr.Slider(1, 60, value=25, step=1, label="Sigma (Gaussian) or % of pixels (salt and pepper)")
                 add = gr.Button("Damage it", min_width=80)
         with gr.Column(scale=2):
-            result = gr.ImageSlider(label="Before / after", type="filepath", elem_id="restore-result", height=400,
+            result = uploads.image_slider(label="Before / after", type="filepath", elem_id="restore-result", height=400,
                                     interactive=False)
             status = gr.Markdown(elem_id="restore-status")
     with gr.Row():

@@ -1,10 +1,16 @@
-"""The Models tab: the registry with what is downloaded and loaded; download, unload, delete, add a Hub repo."""
+"""The Models tab: the registry with what is downloaded and loaded; download, unload, delete, add a Hub repo.
+
+On a public server the management controls are hidden and their endpoints refuse, except for an owner who has logged
+in (Gradio's auth, or the Hub's OAuth on a Space) and is named in GENART_OWNERS.
+"""
 import dataclasses
+import os
 
 import gradio as gr
 
-from .. import catalog
-from .common import forward_progress, user_errors
+from .. import access, catalog
+from ..errors import GenartError
+from .common import MODEL_RUN, forward_progress, user_errors
 
 COLUMNS = ["name", "task", "architecture", "source", "size (MB)", "licence", "ready offline", "loaded", "device"]
 
@@ -28,58 +34,94 @@ def card_markdown(name: str) -> str:
     return text
 
 
+@user_errors
 def on_select(evt: gr.SelectData, table):
-    name = table.iloc[evt.index[0], 0]  # (row, column) of the clicked cell; the name is in column 0
+    row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index  # (row, column) of the clicked cell
+    if not isinstance(row, int) or not 0 <= row < len(table):
+        raise GenartError("Click a row of the table to pick a model.")
+    name = table.iloc[row, 0]  # the name is in column 0
     return name, card_markdown(name)
 
 
+def user_name(request: gr.Request | None, profile: gr.OAuthProfile | None) -> str | None:
+    return (request.username if request is not None else None) or (profile.username if profile else None)
+
+
+def check_manager(request: gr.Request | None, profile: gr.OAuthProfile | None) -> None:
+    if not access.may_manage(user_name(request, profile)):
+        raise GenartError("This shared server does not let visitors download, unload, delete or add models; its owner "
+                          f"can, after logging in with a name listed in {access.OWNERS}.")
+
+
+def management_visible(request: gr.Request, profile: gr.OAuthProfile | None):
+    """On page load: show the management controls to whoever may use them."""
+    return gr.update(visible=access.may_manage(user_name(request, profile)))
+
+
 @user_errors
-def run_download(name: str, progress=gr.Progress()):
+def run_download(name: str, request: gr.Request, profile: gr.OAuthProfile | None, progress=gr.Progress()):
+    check_manager(request, profile)
     s = catalog.download(name, forward_progress(progress))
     return rows(), f"{s.name}: downloaded, {s.size_mb} MB.", card_markdown(name)
 
 
 @user_errors
-def run_unload(name: str):
+def run_unload(name: str, request: gr.Request, profile: gr.OAuthProfile | None):
+    check_manager(request, profile)
     freed = catalog.unload(name)
     return rows(), f"{name}: unloaded." if freed else f"{name} was not loaded."
 
 
 @user_errors
-def run_delete(name: str):
+def run_delete(name: str, request: gr.Request, profile: gr.OAuthProfile | None):
+    check_manager(request, profile)
     mb = catalog.delete(name)
     return rows(), f"{name}: deleted from the cache, {mb:.1f} MB freed."
 
 
 @user_errors
-def run_add(repo: str, progress=gr.Progress()):
+def run_add(repo: str, request: gr.Request, profile: gr.OAuthProfile | None, progress=gr.Progress()):
+    check_manager(request, profile)
     spec = catalog.add(repo, forward_progress(progress))
     return rows(), f"Added {spec.name}: a {spec.task} model.", spec.name, card_markdown(spec.name)
 
 
-def build():
+def build(public: bool) -> gr.Column:
+    """-> the management controls, hidden on a public server until an owner's page load shows them."""
     table = gr.Dataframe(rows(), headers=COLUMNS, interactive=False, label="Models (click a row)", elem_id="models-table",
                          wrap=True, max_height=420,
                          column_widths=["17%", "7%", "11%", "27%", "8%", "9%", "8%", "7%", "6%"])
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             selected = gr.Textbox(label="Selected model", elem_id="models-selected")
-            with gr.Row():
-                download = gr.Button("Download", variant="primary")
-                unload = gr.Button("Unload")
-                delete = gr.Button("Delete from cache", variant="stop")
-                refresh = gr.Button("Refresh")
-            repo = gr.Textbox(label="Add a Hub repo", placeholder="org/name or hf-hub:org/name@revision",
-                              elem_id="models-add-repo")
-            add = gr.Button("Add")
+            refresh = gr.Button("Refresh")
+            if public and os.environ.get("SPACE_ID") and os.environ.get("OAUTH_CLIENT_ID"):
+                gr.LoginButton("Owner: sign in to manage models")
+            with gr.Column(visible=not public, elem_id="models-manage") as manage:
+                with gr.Row():
+                    download = gr.Button("Download", variant="primary")
+                    unload = gr.Button("Unload")
+                    delete = gr.Button("Delete from cache", variant="stop")
+                repo = gr.Textbox(label="Add a Hub repo", placeholder="org/name or hf-hub:org/name@revision",
+                                  elem_id="models-add-repo")
+                add = gr.Button("Add")
             status = gr.Markdown(elem_id="models-status")
         with gr.Column(scale=2):
             card = gr.Markdown(label="Model card", elem_id="models-card")
 
     table.select(on_select, table, [selected, card], api_name=False)
-    download.click(run_download, selected, [table, status, card], api_name="download_model", show_progress_on=status)
+    download.click(run_download, selected, [table, status, card], api_name="download_model", show_progress_on=status,
+                   **MODEL_RUN)
     unload.click(run_unload, selected, [table, status], api_name="unload_model")
     delete.click(run_delete, selected, [table, status], api_name="delete_model")
     refresh.click(rows, None, table, api_name=False)
-    add.click(run_add, repo, [table, status, selected, card], api_name="add_model", show_progress_on=status)
-    gr.api(user_errors(catalog.model_card), api_name="model_card")
+    add.click(run_add, repo, [table, status, selected, card], api_name="add_model", show_progress_on=status,
+              **MODEL_RUN)
+    gr.api(model_card_api, api_name="model_card")
+    return manage
+
+
+@user_errors
+def model_card_api(name: str) -> str:
+    """A model's card (its README.md, front matter included) or, before it is downloaded, its description."""
+    return catalog.model_card(name)

@@ -7,8 +7,8 @@ from gradio import FileData
 from ..pipelines.compare import Comparison
 from ..pipelines.remake import remake_file, verdict
 from ..replay import Animation
-from . import compare_tab, generate_tab, inpaint_tab, style_tab, text_tab
-from .common import api_file, forward_progress, output_dir, user_errors
+from . import compare_tab, generate_tab, inpaint_tab, style_tab, text_tab, uploads
+from .common import forward_progress, output_dir, user_errors
 
 # Where each task's record is shown: (the tab, which is also its fields' key in the app's table; its status field).
 TAB = {"generate": ("generate", "status"), "interpolate": ("generate", "status"), "inpaint": ("inpaint", "status"),
@@ -40,7 +40,7 @@ def remade(path: str, progress=None) -> tuple[str, dict, str]:
 def build() -> tuple[gr.File, gr.Markdown]:
     with gr.Accordion("Replay: drop a file genart wrote", open=False, elem_id="replay"):
         with gr.Row():
-            file = gr.File(label="A genart PNG (an output or a Compare grid), an interpolation's WebP or GIF, or a text "
+            file = uploads.file(label="A genart PNG (an output or a Compare grid), an interpolation's WebP or GIF, or a text "
                                  "output's .json", file_types=[".png", ".webp", ".gif", ".json"], elem_id="replay-file",
                            height=120)
             status = gr.Markdown(elem_id="replay-status")
@@ -71,7 +71,7 @@ def wire(file: gr.File, status: gr.Markdown, tabs: gr.Tabs, fields: dict[str, di
 def replay_api(file: FileData) -> tuple[FileData, dict, str]:
     """Make a file genart wrote again: -> the remade file (a PNG; an interpolation's WebP or GIF; for text a .json with
     the completions), the record it was made from, and a line saying whether it matches the file."""
-    path = api_file(file)
+    path = uploads.api_file(file)
     record, output = remake_file(path)
     if isinstance(output, Comparison):
         out, _ = compare_tab.files(output)

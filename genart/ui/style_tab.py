@@ -7,21 +7,24 @@ from gradio.media import get_image
 from ..pipelines import style as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..registry import get_spec, list_models
-from .common import BRUSH, forward_progress, output_dir, painted_layer, painted_mask, procedural_example, user_errors
+from . import uploads
+from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, painted_layer, painted_mask, procedural_example, stoppable, user_errors
 
 DEFAULT_MODEL = "fast-stained-glass"
 EXAMPLE_STYLES = [("stained_glass", 7), ("flow_field", 3), ("mandala", 5), ("geometric", 2)]
 
 
-def status_line(update: pipeline.StyleUpdate, seconds_note: str = "") -> str:
+def status_line(update: pipeline.StyleUpdate, seconds_note: str = "", stopped: bool = False) -> str:
     progress = f"step {update.step}/{update.steps}" if update.steps > 1 else ""
-    words = [w for w in (progress, "done" if update.done else "optimising", seconds_note) if w]
+    state = "done" if update.done else "stopped" if stopped else "optimising"
+    words = [w for w in (progress, state, seconds_note) if w]
     return " · ".join(words) + (f"\n\n{update.notice}" if update.notice else "")
 
 
 @user_errors
 def run_stylize(model, content, style1, style2, style3, style4, w1, w2, w3, w4, size, strength, preserve, steps,
-                content_weight, style_weight, tv_weight, seed, editor, progress=gr.Progress()):
+                content_weight, style_weight, tv_weight, seed, editor, stop_request, progress=gr.Progress()):
+    """Streams the result and its status line; Gatys shows each step it keeps, and Stop keeps the last one."""
     pairs = [(s, w) for s, w in zip((style1, style2, style3, style4), (w1, w2, w3, w4)) if s is not None]
     settings = pipeline.StyleSettings(size=size, strength=strength, preserve_colors=preserve,
                                       style_weights=[w for _, w in pairs] or None, steps=steps,
@@ -32,7 +35,10 @@ def run_stylize(model, content, style1, style2, style3, style4, w1, w2, w3, w4, 
                                    forward_progress(progress)):
         path = update.artwork().save(folder / f"stylized-{update.step}.png")
         size = f"{update.image.width}x{update.image.height}"
-        yield str(path), status_line(update, f"{size} in {time.perf_counter() - start:.1f} s")
+        stopped = stop_request.pressed and not update.done
+        yield str(path), status_line(update, f"{size} in {time.perf_counter() - start:.1f} s", stopped)
+        if stopped:
+            return
 
 
 @user_errors
@@ -70,10 +76,10 @@ def build() -> tuple[gr.Image, dict]:
             model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", elem_id="style-model",
                                 info="Fast networks: instant, one style. AdaIN: any style. Gatys: optimisation, slow.")
             info = gr.Markdown(about(get_spec(DEFAULT_MODEL)))
-            content = gr.Image(type="pil", label="Content", elem_id="style-content", height=240)
+            content = uploads.image(type="pil", label="Content", elem_id="style-content", height=240)
             with gr.Group(visible=False) as style_group:
                 with gr.Row():
-                    styles = [gr.Image(type="pil", label=f"Style {i + 1}", height=140, min_width=100,
+                    styles = [uploads.image(type="pil", label=f"Style {i + 1}", height=140, min_width=100,
                                        elem_id=f"style-style-{i}") for i in range(pipeline.MAX_STYLES)]
                 with gr.Row():
                     weights = [gr.Number(1.0, label=f"Weight {i + 1}", minimum=0, min_width=60)
@@ -89,11 +95,13 @@ def build() -> tuple[gr.Image, dict]:
                     style_weight = gr.Number(10.0, label="Style weight", minimum=0)
                     tv_weight = gr.Number(1.0, label="Total-variation weight", minimum=0)
             with gr.Accordion("Spatial control (AdaIN, two styles)", open=False, visible=False) as spatial:
-                editor = gr.ImageEditor(type="pil", label="Paint where style 1 goes; style 2 fills the rest",
+                editor = uploads.image_editor(type="pil", label="Paint where style 1 goes; style 2 fills the rest",
                                         brush=gr.Brush(colors=[BRUSH], default_size=24), layers=False, height=320)
-            button = gr.Button("Stylize", variant="primary", elem_id="style-run")
+            with gr.Row():
+                button = gr.Button("Stylize", variant="primary", elem_id="style-run")
+                stop = gr.Button("Stop", variant="stop", elem_id="style-stop")
         with gr.Column(scale=2):
-            result = gr.Image(type="filepath", label="Result", format="png", elem_id="style-result", height=560,
+            result = uploads.image(type="filepath", label="Result", format="png", elem_id="style-result", height=560,
                               interactive=False)
             status = gr.Markdown(elem_id="style-status")
 
@@ -108,9 +116,10 @@ def build() -> tuple[gr.Image, dict]:
     model.change(on_model_change, model, [gatys_group, spatial, style_group, info], api_name=False)
     # The content becomes the canvas for painting the spatial mask.
     content.change(lambda image: {"background": image, "layers": [], "composite": image}, content, editor, api_name=False)
-    button.click(run_stylize, [model, content, *styles, *weights, size, strength, preserve, steps, content_weight,
-                               style_weight, tv_weight, seed, editor], [result, status], api_name="stylize",
-                 show_progress_on=status)  # the progress bar sits on the status line; the image stays in view
+    # The progress bar sits on the status line; the image stays in view.
+    stoppable(button, stop, run_stylize, [model, content, *styles, *weights, size, strength, preserve, steps,
+                                          content_weight, style_weight, tv_weight, seed, editor], [result, status],
+              api_name="stylize", show_progress_on=status, **MODEL_RUN)
     fields = {"model": model, "content": content, "size": size, "strength": strength, "preserve_colors": preserve,
               "seed": seed, "steps": steps, "content_weight": content_weight, "style_weight": style_weight,
               "tv_weight": tv_weight, "editor": editor, "result": result, "status": status,

@@ -10,7 +10,7 @@ from ..pipelines.checks import MAX_SEED
 from ..pipelines.sampling import SamplingSettings
 from ..registry import get_spec, list_models
 from ..replay import text_json
-from .common import forward_progress, output_dir, user_errors
+from .common import MODEL_RUN, forward_progress, output_dir, stoppable, user_errors
 
 DEFAULT_MODEL = "text-art"
 # What a model's defaults may set, and the value for a model that does not say.
@@ -20,14 +20,6 @@ SETTING_DEFAULTS = {"max_new_tokens": 64, "temperature": 0.8, "top_k": 0, "top_p
 def split_stops(stops: str) -> list[str]:
     """One stop string per line; escapes like \\n let a stop string be a line break."""
     return [line.encode().decode("unicode_escape") for line in (stops or "").splitlines() if line]
-
-
-class StopRequest:
-    """A session's Stop press, read between tokens. The stream then ends itself with a "stopped" status, so no
-    update still on its way can overwrite that status, as one could when Stop cancelled the event."""
-
-    def __init__(self):
-        self.pressed = False
 
 
 def status_line(update: pipeline.TextUpdate, stopped: bool = False) -> str:
@@ -47,14 +39,6 @@ def saved_record(update: pipeline.TextUpdate) -> str:
     path = output_dir() / "completions.json"
     path.write_text(text_json(update.record, update.texts))
     return str(path)
-
-
-def arm(request: StopRequest) -> None:
-    request.pressed = False
-
-
-def press_stop(request: StopRequest) -> None:
-    request.pressed = True
 
 
 @user_errors
@@ -150,18 +134,15 @@ def build():
                 inputs=[model, prompt], label="Try a prompt")
 
     inputs = [model, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repetition_penalty, seed, stops, n, chat]
-    stop_request = gr.State(StopRequest())
     model.input(on_model_pick, [model, prompt], [prompt, max_new_tokens, temperature, top_k, top_p], api_name=False,
                 show_progress_on=status)
     model.change(describe, model, about, api_name=False, show_progress_on=status)
     n.change(lambda k: [gr.update(visible=i < k) for i in range(pipeline.MAX_COMPLETIONS)], n, outputs, api_name=False)
     dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
     # The API has its own endpoint that streams plain records; the button streams into the boxes.
-    # Arming and Stop skip the queue, so a press lands at once even while this session's generation holds it.
-    button.click(arm, stop_request, None, api_name=False, queue=False).then(
-        run_text, [*inputs, stop_request], [*outputs, status, save], api_name=False, show_progress_on=status)
-    stop.click(press_stop, stop_request, None, api_name=False, queue=False)
-    gr.api(text_api, api_name="text")
+    stoppable(button, stop, run_text, inputs, [*outputs, status, save], api_name=False, show_progress_on=status,
+              **MODEL_RUN)
+    gr.api(text_api, api_name="text", **MODEL_RUN)
     return {"model": model, "prompt": prompt, "chat": chat, "max_new_tokens": max_new_tokens, "n": n, "seed": seed,
             "temperature": temperature, "top_k": top_k, "top_p": top_p, "min_p": min_p,
             "repetition_penalty": repetition_penalty, "stops": stops, "status": status,
