@@ -5,6 +5,7 @@ An output made from images (an inpainted photo, a stylised one) also carries tho
 `genart-input:<name>` (base64), so that the file alone is enough to make it again.
 """
 import base64
+import binascii
 import io
 import json
 from dataclasses import dataclass, field
@@ -17,6 +18,11 @@ from .errors import GenartError
 KEY = "genart"
 INPUT_PREFIX = "genart-input:"
 FORMAT_VERSION = 1
+# Text chunks are read up to these sizes, set on purpose: an input image is stored compressed (zTXt) and one larger
+# than a chunk may hold is left out of the file (the record says so) instead of making a PNG that cannot be read back.
+MAX_CHUNK = 64 << 20
+PngImagePlugin.MAX_TEXT_CHUNK = MAX_CHUNK
+PngImagePlugin.MAX_TEXT_MEMORY = 4 * MAX_CHUNK
 
 
 def make_record(task: str, model: str, provenance: dict, **params) -> dict:
@@ -31,9 +37,17 @@ class Artwork:
 
     def png(self) -> bytes:
         info = PngImagePlugin.PngInfo()
-        info.add_text(KEY, json.dumps(self.record, sort_keys=True))
+        stored, left_out, total = {}, [], 0
         for name, image in self.inputs.items():
-            info.add_text(INPUT_PREFIX + name, base64.b64encode(png_bytes(image)).decode("ascii"))
+            text = base64.b64encode(png_bytes(image)).decode("ascii")
+            if len(text) > MAX_CHUNK or total + len(text) > PngImagePlugin.MAX_TEXT_MEMORY // 2:
+                left_out.append(name)
+                continue
+            stored[name], total = text, total + len(text)
+        record = self.record | ({"inputs_left_out": left_out} if left_out else {})
+        info.add_text(KEY, json.dumps(record, sort_keys=True), zip=True)
+        for name, text in stored.items():
+            info.add_text(INPUT_PREFIX + name, text, zip=True)
         return png_bytes(self.image, info)
 
     def save(self, path: Path) -> Path:
@@ -104,6 +118,14 @@ def read_inputs(path: Path) -> dict[str, Image.Image]:
         chunks = {k[len(INPUT_PREFIX):]: v for k, v in image.info.items() if k.startswith(INPUT_PREFIX)}
     inputs = {}
     for name, text in chunks.items():
-        inputs[name] = Image.open(io.BytesIO(base64.b64decode(text)))
-        inputs[name].load()
+        try:
+            image = Image.open(io.BytesIO(base64.b64decode(text, validate=True)))
+            if image.width * image.height > Image.MAX_IMAGE_PIXELS:
+                raise GenartError(f"The input image {name!r} stored in {Path(path).name} is {image.width}x"
+                                  f"{image.height}; genart does not open images that large.")
+            image.load()
+        except (binascii.Error, ValueError, OSError, Image.DecompressionBombError):
+            raise GenartError(f"The input image {name!r} stored in {Path(path).name} is damaged; only unchanged "
+                              "files genart wrote can be replayed.") from None
+        inputs[name] = image
     return inputs

@@ -39,9 +39,8 @@ def hub_server(hub_repos):
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """`python app.py` as a user starts it, on a free port set through GRADIO_SERVER_PORT."""
+def start_app(extra_env: dict | None = None):
+    """`python app.py` as a user starts it, on a free port set through GRADIO_SERVER_PORT; -> (url, process, log)."""
     import subprocess
     import sys
     import time
@@ -49,9 +48,9 @@ def app_url():
     from pathlib import Path
 
     port = free_port()
-    env = os.environ | {"GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port)}
+    env = os.environ | {"GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port)} | (extra_env or {})
     root = Path(__file__).resolve().parent.parent
-    log = open(Path(os.environ["HF_HOME"]) / "app.log", "w")
+    log = open(Path(os.environ["HF_HOME"]) / f"app-{port}.log", "w")
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -60,13 +59,21 @@ def app_url():
             raise RuntimeError(f"app.py exited with {proc.returncode}; see {log.name}")
         try:
             urllib.request.urlopen(url, timeout=2)
-            break
+            return url, proc, log
         except OSError:
             time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("app.py did not start serving within 90 s")
-    yield url
+    proc.kill()
+    raise RuntimeError("app.py did not start serving within 90 s")
+
+
+def stop_app(proc, log):
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    url, proc, log = start_app()
+    yield url
+    stop_app(proc, log)

@@ -24,3 +24,34 @@ def check_float(name: str, value, low: float, high: float) -> float:
 
 def check_seed(seed) -> int:
     return check_int("Seed", seed, 0, MAX_SEED)
+
+
+def check_bool(name: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise GenartError(f"{name} must be true or false, got {value!r:.40}.")
+    return value
+
+
+def check_text(name: str, value, max_chars: int) -> str:
+    if not isinstance(value, str):
+        raise GenartError(f"{name} must be text, got {type(value).__name__}.")
+    if len(value) > max_chars:
+        raise GenartError(f"{name} is {len(value):,} characters; use at most {max_chars:,}.")
+    return value
+
+
+def check_texts(name: str, values, max_items: int, max_chars: int) -> list[str]:
+    """A list of strings (stop strings, model names), each checked."""
+    if not isinstance(values, (list, tuple)):
+        raise GenartError(f"{name} must be a list of text, got {type(values).__name__}.")
+    if len(values) > max_items:
+        raise GenartError(f"Give at most {max_items} {name.lower()}; {len(values)} were given.")
+    return [check_text(name, v, max_chars) for v in values]
+
+
+def check_params(value) -> dict:
+    """A task's settings by name, as a JSON object."""
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise GenartError(f"The settings must be an object of names and values (e.g. {{\"seed\": 1}}), got "
+                          f"{type(value).__name__}.")
+    return value

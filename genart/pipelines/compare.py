@@ -15,8 +15,9 @@ from PIL import Image, ImageDraw, ImageFont
 from .. import runtime
 from ..errors import GenartError
 from ..hub import Progress
-from ..registry import get_spec
+from ..registry import MAX_NAME, get_spec
 from ..replay import Artwork, make_record
+from .checks import check_texts
 from .generate import model_classes
 from .runner import INPUTS, Output, run, settings
 
@@ -80,8 +81,8 @@ def parse_values(task: str, sweep: str | None, text: str) -> list:
     if not sweep:
         return []
     kinds = SWEEPS.get(task, {})
-    if sweep not in kinds:
-        raise GenartError(f"{task} can sweep {', '.join(kinds)}; not {sweep!r}.")
+    if not isinstance(sweep, str) or sweep not in kinds:
+        raise GenartError(f"{task} can sweep {', '.join(kinds)}; not {sweep!r:.40}.")
     words = [w.strip() for w in str(text).replace(";", ",").split(",") if w.strip()]
     if not words:
         raise GenartError(f"Give the values of {sweep} to sweep, separated by commas (e.g. 1, 2, 3).")
@@ -95,7 +96,7 @@ def parse_values(task: str, sweep: str | None, text: str) -> list:
 
 
 def checked_models(task: str, models: list[str]) -> list[str]:
-    models = [m.strip() for m in models or [] if m and m.strip()]
+    models = [m.strip() for m in check_texts("Models", models or [], 4 * MAX_MODELS, MAX_NAME) if m.strip()]
     if not models:
         raise GenartError("Pick at least one model to compare.")
     if len(models) > MAX_MODELS:

@@ -18,7 +18,7 @@ from ..hub import Progress
 from ..loaders import load_model
 from ..registry import ModelSpec, get_spec
 from ..replay import Artwork, make_record
-from .checks import check_int, check_seed
+from .checks import check_bool, check_int, check_seed
 from .images import checked_image
 
 MAX_REGION = 2048  # longest side a model works on; bigger regions are downscaled and the fill scaled back
@@ -154,19 +154,19 @@ def inpaint(model: str, image: Image.Image | None, mask, settings: InpaintSettin
     spec = get_spec(model, task="inpaint")
     grow = check_int("Mask grow", settings.grow, *MASK_RANGE)
     feather = check_int("Feather", settings.feather, *FEATHER_RANGE)
-    seed = check_seed(settings.seed)
+    seed, crop = check_seed(settings.seed), check_bool("Fill only the masked region", settings.crop)
     image = checked_image(image, "inpaint")
     drawn = normalise_mask(mask, image.size)
     hole = grow_mask(drawn, grow)
     inputs = {"image": image, "mask": Image.fromarray(drawn.astype(np.uint8) * 255, "L")}
-    record = make_record("inpaint", spec.name, {}, grow=grow, feather=feather, crop=settings.crop, seed=seed,
+    record = make_record("inpaint", spec.name, {}, grow=grow, feather=feather, crop=crop, seed=seed,
                          size=list(image.size), hole_share=round(float(hole.mean()), 4))
     if not hole.any():
         return Artwork(image, record, inputs), "The mask is empty: paint the area to fill. The image is unchanged."
     filler = inpainter(spec, progress)
     record |= filler.provenance
     pixels = np.asarray(image, dtype=np.float32) / 255
-    top, left, bottom, right = region_of(hole, settings.crop)
+    top, left, bottom, right = region_of(hole, crop)
     filled, notice = run_model(filler, pixels[top:bottom, left:right], hole[top:bottom, left:right], seed)
     weight = feathered(hole, feather)[top:bottom, left:right, None]
     original = np.asarray(image)

@@ -13,32 +13,39 @@ from ..registry import HUB_PREFIX, get_spec
 from ..replay import FORMAT_VERSION, KEY, Animation, read_inputs, read_record
 from .compare import Comparison, compare
 from .generate import interpolate
+from .images import check_image_file
 from .runner import INPUTS, Output, run
 
 # The task of the models that made a record's output, where it is not the record's own task.
 MODEL_TASK = {"interpolate": "generate"}
+MAX_JSON = 4 << 20  # the largest text output's .json replay reads
 
 
 def open_saved(path: str | Path) -> tuple[dict, dict[str, Image.Image]]:
     """-> (the record, the input images) of a PNG, WebP or GIF genart wrote, or of a .json record (a text output's)."""
+    if path is None:
+        raise GenartError("Add a file genart wrote (a PNG, WebP, GIF or .json) to replay.")
     path = Path(path)
     if not path.is_file():
         raise GenartError(f"There is no file {path}.")
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            data = json.loads(path.read_text()) if path.stat().st_size <= MAX_JSON else None
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             data = None
         record = data.get(KEY, data) if isinstance(data, dict) else None
         inputs = {}
     else:
         try:
+            check_image_file(path)
             record, inputs = read_record(path), read_inputs(path)
-        except (UnidentifiedImageError, OSError):
-            raise GenartError(f"{path.name} is not an image; drop a PNG, WebP or GIF that genart wrote.") from None
-    if not isinstance(record, dict) or "task" not in record or "model" not in record:
+        except (UnidentifiedImageError, OSError, ValueError):  # ValueError: a text chunk past Pillow's cap
+            raise GenartError(f"{path.name} is not an image genart can read back; drop a PNG, WebP or GIF that "
+                              "genart wrote.") from None
+    if not isinstance(record, dict) or not isinstance(record.get("task"), str) or \
+            not isinstance(record.get("model"), str):
         raise GenartError(f"{path.name} carries no genart record: only files genart wrote can be replayed.")
-    if record.get("version", 0) > FORMAT_VERSION:
+    if not isinstance(record.get("version", 0), int) or record.get("version", 0) > FORMAT_VERSION:
         raise GenartError(f"{path.name} was written by a newer genart (record version {record['version']}); update "
                           "genart to replay it.")
     return record, inputs
@@ -120,9 +127,14 @@ def remake_file(path: str | Path, progress: Progress | None = None) -> tuple[dic
 
 def remake_grid(record: dict, inputs: dict[str, Image.Image], progress: Progress | None = None) -> Iterator[Comparison]:
     """A Compare grid's record run again, each model pinned to the revision or weights its cells were made with."""
+    cells = record.get("cells") or []
+    if not isinstance(record.get("models"), list) or not isinstance(record.get("params"), dict) or \
+            not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        raise GenartError("This Compare grid's record is damaged (its models, settings or cells are missing); only "
+                          "unchanged files genart wrote can be replayed.")
     pins = {}
-    for cell in record.get("cells") or []:
-        if cell.get("record"):
+    for cell in cells:
+        if isinstance(cell.get("record"), dict) and isinstance(cell.get("model"), str):
             pins.setdefault(cell["model"], pinned_model(cell["record"]))
     models = [pins.get(m, m) for m in record["models"]]
     yield from compare(record["compared_task"], models, record["params"], inputs, record.get("sweep"),
@@ -141,6 +153,9 @@ def remake(record: dict, inputs: dict[str, Image.Image], progress: Progress | No
                           "one of them.")
     needed = INPUTS[task][:1]
     missing = [name for name in needed if name not in inputs]
+    if missing and record.get("inputs_left_out"):
+        raise GenartError(f"This {task} file was written without its input image (it was too large to store beside "
+                          "the record), so it cannot be made again from the file alone; remake it from the tab.")
     if missing:
         raise GenartError(f"This {task} record has no input image ({', '.join(missing)}) stored beside it; it was "
                           "written before genart kept inputs, so remake it from the tab instead.")

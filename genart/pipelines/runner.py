@@ -11,6 +11,7 @@ from ..errors import GenartError
 from ..hub import Progress
 from ..registry import TASKS
 from ..replay import Artwork, text_json
+from .checks import check_params
 from .generate import generate
 from .inpaint import InpaintSettings, inpaint
 from .restore import restore
@@ -57,9 +58,9 @@ class Output:
 def settings(task: str, params: dict) -> dict:
     """The task's parameters: defaults, overridden by those in `params` (other keys, a record's provenance say, are
     ignored)."""
-    if task not in PARAMS:
-        raise GenartError(f"Unknown task {task!r}; use one of: {', '.join(TASKS)}.")
-    return PARAMS[task] | {k: v for k, v in params.items() if k in PARAMS[task]}
+    if not isinstance(task, str) or task not in PARAMS:
+        raise GenartError(f"Unknown task {task!r:.40}; use one of: {', '.join(TASKS)}.")
+    return PARAMS[task] | {k: v for k, v in check_params(params).items() if k in PARAMS[task]}
 
 
 def run(task: str, model: str, params: dict, inputs: dict[str, Image.Image], progress: Progress | None = None) -> Output:

@@ -22,7 +22,7 @@ from ..models.adain import adain, mean_std
 from ..models.random_features import RandomFeatures, RandomFeaturesConfig
 from ..registry import ModelSpec, get_spec
 from ..replay import Artwork, make_record
-from .checks import check_float, check_int, check_seed
+from .checks import check_bool, check_float, check_int, check_seed
 from .images import prepare, to_image, to_tensor
 
 MAX_STYLES = 4
@@ -60,14 +60,14 @@ class StyleUpdate:
 
 def checked(s: StyleSettings, n_styles: int) -> StyleSettings:
     weights = s.style_weights or [1.0] * n_styles
-    if len(weights) != n_styles:
-        raise GenartError(f"Give one style weight per style image: {n_styles} images, {len(weights)} weights.")
+    if not isinstance(weights, (list, tuple)) or len(weights) != n_styles:
+        raise GenartError(f"Give one style weight per style image: {n_styles} images, {weights!r:.40} as weights.")
     weights = [check_float("A style weight", w, 0.0, 1e6) for w in weights]
     if sum(weights) <= 0:
         raise GenartError("At least one style weight must be above 0.")
     return StyleSettings(size=check_int("Size", s.size, *SIZE_RANGE),
                          strength=check_float("Strength", s.strength, 0.0, 1.0),
-                         preserve_colors=bool(s.preserve_colors),
+                         preserve_colors=check_bool("Preserve the content's colours", s.preserve_colors),
                          style_weights=[w / sum(weights) for w in weights],
                          steps=check_int("Steps", s.steps, 1, MAX_STEPS),
                          content_weight=check_float("Content weight", s.content_weight, 0.0, 1e6),

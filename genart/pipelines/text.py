@@ -17,13 +17,15 @@ from ..loaders import LoadedModel, load_model
 from ..registry import get_spec
 from ..replay import make_record
 from . import chat_template
-from .checks import check_float, check_int, check_seed
+from .checks import check_bool, check_float, check_int, check_seed, check_text, check_texts
 from .decode import decode
 from .sampling import SamplingSettings
 from .streaming import StopFilter, TextStream
 
 MAX_NEW_TOKENS = 2048
 MAX_COMPLETIONS = 8
+MAX_PROMPT_CHARS = 32_000
+MAX_STOPS = 16
 
 
 @dataclass
@@ -130,7 +132,8 @@ def generate_text(name: str, prompt: str, max_new_tokens: int = 64, settings: Sa
     max_new_tokens = check_int("Max new tokens", max_new_tokens, 1, MAX_NEW_TOKENS)
     n = check_int("Completions", n, 1, MAX_COMPLETIONS)
     seed, settings = check_seed(seed), check_settings(settings)
-    stop = [s for s in stop or [] if s]
+    prompt, chat = check_text("The prompt", prompt, MAX_PROMPT_CHARS), check_bool("Use the chat template", chat)
+    stop = [s for s in check_texts("Stop strings", stop or [], MAX_STOPS, 200) if s]
     model = load_text_model(name, progress)
     ids, notice = encode_prompt(model, prompt, max_new_tokens, chat)
     raw = not (chat and model.chat_template)

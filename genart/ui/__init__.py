@@ -5,7 +5,7 @@ import os
 import gradio as gr
 
 from .. import access
-from . import compare_tab, generate_tab, inpaint_tab, models_tab, replay_drop, send_to, style_tab, text_tab
+from . import compare_tab, edge, generate_tab, inpaint_tab, models_tab, replay_drop, send_to, style_tab, text_tab
 from .common import OUTPUT_ROOT
 from .limits import current_limits
 
@@ -44,6 +44,8 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
         gr.api(models_tab.models_api, api_name="models")
         if public:
             demo.load(models_tab.management_visible, None, manage, api_name=False)
+    edge.guard_inputs(demo)
+    edge.guard_payloads(demo)
     return demo
 
 
@@ -65,4 +67,4 @@ def launch(host: str | None = None, port: int | None = None, share: bool = False
     OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
     demo.launch(server_name=host, server_port=port, share=share, css=CSS, theme=gr.themes.Soft(),
                 max_file_size=int(limits.max_file_mb * 1e6), state_session_capacity=limits.sessions, auth=owner_logins(),
-                show_error=False)
+                show_error=True)  # Gradio's own checks reach a visitor as their sentence; genart's are sentences

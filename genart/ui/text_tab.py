@@ -5,6 +5,7 @@ from contextlib import closing
 
 import gradio as gr
 
+from ..errors import GenartError
 from ..pipelines import text as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..pipelines.sampling import SamplingSettings
@@ -19,7 +20,13 @@ SETTING_DEFAULTS = {"max_new_tokens": 64, "temperature": 0.8, "top_k": 0, "top_p
 
 def split_stops(stops: str) -> list[str]:
     """One stop string per line; escapes like \\n let a stop string be a line break."""
-    return [line.encode().decode("unicode_escape") for line in (stops or "").splitlines() if line]
+    if not isinstance(stops, str):
+        raise GenartError("Stop strings must be text, one per line.")
+    try:
+        return [line.encode().decode("unicode_escape") for line in stops.splitlines() if line]
+    except UnicodeDecodeError as err:
+        raise GenartError(f"A stop string has a broken escape ({err.reason}); write \\n, \\t or \\uXXXX with four "
+                          "hex digits, or a plain backslash as \\\\.") from None
 
 
 def status_line(update: pipeline.TextUpdate, stopped: bool = False) -> str:

@@ -1,0 +1,67 @@
+"""The edge of the server: whatever a visitor sends for an input component is turned into one sentence when the
+component cannot take it, instead of Gradio's bare "Error" (a string for a slider, NaN for a seed, a list for a
+textbox). Files are checked first, in uploads.py."""
+import gradio as gr
+import pydantic
+
+
+def describe(component) -> str:
+    label = getattr(component, "label", None) or type(component).__name__
+    low, high = getattr(component, "minimum", None), getattr(component, "maximum", None)
+    if low is not None and high is not None:
+        return f"{label} must be a number from {low:g} to {high:g}"
+    if isinstance(component, (gr.Number, gr.Slider)):
+        return f"{label} must be a number"
+    if isinstance(component, (gr.Dropdown, gr.Radio)) and getattr(component, "choices", None):
+        return f"{label} must be one of its choices"
+    if isinstance(component, gr.Checkbox):
+        return f"{label} must be true or false"
+    if isinstance(component, gr.Textbox):
+        return f"{label} must be text"
+    return f"{label} got a value it cannot take"
+
+
+def guarded(component):
+    """The component, with a preprocess that answers a malformed value with one sentence."""
+    preprocess = component.preprocess
+
+    def checked_preprocess(payload):
+        try:
+            return preprocess(payload)
+        except gr.Error:
+            raise
+        except Exception:
+            shown = repr(payload)
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            raise gr.Error(f"{describe(component)}, got {shown}; send a value of that kind.") from None
+
+    component.preprocess = checked_preprocess
+    return component
+
+
+def guard_inputs(demo: gr.Blocks) -> None:
+    """Every component that some event reads gets a guarded preprocess."""
+    inputs = {id(block): block for fn in demo.fns.values() for block in fn.inputs}
+    for block in inputs.values():
+        if isinstance(block, gr.components.Component) and not block.stateful:
+            guarded(block)
+
+
+def guard_payloads(demo: gr.Blocks) -> None:
+    """Before any component sees them, Gradio checks the number of values and each file payload's form; a request
+    that fails those checks gets one sentence too, not Gradio's listing of every input."""
+    preprocess_data = demo.preprocess_data
+
+    async def checked_preprocess_data(block_fn, inputs, state, explicit_call=False):
+        try:
+            return await preprocess_data(block_fn, inputs, state, explicit_call)
+        except pydantic.ValidationError as err:
+            raise gr.Error(f"A value sent is not in the form its input takes ({err.title}); send what the API page "
+                           "shows for each parameter.") from None
+        except ValueError as err:
+            if "didn't receive enough input values" not in str(err):
+                raise
+            raise gr.Error(f"This endpoint takes {len(block_fn.inputs)} values and got {len(inputs)}; send one for "
+                           "each parameter, in order.") from None
+
+    demo.preprocess_data = checked_preprocess_data
