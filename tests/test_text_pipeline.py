@@ -110,3 +110,37 @@ def test_missing_tokenizer_is_named(hub_server, tmp_path):
     hub_server.repos.commit("tiny/no-tokenizer", files)
     with pytest.raises(GenartError, match="has no tokenizer.json"):
         complete("hf-hub:tiny/no-tokenizer", "Hi")
+
+
+def chat_repo(hub_repos, tiny_repo, repo_id: str, **files) -> str:
+    """The tiny model under another repo id with other chat-template files."""
+    _, base = hub_repos.lookup("tiny/chat-gpt2", "main")
+    names = {"tokenizer_config_json": "tokenizer_config.json", "chat_template_jinja": "chat_template.jinja"}
+    hub_repos.commit(repo_id, base | {names[k]: v.encode() for k, v in files.items()})
+    return f"hf-hub:{repo_id}"
+
+
+@pytest.mark.parametrize("template", [
+    "{{ cycler.__init__.__globals__.os.getpid() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{% set x = messages.append({'role': 'x'}) %}{{ x }}",
+])
+def test_a_template_that_reaches_for_python_is_refused_naming_the_repo(hub_server, hub_repos, tiny_repo, template):
+    name = chat_repo(hub_repos, tiny_repo, f"evil/template-{abs(hash(template)) % 10**6}",
+                     tokenizer_config_json=json.dumps({"chat_template": template}))
+    with pytest.raises(GenartError, match=r"chat template of .*evil/template-.* tries to run code"):
+        complete(name, "Hello", max_new_tokens=2)
+
+
+def test_chat_template_jinja_file_and_transformers_helpers(hub_server, hub_repos, tiny_repo):
+    """chat_template.jinja wins over tokenizer_config.json; raise_exception() and strftime_now() work as in
+    transformers, and blocks are trimmed (trim_blocks/lstrip_blocks)."""
+    template = ("{% if messages[0].content == 'no' %}{{ raise_exception('say something else') }}{% endif %}\n"
+                "{% for m in messages %}\n<{{ m.role }}>{{ m.content }}\n  {% endfor %}\n"
+                "{{ strftime_now('%Y')[:2] }}")
+    name = chat_repo(hub_repos, tiny_repo, "tiny/jinja-file", chat_template_jinja=template,
+                     tokenizer_config_json=json.dumps({"chat_template": "ignored {{ messages }}"}))
+    model = load_text_model(name)
+    assert render_chat(model, "Hi") == "<user>Hi\n20"
+    with pytest.raises(GenartError, match="refused the prompt: say something else"):
+        render_chat(model, "no")

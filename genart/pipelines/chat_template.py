@@ -6,6 +6,7 @@ methods that change objects) is refused with one sentence naming the repo.
 from datetime import datetime
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import GenartError
@@ -23,8 +24,16 @@ def _strftime_now(format_string):
     return datetime.now().strftime(format_string)
 
 
-def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, autoescape=False)
+class TemplateSandbox(ImmutableSandboxedEnvironment):
+    """jinja2's immutable sandbox, except that reaching for an unsafe attribute fails at once: jinja2 would render it
+    as an empty value, and the user would never learn that the template is hostile."""
+
+    def unsafe_undefined(self, obj, attribute):
+        raise SecurityError(f"access to {attribute!r} of a {type(obj).__name__} is not allowed")
+
+
+def _environment() -> TemplateSandbox:
+    env = TemplateSandbox(trim_blocks=True, lstrip_blocks=True, autoescape=False)
     env.globals.update(raise_exception=_raise_exception, strftime_now=_strftime_now)
     return env
 
@@ -39,7 +48,7 @@ def render(template: str, repo: str, messages: list[dict], **special) -> str:
     except TemplateRaised as err:
         raise GenartError(f"The chat template of {repo} refused the prompt: {err}. Untick 'Use the chat template' "
                           "to send the prompt as it is.") from None
-    except jinja2.exceptions.SecurityError:
+    except SecurityError:
         raise GenartError(f"The chat template of {repo} tries to run code, which genart never allows; untick 'Use the "
                           "chat template' or pick another model.") from None
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError) as err:

@@ -3,6 +3,9 @@ component cannot take it, instead of Gradio's bare "Error" (a string for a slide
 textbox). Files are checked first, in uploads.py."""
 import gradio as gr
 import pydantic
+from gradio.exceptions import InvalidPathError
+
+from .uploads import NOT_AN_UPLOAD, payload_paths
 
 
 def describe(component) -> str:
@@ -53,8 +56,13 @@ def guard_payloads(demo: gr.Blocks) -> None:
     preprocess_data = demo.preprocess_data
 
     async def checked_preprocess_data(block_fn, inputs, state, explicit_call=False):
+        # Gradio would fetch a file payload that names a URL into its cache: the server never fetches for a visitor.
+        if any(isinstance(p, str) and "://" in p for p in payload_paths(inputs)):
+            raise gr.Error(NOT_AN_UPLOAD)
         try:
             return await preprocess_data(block_fn, inputs, state, explicit_call)
+        except InvalidPathError:  # a file payload marked as one, naming a file that is not an upload
+            raise gr.Error(NOT_AN_UPLOAD) from None
         except pydantic.ValidationError as err:
             raise gr.Error(f"A value sent is not in the form its input takes ({err.title}); send what the API page "
                            "shows for each parameter.") from None

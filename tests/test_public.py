@@ -1,0 +1,169 @@
+"""Public mode, file access and the limits, against running apps: what a visitor to a shared genart cannot do."""
+import json
+import os
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+from genart import hub
+from genart.errors import GenartError
+from genart.registry import get_spec
+from genart.ui.uploads import NOT_AN_UPLOAD
+from tests.checkpoints import bin_bytes, huggan_config, huggan_generator, safetensors_bytes
+from tests.conftest import start_app, stop_app
+from tests.raw_api import call, call_index, upload
+
+GOOD_GENERATE = ["dcgan-art-64", "mandala", 3, 1, 2.0, 64]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def public_url():
+    url, proc, log = start_app({"GENART_PUBLIC": "1", "GENART_ALLOWED_REPOS": "owner/listed-gan"})
+    yield url
+    stop_app(proc, log)
+
+
+def commit_gan(hub_server, repo_id: str, seed: int = 3) -> str:
+    model = huggan_generator(seed=seed)
+    return hub_server.repos.commit(repo_id, {"config.json": huggan_config(model),
+                                             "model.safetensors": safetensors_bytes(model)})
+
+
+def repo_requests(hub_server, repo_id: str) -> list[str]:
+    return [r for r in hub_server.repos.requests if repo_id in r]
+
+
+def test_public_mode_refuses_model_management_and_hides_it(public_url):
+    for endpoint in ("download_model", "unload_model", "delete_model", "add_model"):
+        message = call(public_url, endpoint, ["gpt2"]).error
+        assert message and "does not let visitors" in message, (endpoint, message)
+    config = httpx.get(f"{public_url}/config", timeout=30).json()
+    manage = next(c for c in config["components"] if c["props"].get("elem_id") == "models-manage")
+    assert manage["props"]["visible"] is False
+    assert call(public_url, "models", []).error is None  # reading the table stays open
+    assert call(public_url, "generate", GOOD_GENERATE).error is None
+
+
+def test_public_mode_refuses_an_unlisted_hub_repo_before_any_download(public_url, hub_server):
+    commit_gan(hub_server, "stranger/big-gan")
+    message = call(public_url, "generate", ["hf-hub:stranger/big-gan", None, 1, 1, 2.0, 64]).error
+    assert "loads only its listed Hub models" in message and "GENART_ALLOWED_REPOS" in message
+    assert repo_requests(hub_server, "stranger/big-gan") == []
+    commit_gan(hub_server, "owner/listed-gan")
+    answer = call(public_url, "generate", ["hf-hub:owner/listed-gan", None, 1, 2, 2.0, 64])
+    assert answer.error is None and len(answer.output[0]) == 2
+
+
+def test_a_private_server_keeps_management_open(app_url):
+    message = call(app_url, "delete_model", ["text-art"]).error
+    assert "ships with genart and cannot be deleted" in message  # refused for what it is, not for who asks
+
+
+def test_a_download_over_the_cap_is_refused_before_it_starts(hub_server, monkeypatch):
+    commit_gan(hub_server, "owner/capped-gan")
+    monkeypatch.setenv("GENART_MAX_DOWNLOAD_MB", "0.001")
+    with pytest.raises(GenartError, match=r"MB download and this server takes at most 0 MB"):
+        hub.resolve(get_spec("hf-hub:owner/capped-gan"))
+    assert not [r for r in repo_requests(hub_server, "owner/capped-gan") if r.startswith("GET") and "resolve" in r]
+
+
+def test_a_download_takes_one_weights_format(hub_server):
+    model = huggan_generator(seed=4)
+    hub_server.repos.commit("owner/two-formats", {"config.json": huggan_config(model),
+                                                  "model.safetensors": safetensors_bytes(model),
+                                                  "pytorch_model.bin": bin_bytes(model)})
+    folder = hub.resolve(get_spec("hf-hub:owner/two-formats")).folder
+    assert sorted(p.name for p in folder.iterdir()) == ["config.json", "model.safetensors"]
+    assert not [r for r in repo_requests(hub_server, "owner/two-formats") if "pytorch_model.bin" in r and "GET" in r]
+
+
+SERVER_FILES = ["/etc/passwd", "/etc/hostname", str(ROOT / "README.md"), str(ROOT / "weights/dcgan-art-64/samples.png"),
+                "/proc/self/environ", "/nonexistent/picture.png", "README.md", "../../../../etc/passwd",
+                "/tmp/gradio/../../etc/passwd", "file:///etc/passwd", "http://127.0.0.1:1/x.png",
+                os.environ["HF_HOME"] + "/app.log"]
+
+
+@pytest.mark.parametrize("marked", [False, True], ids=["plain", "marked-as-file"])
+@pytest.mark.parametrize("path", SERVER_FILES)
+def test_server_files_are_never_read_whether_or_not_they_exist(app_url, path, marked):
+    image = {"path": path} | ({"meta": {"_type": "gradio.FileData"}} if marked else {})
+    attempts = {
+        "restore": ["median-filter", image, 25],
+        "inpaint": ["telea", None, image, 0, 0, True],
+        "stylize": ["fast-stained-glass", image, None, None, None, None, 1, 1, 1, 1, 64, 1.0, False, 1, 1, 10, 1, 0,
+                    None],
+        "compare": ["restore", ["median-filter"], {}, "", "", image, None, None],
+        "replay": [image],
+    }
+    for endpoint, data in attempts.items():
+        assert call(app_url, endpoint, data).error == NOT_AN_UPLOAD, (endpoint, path)
+
+
+def test_an_upload_is_read_and_a_path_beside_it_is_not(app_url, tmp_path):
+    from genart.data.procedural import render
+
+    picture = tmp_path / "mine.png"
+    render("mondrian", 1, 64).save(picture)
+    uploaded = upload(app_url, picture)
+    assert call(app_url, "restore", ["median-filter", uploaded, 25]).error is None
+    beside = {"path": str(Path(uploaded["path"]).parent.parent / "other.png")}
+    assert call(app_url, "restore", ["median-filter", beside, 25]).error == NOT_AN_UPLOAD
+
+
+def test_send_to_events_do_not_read_server_files(app_url):
+    """A gallery sent back by a hostile page (the Send to buttons' input) names a server file: refused."""
+    config = httpx.get(f"{app_url}/config", timeout=30).json()
+    kinds = {c["id"]: c["type"] for c in config["components"]}
+    sends = [i for i, d in enumerate(config["dependencies"])
+             if [kinds[c] for c in d["inputs"]][:1] in (["gallery"], ["imageslider"])]
+    assert len(sends) >= 3
+    for index in sends:
+        inputs = config["dependencies"][index]["inputs"]
+        payload = ([{"image": {"path": "/etc/passwd"}, "caption": None}] if kinds[inputs[0]] == "gallery"
+                   else [{"path": "/etc/passwd"}, {"path": "/etc/passwd"}])
+        answer = call_index(app_url, index, [payload] + [0] * (len(inputs) - 1))
+        assert answer.error == NOT_AN_UPLOAD, index
+
+
+@pytest.mark.parametrize("name", ["gpt2@../../x", "gpt2@..", "hf-hub:org/name@../../../etc", "hf-hub:../etc/x",
+                                  "hf-hub:org/name@refs/../../x", "gpt2@/etc/passwd"])
+def test_revisions_and_ids_cannot_walk_out_of_the_cache(app_url, name):
+    message = call(app_url, "model_card", [name]).error
+    assert message and ("is not a Hub revision" in message or "is not a Hub model id" in message), message
+
+
+def test_a_burst_beyond_the_queue_is_told_the_server_is_busy_and_it_recovers(tmp_path):
+    url, proc, log = start_app({"GENART_QUEUE_SIZE": "2", "GENART_CONCURRENCY": "1"})
+    try:
+        slow = ["gatys-random", None, None, None, None, None, 1, 1, 1, 1, 64, 1.0, False, 40, 1, 10, 1, 0, None]
+        from genart.data.procedural import render
+
+        content = tmp_path / "content.png"
+        render("landscape", 1, 64).save(content)
+        slow[1] = slow[2] = upload(url, content)
+        answers = []
+        threads = [threading.Thread(target=lambda: answers.append(call(url, "stylize", slow))) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        busy = [a.error for a in answers if a.error]
+        assert busy and all("Queue is full" in m and "size is 2" in m for m in busy), busy
+        assert any(a.error is None for a in answers)
+        assert call(url, "generate", GOOD_GENERATE).error is None
+    finally:
+        stop_app(proc, log)
+
+
+def test_limits_are_all_documented():
+    from genart.ui.limits import table
+
+    security = (ROOT / "docs" / "SECURITY.md").read_text()
+    for variable, _, default, _ in table():
+        assert f"`{variable}`" in security and str(default) in security, variable
+    for variable in ("GENART_PUBLIC", "GENART_ALLOWED_REPOS", "GENART_MAX_DOWNLOAD_MB", "GENART_OWNERS", "GENART_AUTH"):
+        assert f"`{variable}`" in security, variable
+    assert json.loads(json.dumps(table()))
