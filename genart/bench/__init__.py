@@ -1,14 +1,17 @@
 """`python -m genart bench [TASK]`: speed tables for the current device, printed as Markdown."""
 from ..errors import GenartError
-from . import generate, inpaint, procedural, style, text
+from . import generate, inpaint, procedural, soak, style, text
 
 BENCHES = {"generate": generate.run, "procedural": procedural.run, "inpaint": inpaint.run, "style": style.run,
            "text": text.run}
+ON_REQUEST = {"soak": soak.run}  # long runs that `bench` without a task leaves out
 
 
 def run(task: str | None = None):
+    if task in ON_REQUEST:
+        return ON_REQUEST[task]()
     if task is not None and task not in BENCHES:
-        raise GenartError(f"No benchmark for {task!r}; choose one of: {', '.join(BENCHES)}.")
+        raise GenartError(f"No benchmark for {task!r}; choose one of: {', '.join([*BENCHES, *ON_REQUEST])}.")
     for name, bench in BENCHES.items():
         if task in (None, name):
             bench()

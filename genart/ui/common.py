@@ -106,9 +106,11 @@ def stoppable(run: gr.Button, stop: gr.Button, fn, inputs: list, outputs: list, 
 
 def output_dir() -> Path:
     """A fresh folder for one request's files, so concurrent users never overwrite each other. Gradio copies what a
-    request returns into its own cache, so folders older than the time limit are no longer needed and go."""
+    request returns into its own cache, so a folder no longer written to (for twice the time limit, or for the output
+    age if that is shorter) is not needed and goes."""
     OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
-    prune_outputs(current_limits().event_seconds * 2)
+    limits = current_limits()
+    prune_outputs(min(limits.event_seconds * 2, limits.output_minutes * 60))
     return Path(tempfile.mkdtemp(dir=OUTPUT_ROOT))
 
 
