@@ -28,15 +28,23 @@ class Answer:
         return None
 
 
-def call(url: str, api_name: str, data: list, timeout: float = 120) -> Answer:
+def login(url: str, username: str, password: str) -> httpx.Cookies:
+    """Gradio's login form, as a browser submits it; -> the session's cookies."""
+    r = httpx.post(f"{url}/login", data={"username": username, "password": password}, timeout=30)
+    r.raise_for_status()
+    return r.cookies
+
+
+def call(url: str, api_name: str, data: list, timeout: float = 120, cookies: httpx.Cookies | None = None) -> Answer:
     """POST /gradio_api/call/<name>, then read its event stream to the end."""
     r = httpx.post(f"{url}/gradio_api/call/{api_name}", content=json.dumps({"data": data}),
-                   headers={"content-type": "application/json"}, timeout=timeout)
+                   headers={"content-type": "application/json"}, timeout=timeout, cookies=cookies)
     if r.status_code != 200:
         return Answer([], r.status_code, r.text)
     event_id = r.json()["event_id"]
     events, kind = [], None
-    with httpx.stream("GET", f"{url}/gradio_api/call/{api_name}/{event_id}", timeout=timeout) as stream:
+    with httpx.stream("GET", f"{url}/gradio_api/call/{api_name}/{event_id}", timeout=timeout,
+                      cookies=cookies) as stream:
         for line in stream.iter_lines():
             if line.startswith("event:"):
                 kind = line[6:].strip()

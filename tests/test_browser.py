@@ -168,6 +168,23 @@ def test_style_tab_stylizes_an_example_photo(page):
     snapshot(page, "style")
 
 
+def test_stop_ends_a_gatys_run_and_keeps_its_last_step(page):
+    page.get_by_role("tab", name="Style").click()
+    page.get_by_text("Try a pair").scroll_into_view_if_needed()
+    page.locator("tr").filter(has_text="gatys-random").first.click()
+    page.locator("#style-content img").wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)  # the example's three values land
+    page.locator("#style-run").click()
+    status = page.locator("#style-status")
+    status.get_by_text("optimising").wait_for(timeout=120_000)
+    page.locator("#style-stop").click()
+    status.get_by_text("stopped").wait_for(timeout=60_000)
+    page.wait_for_timeout(3000)
+    assert "stopped" in status.inner_text() and "done" not in status.inner_text()
+    assert page.locator("#style-result img").evaluate("img => img.naturalWidth") > 100
+    snapshot(page, "style-stopped")
+
+
 def test_models_tab_shows_the_table_and_a_model_card(page):
     page.get_by_role("tab", name="Models").click()
     table = page.locator("#models-table")

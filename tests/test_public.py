@@ -13,7 +13,7 @@ from genart.registry import get_spec
 from genart.ui.uploads import NOT_AN_UPLOAD
 from tests.checkpoints import bin_bytes, huggan_config, huggan_generator, safetensors_bytes
 from tests.conftest import start_app, stop_app
-from tests.raw_api import call, call_index, upload
+from tests.raw_api import call, call_index, login, upload
 
 GOOD_GENERATE = ["dcgan-art-64", "mandala", 3, 1, 2.0, 64]
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,3 +167,28 @@ def test_limits_are_all_documented():
     for variable in ("GENART_PUBLIC", "GENART_ALLOWED_REPOS", "GENART_MAX_DOWNLOAD_MB", "GENART_OWNERS", "GENART_AUTH"):
         assert f"`{variable}`" in security, variable
     assert json.loads(json.dumps(table()))
+
+
+def test_an_owner_logs_in_to_manage_models_and_a_long_stream_stops_at_the_time_limit(tmp_path):
+    url, proc, log = start_app({"GENART_PUBLIC": "1", "GENART_AUTH": "owner:first-secret,guest:second-secret",
+                                "GENART_OWNERS": "owner", "GENART_EVENT_SECONDS": "3"})
+    try:
+        assert call(url, "models", []).status == 401  # Gradio's login guards the whole app
+        guest, owner = login(url, "guest", "second-secret"), login(url, "owner", "first-secret")
+        assert "does not let visitors" in call(url, "unload_model", ["text-art"], cookies=guest).error
+        answer = call(url, "unload_model", ["text-art"], cookies=owner)
+        assert answer.error is None and answer.output[1] in ("text-art was not loaded.", "text-art: unloaded.")
+
+        from genart.data.procedural import render
+
+        picture = tmp_path / "content.png"
+        render("landscape", 1, 64).save(picture)
+        with open(picture, "rb") as f:
+            path = httpx.post(f"{url}/gradio_api/upload", files={"files": ("c.png", f)}, cookies=owner).json()[0]
+        image = {"path": path, "meta": {"_type": "gradio.FileData"}}
+        gatys = ["gatys-random", image, image, None, None, None, 1, 1, 1, 1, 64, 1.0, False, 1000, 1, 10, 1, 0, None]
+        answer = call(url, "stylize", gatys, cookies=owner)
+        assert "reached the server's limit of 3 s" in answer.error
+        assert call(url, "generate", GOOD_GENERATE, cookies=owner).error is None
+    finally:
+        stop_app(proc, log)
