@@ -221,10 +221,8 @@ def _progress_bar(progress: Progress | None) -> type[tqdm] | None:
     class Forwarding(tqdm):
         def update(self, n=1):
             done = super().update(n)
-            # A disabled bar (TQDM_DISABLE=1) has no counts at all.
-            total, count = getattr(self, "total", None), getattr(self, "n", None)
-            if total and count is not None:
-                progress(min(count / total, 1.0), f"Downloading: {getattr(self, 'desc', '')}")
+            if not self.disable and self.total:  # a disabled bar (TQDM_DISABLE=1) counts nothing, has no description
+                progress(min(self.n / self.total, 1.0), f"Downloading: {self.desc}")
             return done
 
     return Forwarding

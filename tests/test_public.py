@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def public_url():
-    url, proc, log = start_app({"GENART_PUBLIC": "1", "GENART_ALLOWED_REPOS": "owner/listed-gan"})
+    url, proc, log = start_app({"GENART_PUBLIC": "1", "GENART_ALLOWED_REPOS": "owner/listed-gan",
+                                "GENART_MAX_FILE_MB": "0.2"})
     yield url
     stop_app(proc, log)
 
@@ -192,3 +193,37 @@ def test_an_owner_logs_in_to_manage_models_and_a_long_stream_stops_at_the_time_l
         assert call(url, "generate", GOOD_GENERATE, cookies=owner).error is None
     finally:
         stop_app(proc, log)
+
+
+def test_an_upload_over_the_size_limit_is_refused(public_url, tmp_path):
+    big = tmp_path / "big.png"
+    big.write_bytes(os.urandom(300_000))
+    with open(big, "rb") as f:
+        r = httpx.post(f"{public_url}/gradio_api/upload", files={"files": ("big.png", f)}, timeout=60)
+    assert r.status_code == 413 and "maximum allowed size of 200000 bytes" in r.text
+    small = tmp_path / "small.png"
+    from genart.data.procedural import render
+
+    render("mandala", 2, 64).save(small)
+    assert call(public_url, "restore", ["median-filter", upload(public_url, small), 25]).error is None
+
+
+def test_every_event_that_runs_a_model_shares_one_concurrency_group():
+    from genart.ui import build_demo
+
+    by_name = {fn.api_name: fn for fn in build_demo().fns.values() if fn.api_name}
+    for name in ("generate", "interpolate", "inpaint", "restore", "stylize", "text", "compare", "replay",
+                 "download_model", "add_model"):
+        assert by_name[name].concurrency_id == "models", name
+
+
+def test_the_download_progress_hook_survives_a_disabled_bar():
+    """TQDM_DISABLE=1 makes every bar a disabled one, which has no description: the hook must not read it."""
+    seen = []
+    bar = hub._progress_bar(lambda fraction, desc: seen.append(fraction))(total=4, desc="files", disable=True)
+    bar.update(1)
+    bar.close()
+    enabled = hub._progress_bar(lambda fraction, desc: seen.append(fraction))(total=4, desc="files", disable=False)
+    enabled.update(2)
+    enabled.close()
+    assert seen == [0.5]

@@ -10,7 +10,7 @@ from ..pipelines import generate as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..registry import get_spec, list_models
 from . import uploads
-from .common import forward_progress, output_dir, user_errors
+from .common import MODEL_RUN, forward_progress, output_dir, user_errors
 from .send_to import SendFrom
 
 DEFAULT_MODEL = "dcgan-art-64"
@@ -111,11 +111,12 @@ def build() -> tuple[SendFrom, dict]:
 
     # Progress (a Hub download) and errors show on the status line, not on the controls being updated.
     model.change(on_model_change, [model, label], [label, size, truncation, interp_button], api_name=False,
-                 show_progress_on=status)
+                 show_progress_on=status, **MODEL_RUN)  # it loads the model to read its classes
     dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
-    button.click(run_generate, [model, label, seed, n, truncation, size], [gallery, status], api_name="generate")
+    button.click(run_generate, [model, label, seed, n, truncation, size], [gallery, status], api_name="generate",
+                 **MODEL_RUN)
     interp_button.click(run_interpolate, [model, label, seed_a, seed_b, frames, fps, fmt, truncation], animation,
-                        api_name="interpolate")
+                        api_name="interpolate", **MODEL_RUN)
     gallery.select(selected_index, None, chosen, api_name=False)
     fields = {"model": model, "label": label, "seed": seed, "n": n, "truncation": truncation, "size": size,
               "gallery": gallery, "status": status, "interpolation": interpolation, "seed_a": seed_a, "seed_b": seed_b,

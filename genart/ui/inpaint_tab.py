@@ -12,7 +12,7 @@ from ..pipelines import restore as restoring
 from ..registry import get_spec, list_models
 from ..replay import Artwork
 from . import uploads
-from .common import BRUSH, forward_progress, output_dir, painted_mask, procedural_example, user_errors
+from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, painted_mask, procedural_example, user_errors
 from .send_to import SendFrom
 
 DEFAULT_MODEL = "inpaint-art"
@@ -115,7 +115,8 @@ def build_fill() -> tuple[SendFrom, gr.ImageEditor, dict]:
     gr.Examples([[example_image(n)] for n in ("cheetah.jpg", "lion.jpg", "tower.jpg", "mandala", "stained_glass")],
                 inputs=[editor], label="Try an image")
     model.change(about, model, info, api_name=False)
-    button.click(run_inpaint, [model, editor, mask_image, grow, feather, crop], [result, status], api_name="inpaint")
+    button.click(run_inpaint, [model, editor, mask_image, grow, feather, crop], [result, status], api_name="inpaint",
+                 **MODEL_RUN)
     fields = {"model": model, "editor": editor, "mask_image": mask_image, "grow": grow, "feather": feather, "crop": crop, "result": result,
               "status": status}
     return SendFrom(result, None, None, to_style), editor, fields
@@ -144,6 +145,6 @@ def build_restore():
                 label="Try an image (then damage it)")
     add.click(damage, [image, kind, amount], image, api_name=False)
     model.change(about, model, info, api_name=False)
-    button.click(run_restore, [model, image, noise_level], [result, status], api_name="restore")
+    button.click(run_restore, [model, image, noise_level], [result, status], api_name="restore", **MODEL_RUN)
     return {"restore_model": model, "restore_image": image, "noise_level": noise_level, "restore_result": result,
             "restore_status": status}

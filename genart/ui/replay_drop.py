@@ -8,7 +8,7 @@ from ..pipelines.compare import Comparison
 from ..pipelines.remake import remake_file, verdict
 from ..replay import Animation
 from . import compare_tab, generate_tab, inpaint_tab, style_tab, text_tab, uploads
-from .common import forward_progress, output_dir, user_errors
+from .common import MODEL_RUN, forward_progress, output_dir, user_errors
 
 # Where each task's record is shown: (the tab, which is also its fields' key in the app's table; its status field).
 TAB = {"generate": ("generate", "status"), "interpolate": ("generate", "status"), "inpaint": ("inpaint", "status"),
@@ -63,8 +63,8 @@ def wire(file: gr.File, status: gr.Markdown, tabs: gr.Tabs, fields: dict[str, di
         updates[fields[tab][status_field]] = line
         return updates | {tabs: gr.Tabs(selected=tab), status: f"**{task}** record from {Path(path).name}. {line}"}
 
-    file.upload(on_drop, file, [tabs, status, *targets], api_name=False)
-    gr.api(replay_api, api_name="replay")
+    file.upload(on_drop, file, [tabs, status, *targets], api_name=False, **MODEL_RUN)
+    gr.api(replay_api, api_name="replay", **MODEL_RUN)
 
 
 @user_errors
