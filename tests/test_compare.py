@@ -172,3 +172,17 @@ def test_records_that_cannot_be_replayed_say_why(tmp_path):
                 "prompt": "Hi"}, {})
     with pytest.raises(GenartError, match="no input image"):
         remake({"task": "inpaint", "model": "telea", "grow": 0}, {})
+
+
+def test_stop_ends_a_comparison_after_the_cell_running_and_offers_the_cells_so_far():
+    from genart.ui import compare_tab
+    from genart.ui.common import StopRequest
+
+    request = StopRequest()
+    shown = []
+    comparisons = compare("generate", ["procedural-art"], {"label": "mandala"}, {}, "seed", [1, 2, 3, 4])
+    for grid, table, grid_file, zip_file, status in compare_tab.stream(comparisons, request):
+        shown.append(status)
+        request.pressed = True  # pressed while the first cell was showing
+    assert shown == ["1 of 4 cells · running", "2 of 4 cells · stopped"]
+    assert len(table["data"]) == 2 and grid_file["visible"] and zip_file["visible"]
