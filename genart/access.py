@@ -5,10 +5,12 @@ an address that is not loopback; GENART_PUBLIC=1 or 0 forces it either way. `gen
 writes GENART_PUBLIC, so every layer (the hub's downloads, the Models tab) reads the same answer from here. The CLI
 on a user's own machine is never public unless GENART_PUBLIC=1 says so.
 """
+import json
 import os
+from pathlib import Path
 
 from .errors import GenartError
-from .registry import BUILTIN, ModelSpec
+from .registry import BUILTIN, ModelSpec, parse_hub_name
 
 PUBLIC = "GENART_PUBLIC"
 ALLOWED_REPOS = "GENART_ALLOWED_REPOS"  # comma-separated Hub repo ids a public server also takes
@@ -16,6 +18,8 @@ MAX_DOWNLOAD_MB = "GENART_MAX_DOWNLOAD_MB"  # the most one model's download may 
 OWNERS = "GENART_OWNERS"  # comma-separated user names that may manage models on a public server
 PUBLIC_DOWNLOAD_MB = 1200  # the cap in public mode when GENART_MAX_DOWNLOAD_MB is not set (gpt2's one file: 548 MB)
 LOOPBACK = {None, "", "127.0.0.1", "localhost", "::1"}
+# The Hub repos the owner added (Models tab, `models add`): listed from then on, and loaded for visitors too.
+ADDED_FILE = Path(os.environ.get("GENART_ADDED_MODELS", Path.home() / ".cache" / "genart" / "added-models.json"))
 
 
 def decide_public(host: str | None, share: bool) -> bool:
@@ -33,9 +37,15 @@ def _names(variable: str) -> set[str]:
     return {part.strip() for part in os.environ.get(variable, "").split(",") if part.strip()}
 
 
+def added_entries() -> list[dict]:
+    """[{"name": "hf-hub:...", "task": ...}] for the Hub repos the owner added."""
+    return json.loads(ADDED_FILE.read_text()) if ADDED_FILE.exists() else []
+
+
 def allowed_repos() -> set[str]:
-    """The Hub repos a public server loads: the registry's own plus the owner's list."""
-    return {spec.repo_id for spec in BUILTIN if spec.repo_id} | _names(ALLOWED_REPOS)
+    """The Hub repos a public server loads: the registry's own, those the owner added, and the owner's list."""
+    added = {parse_hub_name(e["name"])[0] for e in added_entries()}
+    return {spec.repo_id for spec in BUILTIN if spec.repo_id} | added | _names(ALLOWED_REPOS)
 
 
 def check_repo(spec: ModelSpec) -> None:

@@ -1,9 +1,9 @@
 """Model management for the Models tab and the CLI: what is cached or loaded, download, unload, delete, add a Hub repo.
 
-Hub repos a user adds are kept in a small JSON file (GENART_ADDED_MODELS), so they stay listed after a restart.
+Hub repos a user adds are kept in a small JSON file (access.ADDED_FILE, GENART_ADDED_MODELS), so they stay listed
+after a restart; on a public server they load for visitors too.
 """
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,13 +11,11 @@ from pathlib import Path
 from huggingface_hub import scan_cache_dir
 from huggingface_hub.errors import CacheNotFound
 
-from . import hub, runtime
+from . import access, hub, runtime
 from .errors import GenartError
 from .hub import Progress
 from .loaders import ARCHITECTURES, detect_arch
 from .registry import HUB_PREFIX, ModelSpec, get_spec, list_models, parse_hub_name
-
-ADDED_FILE = Path(os.environ.get("GENART_ADDED_MODELS", Path.home() / ".cache" / "genart" / "added-models.json"))
 
 
 @dataclass
@@ -33,14 +31,9 @@ class ModelStatus:
     device: str  # where it is loaded, or ""
 
 
-def added_entries() -> list[dict]:
-    """[{"name": "hf-hub:...", "task": ...}] for the Hub repos a user added."""
-    return json.loads(ADDED_FILE.read_text()) if ADDED_FILE.exists() else []
-
-
 def added() -> list[ModelSpec]:
     """The Hub repos a user added, as specs with the task their architecture detected."""
-    return [get_spec(e["name"], task=e["task"]) for e in added_entries()]
+    return [get_spec(e["name"], task=e["task"]) for e in access.added_entries()]
 
 
 def all_specs() -> list[ModelSpec]:
@@ -139,10 +132,10 @@ def add(name: str, progress: Progress | None = None) -> ModelSpec:
     resolved = hub.resolve(get_spec(name), progress)
     arch = detect_arch(resolved.config(), hub.read_state_dict(resolved.weights_file()), name)
     task = ARCHITECTURES[arch].task
-    entries = added_entries()
+    entries = access.added_entries()
     if not any(e["name"] == name for e in entries):
-        ADDED_FILE.parent.mkdir(parents=True, exist_ok=True)
-        ADDED_FILE.write_text(json.dumps([*entries, {"name": name, "task": task}], indent=1) + "\n")
+        access.ADDED_FILE.parent.mkdir(parents=True, exist_ok=True)
+        access.ADDED_FILE.write_text(json.dumps([*entries, {"name": name, "task": task}], indent=1) + "\n")
     return get_spec(name, task=task)
 
 

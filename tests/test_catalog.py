@@ -6,7 +6,7 @@ import torch
 import transformers
 from safetensors.torch import save
 
-from genart import catalog
+from genart import access, catalog
 from genart.errors import GenartError
 from genart.pipelines.text import complete
 from tests.checkpoints import saved_files
@@ -15,7 +15,7 @@ from tests.test_text_pipeline import byte_bpe
 
 @pytest.fixture
 def added_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(catalog, "ADDED_FILE", tmp_path / "added.json")
+    monkeypatch.setattr(access, "ADDED_FILE", tmp_path / "added.json")
     return tmp_path / "added.json"
 
 

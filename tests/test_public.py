@@ -227,3 +227,17 @@ def test_the_download_progress_hook_survives_a_disabled_bar():
     enabled.update(2)
     enabled.close()
     assert seen == [0.5]
+
+
+def test_a_repo_the_owner_added_loads_for_visitors_and_others_do_not(tmp_path, monkeypatch):
+    from genart import access
+
+    monkeypatch.setattr(access, "ADDED_FILE", tmp_path / "added.json")
+    (tmp_path / "added.json").write_text(json.dumps([{"name": "hf-hub:owner/added-gan@main", "task": "generate"}]))
+    monkeypatch.setenv("GENART_PUBLIC", "1")
+    access.check_repo(get_spec("hf-hub:owner/added-gan"))
+    access.check_repo(get_spec("gpt2"))
+    with pytest.raises(GenartError, match="loads only its listed Hub models"):
+        access.check_repo(get_spec("hf-hub:owner/other-gan"))
+    monkeypatch.setenv("GENART_PUBLIC", "0")
+    access.check_repo(get_spec("hf-hub:owner/other-gan"))
