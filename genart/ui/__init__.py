@@ -64,6 +64,7 @@ def launch(host: str | None = None, port: int | None = None, share: bool = False
     os.environ[access.PUBLIC] = "1" if public else "0"
     limits = current_limits()
     demo = build_demo().queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
+    edge.busy_sentence(demo)
     OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
     demo.launch(server_name=host, server_port=port, share=share, css=CSS, theme=gr.themes.Soft(),
                 max_file_size=int(limits.max_file_mb * 1e6), state_session_capacity=limits.sessions, auth=owner_logins(),

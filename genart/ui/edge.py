@@ -73,3 +73,19 @@ def guard_payloads(demo: gr.Blocks) -> None:
                            "each parameter, in order.") from None
 
     demo.preprocess_data = checked_preprocess_data
+
+
+def busy_sentence(demo: gr.Blocks) -> None:
+    """A request beyond the queue's size is told, in one sentence, that the server is busy, how many requests wait
+    and what to do; Gradio's own answer is "Queue is full". Call after demo.queue(), which makes the queue."""
+    queue = demo._queue
+    push = queue.push
+
+    async def push_or_busy(body, request, username):
+        success, answer, state = await push(body=body, request=request, username=username)
+        if state == "queue_full":
+            answer = (f"The server is busy: {len(queue)} requests are waiting, as many as it holds; try again in a "
+                      "minute.")
+        return success, answer, state
+
+    queue.push = push_or_busy
