@@ -241,3 +241,17 @@ def test_a_repo_the_owner_added_loads_for_visitors_and_others_do_not(tmp_path, m
         access.check_repo(get_spec("hf-hub:owner/other-gan"))
     monkeypatch.setenv("GENART_PUBLIC", "0")
     access.check_repo(get_spec("hf-hub:owner/other-gan"))
+
+
+def test_every_file_input_of_the_app_reads_uploads_only():
+    """A tab added later cannot forget the rule: every component that carries files and that some event reads."""
+    import gradio as gr
+
+    from genart.ui import build_demo
+
+    demo = build_demo()
+    inputs = {id(b): b for fn in demo.fns.values() for b in fn.inputs}.values()
+    carriers = [b for b in inputs if isinstance(b, (gr.Image, gr.ImageEditor, gr.ImageSlider, gr.Gallery, gr.File,
+                                                    gr.Audio, gr.Video, gr.Model3D))]
+    assert len(carriers) >= 10
+    assert all(getattr(b, "uploads_only", False) for b in carriers), [b.label for b in carriers]
