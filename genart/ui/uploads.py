@@ -1,9 +1,9 @@
 """File arguments from visitors: only files this server received as uploads (or its own bundled examples) are read.
 
 Gradio checks a file payload against its upload folder only when the payload is marked as a file; a plain
-{"path": ...} is not, and would make the server read any file it can. So every file-bearing input component of the
-app is one of the subclasses here, and every gr.api file argument goes through `upload_path`: a path that resolves
-outside the allowed folders is refused with the same sentence whether or not it exists.
+{"path": ...} is not, and would make the server read any file it can. So every file-bearing component of the app is
+made by the functions here (image, image_editor, ...), and every gr.api file argument goes through `upload_path`: a
+path that resolves outside the allowed folders is refused with the same sentence whether or not it exists.
 """
 from pathlib import Path
 
