@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test bench chromium
+.PHONY: run test bench chromium space
 
 $(VENV)/.runtime-installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,3 +27,9 @@ test: $(VENV)/.dev-installed chromium
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m genart bench
+
+# The folder to push to a Hugging Face Space (or build as a Docker image): space/ (SPACE_DIR=... to choose).
+SPACE_DIR ?= space
+space: $(VENV)/.runtime-installed
+	rm -rf $(SPACE_DIR)
+	$(PY) -m genart space export $(SPACE_DIR)

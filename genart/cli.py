@@ -210,6 +210,12 @@ def cmd_bench(args):
     run(args.task)
 
 
+def cmd_space_export(args):
+    from .space import export
+
+    print(f"{export(args.dir)}: push this folder to a Space (see the README's 'Run it as a Space').")
+
+
 def cmd_train(args):
     import importlib
 
@@ -345,6 +351,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("model")
     train.add_argument("rest", nargs=argparse.REMAINDER)
     train.set_defaults(func=cmd_train)
+    space = sub.add_parser("space", help="make a Hugging Face Space").add_subparsers(dest="space_command", required=True)
+    export = space.add_parser("export", help="write the folder a Space runs as it is")
+    export.add_argument("dir")
+    export.set_defaults(func=cmd_space_export)
     return p
 
 

@@ -27,6 +27,8 @@ class ModelSpec:
     embedded: bool = False  # weights live in weights/<name>/ and need no network
     repo_id: str | None = None
     revision: str = "main"  # a full commit where one is known
+    # The repo files this model cannot run without: what a Space preloads (`python -m genart space export`).
+    preload: tuple[str, ...] = ()
     defaults: dict = field(default_factory=dict)
     # For checkpoints that live only on GitHub releases: file name -> path under github.com. The sha256 of the first
     # download is recorded and checked on every later load.
@@ -88,6 +90,8 @@ BUILTIN: tuple[ModelSpec, ...] = (
         description="OpenAI's GPT-2, 124M parameters (2019).",
         license="mit",
         repo_id="openai-community/gpt2",
+        revision="607a30d783dfa663caf39e06633721c8d4cfcd7e",
+        preload=("config.json", "model.safetensors", "tokenizer.json"),
         defaults={"prompt": "The painting shows", "max_new_tokens": 64, "temperature": 0.8, "top_k": 40},
     ),
     ModelSpec(
@@ -97,6 +101,8 @@ BUILTIN: tuple[ModelSpec, ...] = (
         description="DistilGPT2, 82M parameters, distilled from GPT-2.",
         license="apache-2.0",
         repo_id="distilbert/distilgpt2",
+        revision="2290a62682d06624634c1f46a6ad5be0f47f38aa",
+        preload=("config.json", "model.safetensors", "tokenizer.json"),
         defaults={"prompt": "The painting shows", "max_new_tokens": 64, "temperature": 0.8, "top_k": 40},
     ),
     ModelSpec(
@@ -106,6 +112,8 @@ BUILTIN: tuple[ModelSpec, ...] = (
         description="Hugging Face's SmolLM2, 135M parameters, a Llama-architecture base model.",
         license="apache-2.0",
         repo_id="HuggingFaceTB/SmolLM2-135M",
+        revision="93efa2f097d58c2a74874c7e644dbc9b0cee75a2",
+        preload=("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"),
         defaults={"prompt": "The painting shows", "max_new_tokens": 64, "temperature": 0.7, "top_p": 0.9},
     ),
     ModelSpec(
@@ -115,6 +123,8 @@ BUILTIN: tuple[ModelSpec, ...] = (
         description="SmolLM2-135M tuned to follow instructions; prompts go through its chat template.",
         license="apache-2.0",
         repo_id="HuggingFaceTB/SmolLM2-135M-Instruct",
+        revision="12fd25f77366fa6b3b4b768ec3050bf629380bac",
+        preload=("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"),
         defaults={"prompt": "Describe a painting of a quiet harbour at dawn.", "max_new_tokens": 128,
                   "temperature": 0.7, "top_p": 0.9},
     ),
@@ -134,6 +144,7 @@ BUILTIN: tuple[ModelSpec, ...] = (
         description="LaMa (big-lama, Suvorov et al. 2022) in plain torch, from the official training checkpoint.",
         license="apache-2.0",
         repo_id="akhaliq/lama",
+        preload=("best.ckpt",),
     ),
     ModelSpec(
         name="lama-torchscript",
@@ -237,6 +248,7 @@ BUILTIN: tuple[ModelSpec, ...] = (
         description="Gatys et al. optimisation over VGG-19 features (torchvision's ImageNet weights, via timm).",
         license="bsd-3-clause",
         repo_id="timm/vgg19.tv_in1k",
+        preload=("config.json", "model.safetensors"),
         defaults={"steps": 200},
     ),
     ModelSpec(

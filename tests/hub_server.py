@@ -22,8 +22,10 @@ class HubRepos:
         self.requests: list[str] = []
         self.releases: dict[str, bytes] = {}  # "owner/repo/releases/download/tag/file" -> bytes
 
-    def commit(self, repo_id: str, files: dict[str, bytes], branch: str = "main") -> str:
-        sha = hashlib.sha1(repr((repo_id, len(self.commits.get(repo_id, {})), sorted(files.items()))).encode()).hexdigest()
+    def commit(self, repo_id: str, files: dict[str, bytes], branch: str = "main", sha: str | None = None) -> str:
+        """A new commit (at `sha`, for a registry model pinned to one) that `branch` then points at."""
+        sha = sha or hashlib.sha1(repr((repo_id, len(self.commits.get(repo_id, {})), sorted(files.items())))
+                                  .encode()).hexdigest()
         self.commits.setdefault(repo_id, {})[sha] = dict(files)
         self.branches.setdefault(repo_id, {})[branch] = sha
         return sha

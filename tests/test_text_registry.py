@@ -34,7 +34,7 @@ def test_registry_text_models_load_from_their_repos_and_record_the_commit(hub_se
     files["tokenizer.json"] = (tmp_path / "tokenizer.json").read_bytes()
     settings = {"eos_token": "<|end|>"} | ({"chat_template": CHATML} if name.endswith("instruct") else {})
     files["tokenizer_config.json"] = json.dumps(settings).encode()
-    sha = hub_server.repos.commit(spec.repo_id, files)
+    sha = hub_server.repos.commit(spec.repo_id, files, sha=spec.revision)  # the commit the registry pins
 
     *_, last = generate_text(name, "Quiet harbour", max_new_tokens=6, settings=SamplingSettings(temperature=0))
     assert last.done and last.record["repo_id"] == spec.repo_id and last.record["revision"] == sha
