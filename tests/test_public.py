@@ -255,3 +255,42 @@ def test_every_file_input_of_the_app_reads_uploads_only():
                                                     gr.Audio, gr.Video, gr.Model3D))]
     assert len(carriers) >= 10
     assert all(getattr(b, "uploads_only", False) for b in carriers), [b.label for b in carriers]
+
+
+def test_every_event_that_runs_a_model_asks_for_a_gpu_for_what_it_needs():
+    """With the spaces package installed (as on a ZeroGPU Space) off ZeroGPU, spaces.GPU hands the function back;
+    each model event carries its estimate, capped at the time limit, and a hostile argument does not break it."""
+    import spaces  # noqa: F401  (installed by requirements-dev.txt, so on_gpu goes through spaces.GPU)
+
+    from genart.ui import build_demo, gpu
+    from genart.ui.compare_tab import run_compare
+    from genart.ui.style_tab import run_stylize
+    from genart.ui.text_tab import text_api
+
+    by_name = {fn.api_name: fn for fn in build_demo().fns.values() if fn.api_name}
+    for name in ("generate", "interpolate", "inpaint", "restore", "stylize", "text", "compare", "replay"):
+        assert callable(getattr(by_name[name].fn, "gpu_seconds", None)), name
+
+    def work(x):
+        return x + 1
+
+    assert gpu.on_gpu(5)(work) is work and work(1) == 2
+    assert text_api.gpu_seconds("gpt2", "Hi", 200, 0.8, 0, 1.0, 0.0, 1.0, 0, "", 4, True) == 15 + 0.05 * 200 * 4
+    gatys = ["gatys-random", None, None, None, None, None, 1, 1, 1, 1, 256, 1.0, False]
+    assert run_stylize.gpu_seconds(*gatys, 100) == 40 and run_stylize.gpu_seconds(*gatys, 10**6) == 300
+    assert run_stylize.gpu_seconds(*gatys, "lots") == 300
+    compare = ["generate", ["a", "b"]] + [None] * 18 + ["1, 2, 3"]
+    assert run_compare.gpu_seconds(*compare) == 30 * 2 * 3
+
+
+def test_on_zerogpu_each_tab_default_model_is_placed_at_start_up(monkeypatch):
+    from genart import runtime
+    from genart.ui import STARTUP_MODELS, place_startup_models
+
+    monkeypatch.setattr(runtime.MODELS, "capacity", runtime.MODELS.capacity)  # restored after the test
+    monkeypatch.delenv("SPACES_ZERO_GPU", raising=False)
+    assert place_startup_models() == []
+    monkeypatch.setenv("SPACES_ZERO_GPU", "true")
+    assert place_startup_models() == list(STARTUP_MODELS)
+    loaded = {key.split("|")[0] for key in runtime.MODELS.keys()}
+    assert set(STARTUP_MODELS) <= loaded

@@ -4,7 +4,9 @@ import os
 
 import gradio as gr
 
-from .. import access
+from .. import access, runtime
+from ..loaders import load_model
+from ..registry import get_spec
 from . import compare_tab, edge, generate_tab, inpaint_tab, models_tab, replay_drop, send_to, style_tab, text_tab
 from .common import OUTPUT_ROOT
 from .limits import current_limits
@@ -49,6 +51,22 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
     return demo
 
 
+# Each tab's default model: what ZeroGPU wants placed at start-up.
+STARTUP_MODELS = (generate_tab.DEFAULT_MODEL, inpaint_tab.DEFAULT_MODEL, inpaint_tab.DEFAULT_RESTORER,
+                  style_tab.DEFAULT_MODEL, text_tab.DEFAULT_MODEL)
+
+
+def place_startup_models() -> list[str]:
+    """On a ZeroGPU Space (SPACES_ZERO_GPU set), load each tab's default model before serving: ZeroGPU moves modules
+    placed at start-up onto the GPU it attaches to each request. Elsewhere models load on first use. -> the names."""
+    if not os.environ.get("SPACES_ZERO_GPU"):
+        return []
+    runtime.MODELS.capacity += len(STARTUP_MODELS) + 1  # they stay beside GENART_MAX_LOADED others (+1: a tokenizer)
+    for name in STARTUP_MODELS:
+        load_model(get_spec(name))
+    return list(STARTUP_MODELS)
+
+
 def owner_logins() -> list[tuple[str, str]] | None:
     """GENART_AUTH="name:password,name2:password2": Gradio's login for the whole app, owners among those names."""
     pairs = [p.split(":", 1) for p in os.environ.get("GENART_AUTH", "").split(",") if ":" in p]
@@ -63,6 +81,7 @@ def launch(host: str | None = None, port: int | None = None, share: bool = False
     public = access.decide_public(host, share) if public is None else public
     os.environ[access.PUBLIC] = "1" if public else "0"
     limits = current_limits()
+    place_startup_models()
     demo = build_demo().queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
     edge.busy_sentence(demo)
     OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from ..pipelines.text import MAX_COMPLETIONS, MAX_NEW_TOKENS
 from ..registry import TASKS
 from . import uploads
 from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, painted_mask, procedural_example, stoppable, user_errors
+from .gpu import on_gpu
 
 DEFAULT_MODELS = {"generate": ["dcgan-art-64", "procedural-art"], "inpaint": ["inpaint-art", "telea", "mean-fill"],
                   "restore": ["denoise-art", "bilateral-filter", "median-filter"],
@@ -88,7 +89,13 @@ def stream(comparisons, stop_request=None) -> tuple:
     yield shown(c, True)
 
 
+def compare_seconds(task, models, values: str) -> float:
+    """GPU time to ask for: a slow model's share for every cell."""
+    return 30 * len(models) * max(1, len(str(values).split(",")))
+
+
 @user_errors
+@on_gpu(lambda *args, **kwargs: compare_seconds(args[0], args[1], args[20]))  # args[20]: the swept values
 def run_compare(task, models, seed, label, truncation, editor, mask_image, grow, feather, noise_level, style, size, strength, steps,
                 prompt, max_new_tokens, temperature, n, chat, sweep, values, stop_request, progress=gr.Progress()):
     params = {"seed": seed, "label": label, "truncation": truncation, "grow": grow, "feather": feather,
@@ -102,6 +109,8 @@ def run_compare(task, models, seed, label, truncation, editor, mask_image, grow,
 
 
 @user_errors
+@on_gpu(lambda task="generate", models=None, params=None, sweep="", values="", *args:
+        compare_seconds(task, models or DEFAULT_MODELS.get(task, []), values))
 def compare_api(task: str = "generate", models: list[str] | None = None, params: dict | None = None, sweep: str = "",
                 values: str = "", image: FileData | None = None, mask: FileData | None = None,
                 style: FileData | None = None) -> tuple[FileData, FileData, list[dict]]:

@@ -11,6 +11,7 @@ from ..pipelines.checks import MAX_SEED
 from ..registry import get_spec, list_models
 from . import uploads
 from .common import MODEL_RUN, forward_progress, output_dir, user_errors
+from .gpu import on_gpu
 from .send_to import SendFrom
 
 DEFAULT_MODEL = "dcgan-art-64"
@@ -29,6 +30,7 @@ def on_model_change(model: str, label: str, progress=gr.Progress()):
 
 
 @user_errors
+@on_gpu(20)
 def run_generate(model, label, seed, n, truncation, size, progress=gr.Progress()):
     start = time.perf_counter()
     artworks = pipeline.generate(model, seed, n, label or None, truncation, size, forward_progress(progress))
@@ -42,6 +44,7 @@ def run_generate(model, label, seed, n, truncation, size, progress=gr.Progress()
 
 
 @user_errors
+@on_gpu(30)
 def run_interpolate(model, label, seed_a, seed_b, frames, fps, fmt, truncation, progress=gr.Progress()):
     animation = pipeline.interpolate(model, seed_a, seed_b, frames, label or None, truncation, fps,
                                      forward_progress(progress))

@@ -13,6 +13,7 @@ from ..registry import get_spec, list_models
 from ..replay import Artwork
 from . import uploads
 from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, painted_mask, procedural_example, user_errors
+from .gpu import on_gpu
 from .send_to import SendFrom
 
 DEFAULT_MODEL = "inpaint-art"
@@ -29,6 +30,7 @@ def save(art: Artwork, name: str) -> str:
 
 
 @user_errors
+@on_gpu(60)
 def run_inpaint(model, editor, mask_image, grow, feather, crop, progress=gr.Progress()):
     image = (editor or {}).get("background")
     mask = mask_image if mask_image is not None else painted_mask(editor)
@@ -42,6 +44,7 @@ def run_inpaint(model, editor, mask_image, grow, feather, crop, progress=gr.Prog
 
 
 @user_errors
+@on_gpu(30)
 def run_restore(model, image, noise_level, progress=gr.Progress()):
     start = time.perf_counter()
     art, notice = restoring.restore(model, image, noise_level, forward_progress(progress))

@@ -9,6 +9,7 @@ from ..pipelines.remake import remake_file, verdict
 from ..replay import Animation
 from . import compare_tab, generate_tab, inpaint_tab, style_tab, text_tab, uploads
 from .common import MODEL_RUN, forward_progress, output_dir, user_errors
+from .gpu import on_gpu
 
 # Where each task's record is shown: (the tab, which is also its fields' key in the app's table; its status field).
 TAB = {"generate": ("generate", "status"), "interpolate": ("generate", "status"), "inpaint": ("inpaint", "status"),
@@ -52,6 +53,7 @@ def wire(file: gr.File, status: gr.Markdown, tabs: gr.Tabs, fields: dict[str, di
     targets = list({id(c): c for group in fields.values() for c in group.values()}.values())
 
     @user_errors
+    @on_gpu(120)
     def on_drop(path, progress=gr.Progress()):
         if path is None:
             return {}
@@ -68,6 +70,7 @@ def wire(file: gr.File, status: gr.Markdown, tabs: gr.Tabs, fields: dict[str, di
 
 
 @user_errors
+@on_gpu(120)
 def replay_api(file: FileData) -> tuple[FileData, dict, str]:
     """Make a file genart wrote again: -> the remade file (a PNG; an interpolation's WebP or GIF; for text a .json with
     the completions), the record it was made from, and a line saying whether it matches the file."""

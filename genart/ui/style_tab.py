@@ -9,6 +9,7 @@ from ..pipelines.checks import MAX_SEED
 from ..registry import get_spec, list_models
 from . import uploads
 from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, painted_layer, painted_mask, procedural_example, stoppable, user_errors
+from .gpu import on_gpu
 
 DEFAULT_MODEL = "fast-stained-glass"
 EXAMPLE_STYLES = [("stained_glass", 7), ("flow_field", 3), ("mandala", 5), ("geometric", 2)]
@@ -22,6 +23,7 @@ def status_line(update: pipeline.StyleUpdate, seconds_note: str = "", stopped: b
 
 
 @user_errors
+@on_gpu(lambda *args, **kwargs: 20 + 0.2 * args[13])  # args[13]: Gatys steps (the fast methods are one step)
 def run_stylize(model, content, style1, style2, style3, style4, w1, w2, w3, w4, size, strength, preserve, steps,
                 content_weight, style_weight, tv_weight, seed, editor, stop_request, progress=gr.Progress()):
     """Streams the result and its status line; Gatys shows each step it keeps, and Stop keeps the last one."""

@@ -12,6 +12,7 @@ from ..pipelines.sampling import SamplingSettings
 from ..registry import get_spec, list_models
 from ..replay import text_json
 from .common import MODEL_RUN, forward_progress, output_dir, stoppable, user_errors
+from .gpu import on_gpu
 
 DEFAULT_MODEL = "text-art"
 # What a model's defaults may set, and the value for a model that does not say.
@@ -48,7 +49,14 @@ def saved_record(update: pipeline.TextUpdate) -> str:
     return str(path)
 
 
+def text_seconds(model, prompt, max_new_tokens, *args, **kwargs) -> float:
+    """GPU time to ask for: max new tokens for each of the n completions (n: the eleventh argument)."""
+    n = args[7] if len(args) > 7 else kwargs.get("n", 1)
+    return 15 + 0.05 * max_new_tokens * n
+
+
 @user_errors
+@on_gpu(text_seconds)
 def run_text(*args, progress=gr.Progress()):
     """Yields every output box (those past n stay hidden), the status line, and once done the file to save. A
     continuation is shown after its prompt; a chat reply alone. The last argument is the session's StopRequest:
@@ -67,6 +75,7 @@ def run_text(*args, progress=gr.Progress()):
 
 
 @user_errors
+@on_gpu(text_seconds)
 def text_api(model: str = DEFAULT_MODEL, prompt: str = "«Quiet", max_new_tokens: int = 64, temperature: float = 0.8,
              top_k: int = 0, top_p: float = 1.0, min_p: float = 0.0, repetition_penalty: float = 1.0, seed: int = 0,
              stop: str = "", n: int = 1, chat: bool = True) -> Iterator[dict]:
