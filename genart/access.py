@@ -9,6 +9,8 @@ import json
 import os
 from pathlib import Path
 
+from filelock import FileLock
+
 from .errors import GenartError
 from .registry import BUILTIN, ModelSpec, parse_hub_name
 
@@ -40,6 +42,19 @@ def _names(variable: str) -> set[str]:
 def added_entries() -> list[dict]:
     """[{"name": "hf-hub:...", "task": ...}] for the Hub repos the owner added."""
     return json.loads(ADDED_FILE.read_text()) if ADDED_FILE.exists() else []
+
+
+def record_added(name: str, task: str) -> None:
+    """Add a Hub repo to the owner's list, once. Replicas may share the file: the change is made under a lock and
+    written whole (a reader never sees half a file)."""
+    ADDED_FILE.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(f"{ADDED_FILE}.lock"):
+        entries = added_entries()
+        if any(e["name"] == name for e in entries):
+            return
+        partial = ADDED_FILE.with_name(f"{ADDED_FILE.name}.{os.getpid()}.part")
+        partial.write_text(json.dumps([*entries, {"name": name, "task": task}], indent=1) + "\n")
+        os.replace(partial, ADDED_FILE)
 
 
 def allowed_repos() -> set[str]:

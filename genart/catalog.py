@@ -3,7 +3,6 @@
 Hub repos a user adds are kept in a small JSON file (access.ADDED_FILE, GENART_ADDED_MODELS), so they stay listed
 after a restart; on a public server they load for visitors too.
 """
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,10 +131,7 @@ def add(name: str, progress: Progress | None = None) -> ModelSpec:
     resolved = hub.resolve(get_spec(name), progress)
     arch = detect_arch(resolved.config(), hub.read_state_dict(resolved.weights_file()), name)
     task = ARCHITECTURES[arch].task
-    entries = access.added_entries()
-    if not any(e["name"] == name for e in entries):
-        access.ADDED_FILE.parent.mkdir(parents=True, exist_ok=True)
-        access.ADDED_FILE.write_text(json.dumps([*entries, {"name": name, "task": task}], indent=1) + "\n")
+    access.record_added(name, task)
     return get_spec(name, task=task)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 import torch
+from filelock import FileLock
 from huggingface_hub import DryRunFileInfo, snapshot_download
 from huggingface_hub.errors import (
     DryRunError,
@@ -121,18 +122,19 @@ def _release(spec: ModelSpec, progress: Progress | None) -> Resolved:
     folder = RELEASES_DIR / spec.name
     folder.mkdir(parents=True, exist_ok=True)
     hashes_path = folder / HASHES
-    hashes = json.loads(hashes_path.read_text()) if hashes_path.exists() else {}
-    for i, (name, path) in enumerate(spec.release_files.items()):
-        target = folder / name
-        if not target.exists():
-            _fetch(f"{GITHUB_URL}/{path}", target, spec, progress, i / len(spec.release_files))
-            if name in spec.published_md5:
-                check_md5(target, spec.published_md5[name])
-            hashes[name] = sha256_file(target)
-            hashes_path.write_text(json.dumps(hashes, indent=1) + "\n")
-        elif hashes.get(name) != sha256_file(target):
-            raise GenartError(f"{target} is not the file first downloaded for {spec.name} (its sha256 changed); "
-                              f"delete {folder} and run `{download_command(spec)}` to fetch it again.")
+    with FileLock(RELEASES_DIR / f"{spec.name}.lock"):  # replicas sharing the cache fetch a file once
+        hashes = json.loads(hashes_path.read_text()) if hashes_path.exists() else {}
+        for i, (name, path) in enumerate(spec.release_files.items()):
+            target = folder / name
+            if not target.exists():
+                _fetch(f"{GITHUB_URL}/{path}", target, spec, progress, i / len(spec.release_files))
+                if name in spec.published_md5:
+                    check_md5(target, spec.published_md5[name])
+                hashes[name] = sha256_file(target)
+                hashes_path.write_text(json.dumps(hashes, indent=1) + "\n")
+            elif hashes.get(name) != sha256_file(target):
+                raise GenartError(f"{target} is not the file first downloaded for {spec.name} (its sha256 changed); "
+                                  f"delete {folder} and run `{download_command(spec)}` to fetch it again.")
     return Resolved(folder, {"sha256": {name: hashes[name] for name in spec.release_files}})
 
 
