@@ -37,7 +37,7 @@ WEIGHTS_DIR = Path(os.environ.get("GENART_WEIGHTS_DIR", Path(__file__).resolve()
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.pth")  # preference order
 # A download takes the files genart reads and one weights format: the first of these that the repo has.
 READ_FILES = ["config.json", "README.md", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
-              "special_tokens_map.json", "chat_template.jinja"]
+              "chat_template.jinja"]
 WEIGHT_PATTERNS = ("*.safetensors", "*.bin", "*.pth", "*.ckpt")
 HUB_PATTERNS = READ_FILES + list(WEIGHT_PATTERNS)  # what a cached snapshot may hold
 Progress = Callable[[float, str], None]  # (fraction done, description)
