@@ -1,6 +1,8 @@
 """The edge of the server: whatever a visitor sends for an input component is turned into one sentence when the
 component cannot take it, instead of Gradio's bare "Error" (a string for a slider, NaN for a seed, a list for a
 textbox). Files are checked first, in uploads.py."""
+import reprlib
+
 import gradio as gr
 import pydantic
 from gradio.exceptions import InvalidPathError
@@ -34,8 +36,7 @@ def guarded(component):
         except gr.Error:
             raise
         except Exception:
-            shown = repr(payload)
-            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            shown = reprlib.repr(payload)  # bounded: a payload may be megabytes
             raise gr.Error(f"{describe(component)}, got {shown}; send a value of that kind.") from None
 
     component.preprocess = checked_preprocess
