@@ -57,15 +57,16 @@ def record_added(name: str, task: str) -> None:
         os.replace(partial, ADDED_FILE)
 
 
-def allowed_repos() -> set[str]:
-    """The Hub repos a public server loads: the registry's own, those the owner added, and the owner's list."""
-    added = {parse_hub_name(e["name"])[0] for e in added_entries()}
-    return {spec.repo_id for spec in BUILTIN if spec.repo_id} | added | _names(ALLOWED_REPOS)
+def is_listed(repo_id: str) -> bool:
+    """A Hub repo a public server loads: the registry's own, the owner's list, or one the owner added (that file is
+    read only when the others do not list it: every request asks)."""
+    return (any(spec.repo_id == repo_id for spec in BUILTIN) or repo_id in _names(ALLOWED_REPOS)
+            or any(parse_hub_name(e["name"])[0] == repo_id for e in added_entries()))
 
 
 def check_repo(spec: ModelSpec) -> None:
-    """In public mode, refuse a Hub repo that is neither in the registry nor on the owner's list."""
-    if is_public() and spec.repo_id and spec.repo_id not in allowed_repos():
+    """In public mode, refuse a Hub repo that is neither in the registry nor on the owner's lists."""
+    if is_public() and spec.repo_id and not is_listed(spec.repo_id):
         raise GenartError(f"This shared server loads only its listed Hub models, and {spec.repo_id} is not one of "
                           f"them; pick a model from the list, or ask the owner to add it to {ALLOWED_REPOS}.")
 

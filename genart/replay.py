@@ -23,6 +23,7 @@ FORMAT_VERSION = 1
 MAX_CHUNK = 64 << 20
 PngImagePlugin.MAX_TEXT_CHUNK = MAX_CHUNK
 PngImagePlugin.MAX_TEXT_MEMORY = 4 * MAX_CHUNK
+INPUTS_BUDGET = 2 * MAX_CHUNK  # all input chunks together, well inside MAX_TEXT_MEMORY beside the record
 
 
 def make_record(task: str, model: str, provenance: dict, **params) -> dict:
@@ -40,7 +41,7 @@ class Artwork:
         stored, left_out, total = {}, [], 0
         for name, image in self.inputs.items():
             text = base64.b64encode(png_bytes(image)).decode("ascii")
-            if len(text) > MAX_CHUNK or total + len(text) > PngImagePlugin.MAX_TEXT_MEMORY // 2:
+            if len(text) > MAX_CHUNK or total + len(text) > INPUTS_BUDGET:
                 left_out.append(name)
                 continue
             stored[name], total = text, total + len(text)

@@ -41,29 +41,11 @@ def hub_server(hub_repos):
 
 def start_app(extra_env: dict | None = None):
     """`python app.py` as a user starts it, on a free port set through GRADIO_SERVER_PORT; -> (url, process, log)."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-    from pathlib import Path
+    from genart.bench.app_process import start_app as start
 
-    port = free_port()
-    env = os.environ | {"GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port)} | (extra_env or {})
-    root = Path(__file__).resolve().parent.parent
-    log = open(Path(os.environ["HF_HOME"]) / f"app-{port}.log", "w")
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app.py exited with {proc.returncode}; see {log.name}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return url, proc, log
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("app.py did not start serving within 90 s")
+    log = tempfile.NamedTemporaryFile("w", dir=os.environ["HF_HOME"], prefix="app-", suffix=".log", delete=False)
+    proc, url = start(extra_env, log)
+    return url, proc, log
 
 
 def stop_app(proc, log):

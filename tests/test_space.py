@@ -1,17 +1,14 @@
 """`python -m genart space export`: a folder a Space takes as it is, that starts and serves in public mode."""
 import fnmatch
-import os
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 from huggingface_hub.repocard import metadata_load
 
 from genart import space
+from genart.bench.app_process import start_app
 from genart.registry import BUILTIN
-from tests.conftest import free_port
 from tests.raw_api import call
 
 
@@ -60,20 +57,10 @@ def test_export_refuses_a_folder_that_is_not_empty(tmp_path):
 
 def test_the_exported_folder_starts_as_a_space_in_public_mode_and_generates(exported, tmp_path):
     """Run from the exported folder (app.py puts it first on the path), with only SPACE_ID to say where it is."""
-    port = free_port()
-    env = os.environ | {"SPACE_ID": "someone/genart", "GRADIO_SERVER_PORT": str(port)}
-    env.pop("GENART_PUBLIC", None)
     log = open(tmp_path / "space.log", "w")
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=exported, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    env = {"SPACE_ID": "someone/genart", "GENART_PUBLIC": ""}  # an empty GENART_PUBLIC decides nothing
+    proc, url = start_app(env, log, cwd=exported)
     try:
-        for _ in range(180):
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                assert proc.poll() is None, (tmp_path / "space.log").read_text()
-                time.sleep(0.5)
         answer = call(url, "generate", ["dcgan-art-64", "mandala", 1, 2, 2.0, 64])
         assert answer.error is None and len(answer.output[0]) == 2
         assert "does not let visitors" in call(url, "delete_model", ["gpt2"]).error  # SPACE_ID: public mode

@@ -5,27 +5,17 @@ GENART_OUTPUT_MINUTES=1 so that the clean-up runs within the soak. The requests 
 each time, so every output is a new file), Text, Restore of an uploaded image and the model list. Printed at request
 100 and at request 1,000: the server's resident memory, and the files in its outputs root and in Gradio's cache.
 """
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from gradio_client import Client, handle_file
 
 from ..data.procedural import render
+from .app_process import start_app
 
 REQUESTS = 1000
 CHECKPOINTS = (100, 250, 500, 750, REQUESTS)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def resident_mb(pid: int) -> float:
@@ -37,24 +27,6 @@ def resident_mb(pid: int) -> float:
 
 def file_count(folder: Path) -> int:
     return sum(1 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
-
-
-def start(tmp: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = os.environ | {"TMPDIR": str(tmp), "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1",
-                        "GENART_OUTPUT_MINUTES": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
-    root = Path(__file__).resolve().parents[2]
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=root, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(180):
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("the app did not start within 90 s")
 
 
 def one_request(client: Client, i: int, picture: str):
@@ -73,7 +45,7 @@ def run():
     tmp = Path(tempfile.mkdtemp(prefix="genart-soak-"))
     picture = tmp / "picture.png"
     render("landscape", 5, 128).save(picture)
-    proc, url = start(tmp)
+    proc, url = start_app({"TMPDIR": str(tmp), "GENART_OUTPUT_MINUTES": "1", "GRADIO_ANALYTICS_ENABLED": "False"})
     rows = []
     try:
         client = Client(url, verbose=False)

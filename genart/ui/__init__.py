@@ -8,7 +8,6 @@ from .. import access, runtime
 from ..loaders import load_model
 from ..registry import get_spec
 from . import compare_tab, edge, generate_tab, inpaint_tab, models_tab, replay_drop, send_to, style_tab, text_tab
-from .common import OUTPUT_ROOT
 from .limits import current_limits
 
 CSS = """
@@ -84,7 +83,6 @@ def launch(host: str | None = None, port: int | None = None, share: bool = False
     place_startup_models()
     demo = build_demo().queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
     edge.busy_sentence(demo)
-    OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
     demo.launch(server_name=host, server_port=port, share=share, css=CSS, theme=gr.themes.Soft(),
                 max_file_size=int(limits.max_file_mb * 1e6), state_session_capacity=limits.sessions, auth=owner_logins(),
                 show_error=True)  # Gradio's own checks reach a visitor as their sentence; genart's are sentences

@@ -6,6 +6,7 @@ import logging
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -23,10 +24,17 @@ MODEL_RUN = {"concurrency_id": "models"}  # every event that runs a model shares
 log = logging.getLogger("genart")
 
 
-def time_limit_error() -> GenartError:
+def time_limit() -> Callable[[], None]:
+    """A check for one request: from when it is made, it raises the time-limit sentence once the limit has passed."""
     seconds = current_limits().event_seconds
-    return GenartError(f"This request reached the server's limit of {seconds:g} s and was stopped; ask for less (fewer "
-                       "steps, tokens, models or values, or a smaller image) and run it again.")
+    deadline = time.monotonic() + seconds
+
+    def check():
+        if time.monotonic() > deadline:
+            raise GenartError(f"This request reached the server's limit of {seconds:g} s and was stopped; ask for less "
+                              "(fewer steps, tokens, models or values, or a smaller image) and run it again.")
+
+    return check
 
 
 def _as_user_error(err: Exception) -> gr.Error:
@@ -53,13 +61,12 @@ def user_errors(fn):
 
     @functools.wraps(fn)
     def generator_wrapper(*args, **kwargs):
-        deadline = time.monotonic() + current_limits().event_seconds
+        check_time = time_limit()
         try:
             with closing(fn(*args, **kwargs)) as items:  # closing ends the work (a model's lock, a stream) at once
                 for item in items:
                     yield item
-                    if time.monotonic() > deadline:
-                        raise time_limit_error()
+                    check_time()
         except gr.Error:
             raise
         except Exception as err:
@@ -70,11 +77,10 @@ def user_errors(fn):
 
 def forward_progress(progress: gr.Progress):
     """Pipelines report progress through this; past the time limit it stops them."""
-    deadline = time.monotonic() + current_limits().event_seconds
+    check_time = time_limit()
 
     def forward(fraction: float, desc: str):
-        if time.monotonic() > deadline:
-            raise time_limit_error()
+        check_time()
         progress(fraction, desc=desc)
 
     return forward

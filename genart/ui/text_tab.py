@@ -26,8 +26,8 @@ def split_stops(stops: str) -> list[str]:
     try:
         return [line.encode().decode("unicode_escape") for line in stops.splitlines() if line]
     except UnicodeDecodeError as err:
-        raise GenartError(f"A stop string has a broken escape ({err.reason}); write \\n, \\t or \\uXXXX with four "
-                          "hex digits, or a plain backslash as \\\\.") from None
+        raise GenartError(f"A stop string has a broken escape ({err.reason}); write \\n, \\t, \\u and four hex "
+                          "digits, or a plain backslash as \\\\.") from None
 
 
 def status_line(update: pipeline.TextUpdate, stopped: bool = False) -> str:
