@@ -66,15 +66,15 @@ def folder_mb(folder: Path) -> float:
     return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6, 1)
 
 
-def loaded_keys(spec: ModelSpec) -> list[str]:
+def loaded_keys(spec: ModelSpec) -> list[runtime.CacheKey]:
     """Cache keys holding this model (the module, and a text model's tokenizer)."""
-    return [k for k in runtime.MODELS.keys() if k.split("|")[0] == spec.name or k.split("|")[1:2] == [spec.name]]
+    return [k for k in runtime.MODELS.keys() if k.model == spec.name]
 
 
 def status(spec: ModelSpec) -> ModelStatus:
     folder = files_on_disk(spec)
     keys = loaded_keys(spec)
-    device = next((k.rsplit("|", 1)[-1] for k in keys if not k.startswith("tokenizer|")), "")
+    device = next((k.device for k in keys if k.part == "module"), "")
     built_in = not (spec.embedded or spec.repo_id or spec.release_files)
     return ModelStatus(spec.name, spec.task, spec.arch, spec.source, spec.license,
                        folder_mb(folder) if folder else None, built_in or folder is not None, bool(keys), device)

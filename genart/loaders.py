@@ -11,12 +11,14 @@ from . import hub, runtime, text_configs
 from .errors import GenartError
 from .models import adain, gpt2, lama, llama, transformer_net, vgg
 from .models.attention import input_major
+from .models.checkpoint import CheckpointMismatch
 from .models.dcgan import DCGANConfig, DCGANGenerator
 from .models.dncnn import DnCNN, DnCNNConfig
 from .models.inpaint_net import InpaintNet, InpaintNetConfig
 from .models.lstm_lm import LSTMConfig, LSTMLanguageModel
+from .models.torchscript_inpainter import TorchScriptInpainter
 from .models.transformer_net import TransformerNetConfig
-from .registry import ModelSpec
+from .registry import AUTO_ARCH, ModelSpec
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Architecture:
 @dataclass
 class LoadedModel:
     spec: ModelSpec
+    arch: str  # the ARCHITECTURES key it was built as: the spec's, or the one detected in a Hub repo
     module: nn.Module
     provenance: dict
     device: torch.device
@@ -75,18 +78,6 @@ def read_adain(resolved: hub.Resolved) -> dict:
     encoder = adain.encoder_state(hub.read_state_dict(resolved.folder / "vgg_normalised.pth"))
     decoder = hub.read_state_dict(resolved.folder / "decoder.pth")
     return {f"encoder.{k}": v for k, v in encoder.items()} | {f"decoder.{k}": v for k, v in decoder.items()}
-
-
-class TorchScriptInpainter(nn.Module):
-    """IOPaint's big-lama.pt: called as (image (1, 3, H, W) in [0, 1], mask (1, 1, H, W)) -> (1, 3, H, W) in [0, 1]."""
-    pad_multiple = 8
-
-    def __init__(self, scripted: torch.jit.ScriptModule):
-        super().__init__()
-        self.scripted = scripted
-
-    def forward(self, image, mask):
-        return self.scripted(image, mask)
 
 
 def load_torchscript(spec: ModelSpec, resolved: hub.Resolved) -> nn.Module:
@@ -141,7 +132,7 @@ def detect_arch(config: dict | None, state: dict, name: str) -> str:
     raise GenartError(f"{name} is not an architecture genart can run ({kind}); supported: {', '.join(ARCHITECTURES)}.")
 
 
-def load_strict(module: nn.Module, state: dict, name: str):
+def load_strict(module: nn.Module, state: dict):
     """load_state_dict(strict=True), with an error that names the keys that do not fit."""
     expected = module.state_dict()
     missing = [k for k in expected if k not in state]
@@ -152,7 +143,7 @@ def load_strict(module: nn.Module, state: dict, name: str):
                ([f"unexpected {', '.join(unexpected[:3])}"] if unexpected else []) + \
                ([f"wrong shape {', '.join(wrong[:3])}"] if wrong else [])
     if problems:
-        raise GenartError(f"The checkpoint of {name} does not fit its architecture: {'; '.join(problems)}.")
+        raise CheckpointMismatch("; ".join(problems))
     module.load_state_dict(state, strict=True)
 
 
@@ -160,22 +151,20 @@ def load_model(spec: ModelSpec, progress: hub.Progress | None = None) -> LoadedM
     """The module for `spec` on the runtime's device, from the cache when it is already loaded."""
     resolved = hub.resolve(spec, progress)
     device = runtime.pick_device()
-    key = f"{spec.name}|{resolved.provenance}|{device}"
+    key = runtime.cache_key(spec.name, resolved.provenance, device)
     return runtime.MODELS.get(key, lambda: _build(spec, resolved, device))
 
 
 def _build(spec: ModelSpec, resolved: hub.Resolved, device: torch.device) -> LoadedModel:
+    if spec.arch != AUTO_ARCH and ARCHITECTURES[spec.arch].load is not None:
+        module = ARCHITECTURES[spec.arch].load(spec, resolved).to(device).eval().requires_grad_(False)
+        return LoadedModel(spec, spec.arch, module, resolved.provenance, device, torch.float32, resolved.folder)
     config = resolved.config()
-    arch = spec.arch
-    if arch != "auto" and ARCHITECTURES[arch].load is not None:
-        device = runtime.pick_device()
-        module = ARCHITECTURES[arch].load(spec, resolved).to(device).eval().requires_grad_(False)
-        return LoadedModel(spec, module, resolved.provenance, device, torch.float32, resolved.folder)
-    if arch == "auto":
+    if spec.arch == AUTO_ARCH:
         state = hub.read_state_dict(resolved.weights_file())
         arch = detect_arch(config, state, spec.name)
     else:
-        state = ARCHITECTURES[arch].read(resolved)
+        arch, state = spec.arch, ARCHITECTURES[spec.arch].read(resolved)
     entry = ARCHITECTURES[arch]
     if not entry.matches(config, state):
         raise GenartError(f"The files of {spec.name} do not hold a {arch} checkpoint.")
@@ -183,10 +172,9 @@ def _build(spec: ModelSpec, resolved: hub.Resolved, device: torch.device) -> Loa
         raise GenartError(f"{spec.name} is a {arch} model for the {entry.task} task, not {spec.task}.")
     module = entry.build(config, state)
     try:
-        state = entry.convert(state, module)
-    except (AssertionError, KeyError) as err:  # the key tables' count and shape checks
+        load_strict(module, entry.convert(state, module))
+    except (CheckpointMismatch, KeyError) as err:  # the key tables' count and shape checks, a key they look up
         raise GenartError(f"The checkpoint of {spec.name} does not fit its architecture: {err}.") from None
-    load_strict(module, state, spec.name)
     dtype = runtime.pick_dtype(device, entry.half_safe)
     module = entry.prepare(module.to(device=device, dtype=dtype).eval().requires_grad_(False))
-    return LoadedModel(spec, module, resolved.provenance, device, dtype, resolved.folder)
+    return LoadedModel(spec, arch, module, resolved.provenance, device, dtype, resolved.folder)

@@ -8,6 +8,7 @@ from .errors import GenartError
 TASKS = ("generate", "inpaint", "restore", "style", "text")
 IOPAINT_LAMA_MD5 = "e3aa4aaa15225a33ec84f9f4bc47e500"  # what IOPaint publishes for its big-lama.pt
 HUB_PREFIX = "hf-hub:"
+AUTO_ARCH = "auto"  # a Hub repo's architecture, detected from its files when it loads
 # The Hub's rules for ids and revisions, checked before any path is built from them: an org and a name of letters,
 # digits, '-', '_' and '.', each at most 96 long, starting and ending with a letter or digit, no '--' or '..'; a
 # revision is a 40-hex commit or a branch or tag name (git's ref rules: no '..', no part starting with '.').
@@ -21,7 +22,9 @@ MAX_NAME = 300  # characters in a model name, revision included
 class ModelSpec:
     name: str
     task: str
-    arch: str  # key into genart.loaders.ARCHITECTURES; "auto" = read from the repo's config.json
+    # A key of its task's method table (the pipeline module's TASK.methods); those with checkpoints are also keys of
+    # genart.loaders.ARCHITECTURES. AUTO_ARCH: detected from the repo's files.
+    arch: str
     description: str
     license: str = "unknown"
     embedded: bool = False  # weights live in weights/<name>/ and need no network
@@ -158,21 +161,21 @@ BUILTIN: tuple[ModelSpec, ...] = (
     ModelSpec(
         name="telea",
         task="inpaint",
-        arch="classical",
+        arch="telea",
         description="OpenCV's fast marching method (Telea 2004): fills from the hole's edge inwards.",
         license="apache-2.0",
     ),
     ModelSpec(
         name="navier-stokes",
         task="inpaint",
-        arch="classical",
+        arch="navier-stokes",
         description="OpenCV's Navier-Stokes inpainting (Bertalmio et al. 2001): continues the isophotes into the hole.",
         license="apache-2.0",
     ),
     ModelSpec(
         name="mean-fill",
         task="inpaint",
-        arch="classical",
+        arch="mean-fill",
         description="The known pixels' mean colour: the floor every method should beat.",
         license="apache-2.0",
     ),
@@ -196,14 +199,14 @@ BUILTIN: tuple[ModelSpec, ...] = (
     ModelSpec(
         name="median-filter",
         task="restore",
-        arch="filter",
+        arch="median-filter",
         description="A 3x3 median filter: the classical answer to salt-and-pepper noise.",
         license="apache-2.0",
     ),
     ModelSpec(
         name="gaussian-filter",
         task="restore",
-        arch="filter",
+        arch="gaussian-filter",
         description="A Gaussian blur whose width follows the noise level: the simplest Gaussian-noise baseline.",
         license="apache-2.0",
         defaults={"noise_level": 25},
@@ -211,7 +214,7 @@ BUILTIN: tuple[ModelSpec, ...] = (
     ModelSpec(
         name="bilateral-filter",
         task="restore",
-        arch="filter",
+        arch="bilateral-filter",
         description="An edge-preserving bilateral filter (Tomasi & Manduchi 1998) tuned by the noise level.",
         license="apache-2.0",
         defaults={"noise_level": 25},
@@ -300,7 +303,7 @@ def get_spec(name: str, task: str | None = None) -> ModelSpec:
                           f"{MAX_NAME}.")
     if name.startswith(HUB_PREFIX):
         repo_id, revision = parse_hub_name(name)
-        return ModelSpec(name=name, task=task or "generate", arch="auto", description=f"Hub repo {repo_id}",
+        return ModelSpec(name=name, task=task or "generate", arch=AUTO_ARCH, description=f"Hub repo {repo_id}",
                          repo_id=repo_id, revision=revision)
     name, _, revision = name.partition("@")
     spec = _BY_NAME.get(name)

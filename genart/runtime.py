@@ -1,5 +1,6 @@
 """Where models run: device and dtype choice, a cache of loaded models, recovery from GPU out-of-memory."""
 import gc
+import json
 import os
 import threading
 import time
@@ -44,15 +45,28 @@ def pick_dtype(device: torch.device, half_safe: bool) -> torch.dtype:
     return torch.float16
 
 
+@dataclass(frozen=True)
+class CacheKey:
+    """What one cached object is: a model's module or its tokenizer (`part`), from which files, on which device."""
+    model: str  # the registry name or hf-hub: id
+    part: str = "module"  # "module", "tokenizer"
+    provenance: str = ""  # the resolved files' commit or hashes, as sorted JSON
+    device: str = ""
+
+
+def cache_key(model: str, provenance: dict, device: torch.device | None = None, part: str = "module") -> CacheKey:
+    return CacheKey(model, part, json.dumps(provenance, sort_keys=True), str(device or ""))
+
+
 class ModelCache:
     """Loaded models by key, least recently used evicted first; unload() frees one explicitly."""
 
     def __init__(self, capacity: int):
         self.capacity = capacity
-        self._models: OrderedDict[str, object] = OrderedDict()
+        self._models: OrderedDict[CacheKey, object] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str, load: Callable[[], T]) -> T:
+    def get(self, key: CacheKey, load: Callable[[], T]) -> T:
         with self._lock:
             if key in self._models:
                 self._models.move_to_end(key)
@@ -65,11 +79,11 @@ class ModelCache:
                 self._models.popitem(last=False)
         return model
 
-    def keys(self) -> list[str]:
+    def keys(self) -> list[CacheKey]:
         with self._lock:
             return list(self._models)
 
-    def unload(self, key: str) -> bool:
+    def unload(self, key: CacheKey) -> bool:
         with self._lock:
             found = self._models.pop(key, None) is not None
         release_memory()

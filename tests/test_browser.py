@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
-from genart.pipelines.generate import interpolate
+from genart.pipelines.interpolate import InterpolateSettings, interpolate
 from genart.replay import read_record
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -53,7 +53,7 @@ def test_bad_model_shows_the_sentence_and_the_page_keeps_working(page):
     snapshot(page, "generate-error")
     model.fill("procedural-art")
     model.press("Enter")
-    page.get_by_text("Size (px)").wait_for(timeout=30_000)  # the switch has landed
+    page.get_by_text("Size", exact=True).wait_for(timeout=30_000)  # the switch has landed
     page.get_by_label("Class").fill("mandala")
     page.get_by_label("Class").press("Enter")
     page.get_by_role("button", name="Generate", exact=True).click()
@@ -75,7 +75,8 @@ def test_interpolation_plays_in_the_page(page):
 
 
 def test_a_dropped_interpolation_is_made_again_with_its_settings(page, tmp_path):
-    walk = interpolate("dcgan-art-64", 5, 9, frames=6, label="mandala", fps=8).save(tmp_path / "walk.gif")
+    settings = InterpolateSettings(seed_a=5, seed_b=9, frames=6, label="mandala", fps=8)
+    walk = interpolate("dcgan-art-64", settings).save(tmp_path / "walk.gif")
     replay = page.get_by_text("Replay: drop a file genart wrote")
     replay.click()
     page.locator("#replay-file input[type=file]").set_input_files(str(walk))

@@ -8,7 +8,7 @@ from safetensors.torch import save
 
 from genart import access, catalog
 from genart.errors import GenartError
-from genart.pipelines.text import complete
+from genart.pipelines.text import TextSettings, complete
 from tests.checkpoints import saved_files
 from tests.test_text_pipeline import byte_bpe
 
@@ -43,7 +43,7 @@ def test_add_download_load_unload_delete_a_hub_repo(hub_server, tmp_path, added_
     row = catalog.status(spec)
     assert row.cached and row.arch == "auto" and not row.loaded
     assert catalog.model_card(spec.name).startswith("# tiny card")
-    complete(spec.name, "Hi", max_new_tokens=2)
+    complete(spec.name, TextSettings(prompt="Hi", max_new_tokens=2))
     assert catalog.status(spec).loaded and catalog.status(spec).device == "cpu"
     assert catalog.unload(spec.name) and not catalog.status(spec).loaded
     assert catalog.delete(spec.name) > 0

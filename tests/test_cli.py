@@ -3,11 +3,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import torch
 from PIL import Image
 
 from genart.data.procedural import render
+from genart.models.transformer_net import TransformerNet
 from genart.replay import read_record
-from tests.checkpoints import huggan_config, huggan_generator, safetensors_bytes
+from tests.checkpoints import bin_bytes, huggan_config, huggan_generator, safetensors_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -176,3 +179,33 @@ def test_replay_remakes_an_inpainted_png_from_the_file_alone(tmp_path):
     assert read_record(again)["grow"] == 4
     done = genart("replay", str(image))
     assert done.returncode == 2 and "There is no file" in done.stderr
+
+
+def test_generate_without_a_class_draws_the_models_default_class(tmp_path):
+    done = genart("generate", "--model", "dcgan-art-64", "--seed", "1", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    (made,) = tmp_path.iterdir()
+    assert read_record(made)["label"] == "landscape"  # dcgan-art-64's registry default; one image unless --n
+
+
+def test_stylize_runs_a_hub_fast_style_network(hub_server, tmp_path):
+    """A pytorch/examples TransformerNet checkpoint (a bare state dict) named hf-hub:org/name: its architecture is
+    detected from its keys, so it paints without a style image, and one given is set aside with a notice."""
+    torch.manual_seed(3)
+    net = TransformerNet().eval()
+    hub_server.repos.commit("someone/cli-candy", {"model.pth": bin_bytes(net)})
+    content, style, out = tmp_path / "content.png", tmp_path / "style.png", tmp_path / "out.png"
+    render("landscape", 2, 64).save(content)
+    render("mandala", 4, 64).save(style)
+    done = genart("stylize", "--method", "hf-hub:someone/cli-candy", "--content", str(content), "--size", "64",
+                  "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    record = read_record(out)
+    assert record["model"] == "hf-hub:someone/cli-candy" and record["repo_id"] == "someone/cli-candy"
+    with torch.no_grad():
+        x = torch.from_numpy(np.asarray(render("landscape", 2, 64).convert("RGB"), dtype=np.float32)).permute(2, 0, 1)
+        expected = (net(x[None]) / 255).clamp(0, 1)[0].permute(1, 2, 0).mul(255).round().numpy()  # (H, W, 3)
+    assert np.abs(np.asarray(Image.open(out).convert("RGB"), dtype=np.float32) - expected).max() <= 1
+    done = genart("stylize", "--method", "hf-hub:someone/cli-candy", "--content", str(content), "--style", str(style),
+                  "--size", "64", "--out", str(out))
+    assert done.returncode == 0 and "style images are not used" in done.stderr

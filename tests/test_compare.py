@@ -9,10 +9,11 @@ from PIL import Image
 
 from genart.data.procedural import render
 from genart.errors import GenartError
-from genart.pipelines.compare import checked_models, compare, grid_artwork, parse_values, zip_bytes
-from genart.pipelines.generate import generate
+from genart.pipelines.compare import checked_models, compare, parse_values
+from genart.pipelines.compare_grid import grid_artwork, zip_bytes
+from genart.pipelines.generate import GenerateSettings, generate
 from genart.pipelines.remake import open_saved, remake, remake_file, verdict
-from genart.pipelines.text import complete
+from genart.pipelines.text import TextSettings, complete
 from genart.replay import read_inputs, read_record
 from tests.checkpoints import huggan_config, huggan_generator, safetensors_bytes
 
@@ -38,7 +39,7 @@ def test_generate_grid_has_a_cell_per_model_and_seed_equal_to_a_plain_run():
         ("dcgan-art-64", 4), ("procedural-art", 4), ("dcgan-art-64", 9), ("procedural-art", 9)]
     for cell in c.cells:
         assert not cell.error and cell.usage.seconds > 0 and cell.usage.peak_bytes > 10 * 2**20
-        plain = generate(cell.model, cell.value, 1, "mandala")[0]
+        plain = generate(cell.model, GenerateSettings(seed=cell.value, label="mandala"))[0]
         assert np.array_equal(pixels(cell.output.image), pixels(plain.image))
         assert cell.output.record["seed"] == cell.value
     grid = grid_artwork(c).image
@@ -79,7 +80,7 @@ def test_text_columns_share_the_seed():
     settings = {"prompt": "«", "max_new_tokens": 24, "n": 2}
     c = last(compare("text", ["text-art", "text-art-lstm"], settings, {}, "seed", [3]))
     for cell in c.cells:
-        assert cell.output.texts == complete(cell.model, "«", max_new_tokens=24, n=2, seed=3)
+        assert cell.output.texts == complete(cell.model, TextSettings(prompt="«", max_new_tokens=24, n=2, seed=3))
     assert grid_artwork(c).image.width > 2 * 300
 
 
@@ -146,11 +147,11 @@ def test_a_grid_remakes_the_whole_comparison(tmp_path):
 def test_a_hub_model_is_replayed_at_the_recorded_commit(hub_server, hub_repos, tmp_path):
     old, new = huggan_generator(seed=5), huggan_generator(seed=6)
     hub_repos.commit("huggan/moving", {"config.json": huggan_config(old), "model.safetensors": safetensors_bytes(old)})
-    art = generate("hf-hub:huggan/moving", seed=3)[0]
+    art = generate("hf-hub:huggan/moving", GenerateSettings(seed=3))[0]
     path = art.save(tmp_path / "old.png")
     newer = hub_repos.commit("huggan/moving", {"config.json": huggan_config(new),
                                                "model.safetensors": safetensors_bytes(new)})
-    latest = generate(f"hf-hub:huggan/moving@{newer}", seed=3)[0]
+    latest = generate(f"hf-hub:huggan/moving@{newer}", GenerateSettings(seed=3))[0]
     assert not np.array_equal(pixels(latest.image), pixels(art.image))  # the repo has moved on
     _, again = remake_file(path)
     assert again.record["revision"] == art.record["revision"]
@@ -164,7 +165,7 @@ def test_records_that_cannot_be_replayed_say_why(tmp_path):
     render("landscape", 1, 64).save(tmp_path / "plain.png")
     with pytest.raises(GenartError, match="carries no genart record"):
         open_saved(tmp_path / "plain.png")
-    record = generate("dcgan-art-64", seed=1, label="mandala")[0].record
+    record = generate("dcgan-art-64", GenerateSettings(seed=1, label="mandala"))[0].record
     with pytest.raises(GenartError, match="other dcgan-art-64 weights than the ones here"):
         remake(record | {"weights_sha256": "0" * 64}, {})
     with pytest.raises(GenartError, match="models download gpt2@0123abc"):

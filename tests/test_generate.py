@@ -4,7 +4,8 @@ import pytest
 
 from genart.data.procedural import CLASSES
 from genart.errors import GenartError
-from genart.pipelines.generate import generate, interpolate
+from genart.pipelines.generate import GenerateSettings, generate
+from genart.pipelines.interpolate import InterpolateSettings, interpolate
 
 
 def pixels(artworks):
@@ -12,10 +13,10 @@ def pixels(artworks):
 
 
 def test_same_seed_same_images_and_prefix_stable():
-    first = pixels(generate("dcgan-art-64", seed=11, n=4, label="mandala"))
-    again = pixels(generate("dcgan-art-64", seed=11, n=4, label="mandala"))
-    single = pixels(generate("dcgan-art-64", seed=11, n=1, label="mandala"))
-    other = pixels(generate("dcgan-art-64", seed=12, n=1, label="mandala"))
+    first = pixels(generate("dcgan-art-64", GenerateSettings(seed=11, n=4, label="mandala")))
+    again = pixels(generate("dcgan-art-64", GenerateSettings(seed=11, n=4, label="mandala")))
+    single = pixels(generate("dcgan-art-64", GenerateSettings(seed=11, n=1, label="mandala")))
+    other = pixels(generate("dcgan-art-64", GenerateSettings(seed=12, n=1, label="mandala")))
     assert all(np.array_equal(a, b) for a, b in zip(first, again))
     assert np.array_equal(first[0], single[0])
     assert not np.array_equal(first[0], other[0])
@@ -23,7 +24,7 @@ def test_same_seed_same_images_and_prefix_stable():
 
 
 def test_record_holds_everything_needed_to_replay():
-    art = generate("dcgan-art-64", seed=3, n=2, label="landscape", truncation=1.5)[1]
+    art = generate("dcgan-art-64", GenerateSettings(seed=3, n=2, label="landscape", truncation=1.5))[1]
     record = art.record
     assert record["model"] == "dcgan-art-64" and record["task"] == "generate"
     assert len(record["weights_sha256"]) == 64
@@ -31,7 +32,7 @@ def test_record_holds_everything_needed_to_replay():
 
 
 def test_class_changes_the_image():
-    a, b = (pixels(generate("dcgan-art-64", seed=4, label=c))[0] for c in ("mondrian", "stained_glass"))
+    a, b = (pixels(generate("dcgan-art-64", GenerateSettings(seed=4, label=c)))[0] for c in ("mondrian", "stained_glass"))
     assert np.abs(a.astype(int) - b.astype(int)).mean() > 10
 
 
@@ -44,16 +45,16 @@ def test_class_changes_the_image():
     (dict(n=2.5), "Batch size must be a whole number"),
 ])
 def test_bad_values_give_one_sentence(kwargs, message):
-    args = dict(model="dcgan-art-64", seed=0, n=1, label="landscape") | kwargs
+    args = dict(seed=0, n=1, label="landscape") | kwargs
     with pytest.raises(GenartError, match=message):
-        generate(**args)
+        generate("dcgan-art-64", GenerateSettings(**args))
 
 
 def test_interpolation_frames_run_from_one_seed_to_the_other(tmp_path):
-    animation = interpolate("dcgan-art-64", seed_a=1, seed_b=2, frames=6, label="geometric")
+    animation = interpolate("dcgan-art-64", InterpolateSettings(seed_a=1, seed_b=2, frames=6, label="geometric"))
     assert len(animation.frames) == 6
-    start = pixels(generate("dcgan-art-64", seed=1, label="geometric"))[0]
-    end = pixels(generate("dcgan-art-64", seed=2, label="geometric"))[0]
+    start = pixels(generate("dcgan-art-64", GenerateSettings(seed=1, label="geometric")))[0]
+    end = pixels(generate("dcgan-art-64", GenerateSettings(seed=2, label="geometric")))[0]
     assert np.array_equal(np.asarray(animation.frames[0]), start)
     assert np.array_equal(np.asarray(animation.frames[-1]), end)
     gif = animation.encode(".gif")
@@ -62,11 +63,11 @@ def test_interpolation_frames_run_from_one_seed_to_the_other(tmp_path):
 
 
 def test_procedural_art_is_a_model_too():
-    arts = generate("procedural-art", seed=5, n=3, label="flow_field", size=96)
+    arts = generate("procedural-art", GenerateSettings(seed=5, n=3, label="flow_field", size=96))
     assert [a.image.size for a in arts] == [(96, 96)] * 3
     assert arts[2].record["seed"] == 5 and arts[2].record["index"] == 2
     with pytest.raises(GenartError, match="no latent space"):
-        interpolate("procedural-art", 0, 1)
-    with pytest.raises(GenartError, match="procedural-art draws these classes"):
-        generate("procedural-art", seed=0, label="portrait")
+        interpolate("procedural-art", InterpolateSettings(seed_a=0, seed_b=1))
+    with pytest.raises(GenartError, match="procedural-art makes these classes: landscape"):
+        generate("procedural-art", GenerateSettings(seed=0, label="portrait"))
     assert set(CLASSES) >= {"landscape", "mondrian", "mandala"}

@@ -5,6 +5,7 @@ import transformers
 from safetensors.torch import load_file
 
 from genart.models.attention import causal_mask
+from genart.models.checkpoint import CheckpointMismatch
 from genart.models.gpt2 import GPT2, GPT2Config, from_hf_state_dict
 
 
@@ -71,5 +72,5 @@ def test_prefix_free_checkpoints_and_counts_are_checked(pair):
     config = GPT2Config(vocab_size=211, n_positions=96, n_embd=64, n_layer=3, n_head=4)
     bare = {k.removeprefix("transformer."): v for k, v in reference.state_dict().items() if k != "lm_head.weight"}
     GPT2(config).load_state_dict(from_hf_state_dict(bare, config), strict=True)
-    with pytest.raises(AssertionError, match="expected 40 GPT-2 tensors"):
+    with pytest.raises(CheckpointMismatch, match="expected 40 GPT-2 tensors"):
         from_hf_state_dict({k: v for k, v in bare.items() if not k.startswith("h.2.")}, config)

@@ -8,7 +8,7 @@ import torch
 from genart import hub
 from genart.errors import GenartError
 from genart.loaders import load_model
-from genart.pipelines.generate import generate, latents
+from genart.pipelines.generate import GenerateSettings, generate, latents
 from genart.registry import get_spec
 from tests.checkpoints import bin_bytes, huggan_config, huggan_generator, safetensors_bytes
 
@@ -30,7 +30,7 @@ def test_first_download_then_cache_hit_with_server_stopped(hub_server):
     assert (resolved.folder / "model.safetensors").read_bytes() == safetensors_bytes(model)
     assert seen and seen[-1] == pytest.approx(1.0)
 
-    images = generate("hf-hub:huggan/tiny-dcgan", seed=3, n=2)
+    images = generate("hf-hub:huggan/tiny-dcgan", GenerateSettings(seed=3, n=2))
     expected = reference_images(model, 3, 2)
     for art, ref in zip(images, expected):
         assert torch.equal(torch.from_numpy(np.array(art.image)), ref)
@@ -60,7 +60,7 @@ def test_bin_only_repo_infers_sizes_from_weight_shapes(hub_server):
     hub_server.repos.commit("huggan/bin-only", {"pytorch_model.bin": bin_bytes(model)})
     loaded = load_model(get_spec("hf-hub:huggan/bin-only"))
     assert (loaded.module.config.latent_dim, loaded.module.config.hidden_size) == (10, 4)
-    art = generate("hf-hub:huggan/bin-only", seed=5, n=1)[0]
+    art = generate("hf-hub:huggan/bin-only", GenerateSettings(seed=5, n=1))[0]
     assert torch.equal(torch.from_numpy(np.array(art.image)), reference_images(model, 5, 1)[0])
 
 
@@ -139,7 +139,7 @@ def test_a_conditional_hub_gan_without_class_names_offers_numbered_classes(hub_s
     config = {"num_channels": 3, "latent_dim": 8, "hidden_size": 4, "num_classes": 3, "label_dim": 2}
     hub_server.repos.commit("someone/cgan", {"config.json": json.dumps(config).encode(),
                                             "model.safetensors": safetensors_bytes(model)})
-    arts = generate("hf-hub:someone/cgan", seed=1, n=1, label="2")
+    arts = generate("hf-hub:someone/cgan", GenerateSettings(seed=1, n=1, label="2"))
     assert arts[0].record["label"] == "2"
     with pytest.raises(GenartError, match="makes these classes: 0, 1, 2"):
-        generate("hf-hub:someone/cgan", seed=1, label="landscape")
+        generate("hf-hub:someone/cgan", GenerateSettings(seed=1, label="landscape"))

@@ -279,7 +279,7 @@ def test_every_event_that_runs_a_model_asks_for_a_gpu_for_what_it_needs():
     gatys = ["gatys-random", None, None, None, None, None, 1, 1, 1, 1, 256, 1.0, False]
     assert run_stylize.gpu_seconds(*gatys, 100) == 40 and run_stylize.gpu_seconds(*gatys, 10**6) == 300
     assert run_stylize.gpu_seconds(*gatys, "lots") == 300
-    compare = ["generate", ["a", "b"]] + [None] * 18 + ["1, 2, 3"]
+    compare = ["generate", ["a", "b"], "seed", "1, 2, 3"] + [None] * 20
     assert run_compare.gpu_seconds(*compare) == 30 * 2 * 3
 
 
@@ -292,5 +292,5 @@ def test_on_zerogpu_each_tab_default_model_is_placed_at_start_up(monkeypatch):
     assert place_startup_models() == []
     monkeypatch.setenv("SPACES_ZERO_GPU", "true")
     assert place_startup_models() == list(STARTUP_MODELS)
-    loaded = {key.split("|")[0] for key in runtime.MODELS.keys()}
+    loaded = {key.model for key in runtime.MODELS.keys()}
     assert set(STARTUP_MODELS) <= loaded

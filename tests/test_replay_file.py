@@ -6,7 +6,7 @@ from PIL import Image
 from genart import replay
 from genart.errors import GenartError
 from genart.pipelines.remake import open_saved, remake
-from genart.pipelines.restore import restore
+from genart.pipelines.restore import RestoreSettings, restore
 
 
 def noisy(size: int) -> Image.Image:
@@ -14,7 +14,7 @@ def noisy(size: int) -> Image.Image:
 
 
 def test_the_record_and_inputs_are_stored_compressed_and_read_back(tmp_path):
-    art, _ = restore("median-filter", noisy(256), 25)
+    art, _ = restore("median-filter", noisy(256), RestoreSettings(25))
     path = art.save(tmp_path / "restored.png")
     raw = path.read_bytes()
     assert b"zTXtgenart" in raw and b"tEXtgenart" not in raw  # compressed text chunks
@@ -25,7 +25,7 @@ def test_the_record_and_inputs_are_stored_compressed_and_read_back(tmp_path):
 
 def test_an_input_too_large_to_store_is_left_out_and_replay_says_why(tmp_path, monkeypatch):
     monkeypatch.setattr(replay, "MAX_CHUNK", 10_000)  # a 256 px noise PNG is about 260 kB in base64
-    art, _ = restore("median-filter", noisy(256), 25)
+    art, _ = restore("median-filter", noisy(256), RestoreSettings(25))
     path = art.save(tmp_path / "restored.png")
     record, inputs = open_saved(path)
     assert record["inputs_left_out"] == ["image"] and inputs == {}

@@ -24,16 +24,18 @@ def test_cache_evicts_least_recently_used_and_unloads():
     cache = runtime.ModelCache(capacity=2)
     loads = []
 
+    a, b, c = (runtime.cache_key(name, {"sha256": name}) for name in "abc")
+
     def loader(name):
         return lambda: loads.append(name) or name
 
-    cache.get("a", loader("a"))
-    cache.get("b", loader("b"))
-    cache.get("a", loader("a"))  # hit: a becomes most recent
-    cache.get("c", loader("c"))  # evicts b
-    assert loads == ["a", "b", "c"] and cache.keys() == ["a", "c"]
-    assert cache.unload("a") and not cache.unload("a")
-    assert cache.keys() == ["c"]
+    cache.get(a, loader("a"))
+    cache.get(b, loader("b"))
+    cache.get(a, loader("a"))  # hit: a becomes most recent
+    cache.get(c, loader("c"))  # evicts b
+    assert loads == ["a", "b", "c"] and cache.keys() == [a, c]
+    assert cache.unload(a) and not cache.unload(a)
+    assert cache.keys() == [c]
 
 
 def test_out_of_memory_frees_the_cache_and_the_next_call_works(monkeypatch):

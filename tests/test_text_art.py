@@ -10,8 +10,7 @@ import transformers
 from genart.data.text_corpus import accepts
 from genart.loaders import load_model
 from genart.metrics.text_quality import measure
-from genart.pipelines.sampling import SamplingSettings
-from genart.pipelines.text import complete
+from genart.pipelines.text import TextSettings, complete
 from genart.registry import get_spec
 from genart.train import text_lm
 from tests.test_text_loading import logits
@@ -30,7 +29,7 @@ def test_text_art_is_a_gpt2_checkpoint_that_transformers_loads_as_it_is():
 
 @pytest.mark.parametrize("name", MODELS)
 def test_shipped_text_models_write_lines_the_grammar_accepts(name):
-    lines = complete(name, "«Quiet", max_new_tokens=80, settings=SamplingSettings(temperature=0.8), seed=3, n=8)
+    lines = complete(name, TextSettings(prompt="«Quiet", max_new_tokens=80, temperature=0.8, seed=3, n=8))
     accepted = [accepts("«Quiet" + line) for line in lines]
     assert sum(accepted) >= 6, lines
     assert len(set(lines)) >= 6  # eight seeds of one sampler, not one line repeated
@@ -58,5 +57,5 @@ def test_the_training_script_writes_a_folder_that_loads(hub_server, tmp_path, mo
     assert {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "README.md",
             "training_log.json"} <= files.keys()
     hub_server.repos.commit(f"tiny/text-art-{arch}", files)
-    texts = complete(f"hf-hub:tiny/text-art-{arch}", "«Quiet", max_new_tokens=5, settings=SamplingSettings(temperature=0))
+    texts = complete(f"hf-hub:tiny/text-art-{arch}", TextSettings(prompt="«Quiet", max_new_tokens=5, temperature=0))
     assert len(texts) == 1 and isinstance(texts[0], str)

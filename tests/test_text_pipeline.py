@@ -7,11 +7,9 @@ import transformers
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 from genart.errors import GenartError
-from genart.pipelines.sampling import SamplingSettings
-from genart.pipelines.text import complete, generate_text, load_text_model, render_chat
+from genart.pipelines.text import TextSettings, complete, generate_text, load_text_model, render_chat
 from tests.checkpoints import saved_files
 
-GREEDY = SamplingSettings(temperature=0)
 TEMPLATE = ("{{ bos_token }}{% for m in messages %}<{{ m.role }}>{{ m.content }}\n{% endfor %}"
             "{% if add_generation_prompt %}<assistant>{% endif %}")
 
@@ -53,16 +51,16 @@ def test_greedy_text_matches_transformers(hub_server, tiny_repo):
     expected_text = tok.decode(expected.tolist()).rstrip("\ufffd")
     model = load_text_model(name)
     model.eos_ids.clear()  # compare all 20 tokens, as generate() above does without an end token
-    assert complete(name, prompt, max_new_tokens=20, settings=GREEDY, chat=False)[0] == expected_text
+    assert complete(name, TextSettings(prompt=prompt, max_new_tokens=20, temperature=0, chat=False))[0] == expected_text
 
 
 def test_stop_string_never_reaches_the_output(hub_server, tiny_repo):
     name, _, _ = tiny_repo
     load_text_model(name).eos_ids.clear()
-    full = complete(name, "Café", max_new_tokens=30, settings=GREEDY, chat=False)[0]
+    full = complete(name, TextSettings(prompt="Café", max_new_tokens=30, temperature=0, chat=False))[0]
     assert len(full) > 6
     stop = full[4:7]
-    cut = complete(name, "Café", max_new_tokens=30, settings=GREEDY, chat=False, stop=[stop])[0]
+    cut = complete(name, TextSettings(prompt="Café", max_new_tokens=30, temperature=0, chat=False, stop=[stop]))[0]
     assert cut == full[:full.find(stop)] and stop not in cut
 
 
@@ -70,15 +68,14 @@ def test_chat_template_and_completions_side_by_side(hub_server, tiny_repo):
     name, _, _ = tiny_repo
     model = load_text_model(name)
     assert render_chat(model, "Hi") == "<|end|><user>Hi\n<assistant>"
-    hot = SamplingSettings(temperature=1.5)
-    a = complete(name, "Hi", max_new_tokens=12, settings=hot, seed=1, n=2)
-    assert a == complete(name, "Hi", max_new_tokens=12, settings=hot, seed=1, n=2)
+    a = complete(name, TextSettings(prompt="Hi", max_new_tokens=12, temperature=1.5, seed=1, n=2))
+    assert a == complete(name, TextSettings(prompt="Hi", max_new_tokens=12, temperature=1.5, seed=1, n=2))
     assert len(a) == 2 and a[0] != a[1]
 
 
 def test_closing_the_stream_stops_and_frees_the_cache(hub_server, tiny_repo):
     name, _, _ = tiny_repo
-    stream = generate_text(name, "Quiet", max_new_tokens=40, settings=GREEDY)
+    stream = generate_text(name, TextSettings(prompt="Quiet", max_new_tokens=40, temperature=0))
     first = next(stream)
     stream.close()
     assert first.tokens == 1 and not first.done
@@ -94,12 +91,12 @@ def test_closing_the_stream_stops_and_frees_the_cache(hub_server, tiny_repo):
 def test_bad_input_gets_one_sentence(hub_server, tiny_repo, kwargs, message):
     name, _, _ = tiny_repo
     with pytest.raises(GenartError, match=message):
-        complete(name, **({"prompt": "Hi"} | kwargs))
+        complete(name, TextSettings(**{"prompt": "Hi"} | kwargs))
 
 
 def test_a_prompt_longer_than_the_context_is_cut_from_the_left(hub_server, tiny_repo):
     name, _, _ = tiny_repo
-    *_, last = generate_text(name, "oil on canvas " * 40, max_new_tokens=8, settings=GREEDY, chat=False)
+    *_, last = generate_text(name, TextSettings(prompt="oil on canvas " * 40, max_new_tokens=8, temperature=0, chat=False))
     assert "were dropped to fit the context" in last.notice
 
 
@@ -109,7 +106,7 @@ def test_missing_tokenizer_is_named(hub_server, tmp_path):
         n_layer=1, n_head=2, n_embd=16, vocab_size=50, n_positions=32, bos_token_id=0, eos_token_id=0)), tmp_path)
     hub_server.repos.commit("tiny/no-tokenizer", files)
     with pytest.raises(GenartError, match="has no tokenizer.json"):
-        complete("hf-hub:tiny/no-tokenizer", "Hi")
+        complete("hf-hub:tiny/no-tokenizer", TextSettings(prompt="Hi"))
 
 
 def chat_repo(hub_repos, tiny_repo, repo_id: str, **files) -> str:
@@ -129,7 +126,7 @@ def test_a_template_that_reaches_for_python_is_refused_naming_the_repo(hub_serve
     name = chat_repo(hub_repos, tiny_repo, f"evil/template-{abs(hash(template)) % 10**6}",
                      tokenizer_config_json=json.dumps({"chat_template": template}))
     with pytest.raises(GenartError, match=r"chat template of .*evil/template-.* tries to run code"):
-        complete(name, "Hello", max_new_tokens=2)
+        complete(name, TextSettings(prompt="Hello", max_new_tokens=2))
 
 
 def test_chat_template_jinja_file_and_transformers_helpers(hub_server, hub_repos, tiny_repo):

@@ -5,8 +5,7 @@ import pytest
 import torch
 import transformers
 
-from genart.pipelines.sampling import SamplingSettings
-from genart.pipelines.text import generate_text, load_text_model, render_chat
+from genart.pipelines.text import TextSettings, generate_text, load_text_model, render_chat
 from genart.registry import get_spec
 from tests.checkpoints import saved_files
 from tests.test_llama_parity import SMALL
@@ -36,7 +35,7 @@ def test_registry_text_models_load_from_their_repos_and_record_the_commit(hub_se
     files["tokenizer_config.json"] = json.dumps(settings).encode()
     sha = hub_server.repos.commit(spec.repo_id, files, sha=spec.revision)  # the commit the registry pins
 
-    *_, last = generate_text(name, "Quiet harbour", max_new_tokens=6, settings=SamplingSettings(temperature=0))
+    *_, last = generate_text(name, TextSettings(prompt="Quiet harbour", max_new_tokens=6, temperature=0))
     assert last.done and last.record["repo_id"] == spec.repo_id and last.record["revision"] == sha
     assert last.record["model"] == name and last.record["prompt"] == "Quiet harbour"
     model = load_text_model(name)

@@ -5,7 +5,7 @@ import statistics
 import torch
 
 from ..loaders import load_model
-from ..pipelines.generate import generate, latents
+from ..pipelines.generate import GenerateSettings, generate, latents
 from ..registry import get_spec
 from .timing import machine, percentile, seconds_per_call
 
@@ -27,7 +27,7 @@ def plain_eager(batch: int) -> tuple[callable, torch.device]:
 
 
 def image_rate(batch: int) -> tuple[float, float, torch.device]:
-    pipeline_times = seconds_per_call(lambda: generate(MODEL, seed=0, n=batch, label="landscape"),
+    pipeline_times = seconds_per_call(lambda: generate(MODEL, GenerateSettings(seed=0, n=batch, label="landscape")),
                                       load_model(get_spec(MODEL)).device)
     eager, device = plain_eager(batch)
     eager_times = seconds_per_call(eager, device)

@@ -10,7 +10,7 @@ from .. import runtime
 from ..data.damage import gaussian_noise, salt_and_pepper
 from ..models.lama import LaMa, LaMaConfig
 from ..pipelines.inpaint import InpaintSettings, inpaint
-from ..pipelines.restore import restore
+from ..pipelines.restore import RestoreSettings, restore
 from .timing import machine, median_seconds
 
 SIZES = (512, 1024)
@@ -27,7 +27,7 @@ def test_image(size: int) -> tuple[Image.Image, np.ndarray]:
 
 
 def lama_seconds(size: int, device: torch.device) -> float:
-    net = runtime.MODELS.get(f"bench-lama|{device}", lambda: LaMa(LaMaConfig()).to(device).eval())
+    net = runtime.MODELS.get(runtime.cache_key("bench-lama", {}, device), lambda: LaMa(LaMaConfig()).to(device).eval())
     x, m = torch.rand(1, 3, size, size, device=device), torch.zeros(1, 1, size, size, device=device)
 
     def call():
@@ -43,7 +43,7 @@ def run():
     rows = [(f"inpaint: {m}", [median_seconds(lambda s=s, m=m: inpaint(m, *test_image(s), whole), device) for s in SIZES])
             for m in INPAINTERS]
     rows.append(("inpaint: lama (big-lama, random weights, network only)", [lama_seconds(s, device) for s in SIZES]))
-    rows += [(f"restore: {m}", [median_seconds(lambda s=s, m=m: restore(m, test_image(s)[0], 25), device) for s in SIZES])
+    rows += [(f"restore: {m}", [median_seconds(lambda s=s, m=m: restore(m, test_image(s)[0], RestoreSettings(25)), device) for s in SIZES])
              for m in RESTORERS]
     print(f"\n### inpaint and restore — seconds per image — {machine(device)}\n")
     print("| model | 512x512 | 1024x1024 |")

@@ -9,7 +9,7 @@ from ..loaders import load_model
 from ..models.adain import AdaIN, adain
 from ..models.random_features import RandomFeatures, RandomFeaturesConfig
 from ..models.vgg import VGG19Features, VGGConfig
-from ..pipelines.style import gram, style_losses
+from ..pipelines.gatys import gram, style_losses
 from ..registry import get_spec
 from ..runtime import pick_device
 from .timing import machine, median_seconds

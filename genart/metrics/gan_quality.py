@@ -23,7 +23,7 @@ from ..checkpoint_io import save_hub_folder
 from ..data.datasets import CACHE_DIR, art_dataset
 from ..data.procedural import CLASSES
 from ..models.art_classifier import ArtClassifier, ArtClassifierConfig
-from ..pipelines.generate import generate
+from ..pipelines.generate import GenerateSettings, generate
 from .frechet import frechet_distance
 from .precision_recall import precision_recall
 from .tiling import repeat_at
@@ -73,8 +73,8 @@ def generated_set(model_name: str, total: int, truncation: float) -> tuple[np.nd
         count = total // len(CLASSES) + (k < total % len(CLASSES))
         for start in range(0, count, 64):
             n = min(64, count - start)
-            images += [np.asarray(a.image) for a in generate(model_name, seed=10_000 * k + start, n=n, label=name,
-                                                                  truncation=truncation)]
+            images += [np.asarray(a.image) for a in generate(model_name, GenerateSettings(
+                seed=10_000 * k + start, n=n, label=name, truncation=truncation))]
         labels += [k] * count
     return np.stack(images), np.array(labels)
 

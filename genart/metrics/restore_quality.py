@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 
 from ..data.damage import gaussian_noise, salt_and_pepper
-from ..pipelines.restore import restore
+from ..pipelines.restore import RestoreSettings, restore
 from .inpaint_quality import HELD_OUT_SEEDS, held_out
 
 GAUSSIAN = (15, 25, 50)
@@ -36,7 +36,7 @@ def table(n: int) -> list[dict]:
         damaged = [damage(x, i) for i, x in enumerate(images)]
         row = {"damage": name, "damaged input": round(np.mean([psnr(d, x) for d, x in zip(damaged, images)]), 2)}
         for method in methods:
-            scores = [psnr(np.asarray(restore(method, Image.fromarray(d), sigma)[0].image), x)
+            scores = [psnr(np.asarray(restore(method, Image.fromarray(d), RestoreSettings(sigma))[0].image), x)
                       for d, x in zip(damaged, images)]
             row[method] = round(float(np.mean(scores)), 2)
         rows.append(row)

@@ -8,6 +8,8 @@ Images are RGB in [0, 1], unnormalised (vgg_normalised's first 1x1 convolution d
 import torch
 from torch import nn
 
+from .checkpoint import expect
+
 ENCODER_LAYOUT = (64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512)  # up to relu4_1
 ENCODER_CUT = 31  # layers kept of the 53 in vgg_normalised.pth
 DECODER_LAYOUT = (256, "U", 256, 256, 256, 128, "U", 128, 64, "U", 64, 3)  # "U" = 2x nearest upsampling
@@ -25,7 +27,6 @@ def encoder() -> nn.Sequential:
         else:
             layers += conv_block(c, item)
             c = item
-    assert len(layers) == ENCODER_CUT
     return nn.Sequential(*layers)
 
 
@@ -71,6 +72,6 @@ def encoder_state(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     """vgg_normalised.pth (53 layers) -> the 31 the encoder keeps."""
     kept = {k: v for k, v in state.items() if int(k.split(".")[0]) < ENCODER_CUT}
     dropped = [k for k in state if k not in kept]
-    assert len(kept) == 20, f"expected 10 encoder convolutions (20 tensors) before relu4_1, found {len(kept)}"
-    assert all(state[k].ndim in (1, 4) for k in dropped), "vgg_normalised.pth holds something other than convolutions"
+    expect(len(kept) == 20, f"expected 10 encoder convolutions (20 tensors) before relu4_1, found {len(kept)}")
+    expect(all(state[k].ndim in (1, 4) for k in dropped), "vgg_normalised.pth holds something other than convolutions")
     return kept

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .attention import KVCache
+from .checkpoint import expect, expect_shape
 
 
 @dataclass
@@ -112,7 +113,7 @@ def from_hf_state_dict(state: dict[str, torch.Tensor], config: GPT2Config) -> di
     for key, value in state.items():
         if key == "lm_head.weight":
             wte = state.get("transformer.wte.weight", state.get("wte.weight"))
-            assert wte is not None and torch.equal(value, wte), "GPT-2's head must be tied to wte"
+            expect(wte is not None and torch.equal(value, wte), "lm_head.weight differs from wte.weight; GPT-2's head must be tied to it")
             continue
         name = key.removeprefix(HF_PREFIX)
         if name.endswith(HF_IGNORED):
@@ -121,9 +122,9 @@ def from_hf_state_dict(state: dict[str, torch.Tensor], config: GPT2Config) -> di
             value = value.t()
         out[name] = value
     expected = 4 + config.n_layer * 12  # wte, wpe, ln_f.{weight,bias} + 12 tensors per block
-    assert len(out) == expected, f"expected {expected} GPT-2 tensors, found {len(out)}"
-    assert out["wte.weight"].shape == (config.vocab_size, config.n_embd)
-    assert out["h.0.attn.c_attn.weight"].shape == (3 * config.n_embd, config.n_embd)
+    expect(len(out) == expected, f"expected {expected} GPT-2 tensors, found {len(out)}")
+    expect_shape(out, "wte.weight", (config.vocab_size, config.n_embd))
+    expect_shape(out, "h.0.attn.c_attn.weight", (3 * config.n_embd, config.n_embd))
     return out
 
 

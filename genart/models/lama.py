@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .checkpoint import expect
+
 
 @dataclass
 class LaMaConfig:
@@ -153,5 +155,5 @@ def from_official_state_dict(state: dict[str, torch.Tensor], config: LaMaConfig)
     out = {k.removeprefix(CHECKPOINT_PREFIX): v for k, v in state.items() if k.startswith(CHECKPOINT_PREFIX)}
     per_block = 52  # two FFC_BN_ACT of 26 tensors: 3 convs, the spectral transform's 13, two BatchNorms of 5
     expected = 6 * config.n_downsampling + 12 + per_block * config.n_blocks + 7 * config.n_downsampling + 2
-    assert len(out) == expected, f"expected {expected} generator tensors, found {len(out)}"
+    expect(len(out) == expected, f"expected {expected} generator tensors, found {len(out)}")
     return out

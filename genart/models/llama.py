@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .attention import KVCache
+from .checkpoint import expect, expect_shape
 
 ROPE_TYPES = ("default", "linear", "llama3")
 
@@ -182,7 +183,7 @@ def from_hf_state_dict(state: dict[str, torch.Tensor], config: LlamaConfig) -> d
         out[key.removeprefix(HF_PREFIX)] = value
     per_layer = 9 + 3 * config.qkv_bias + config.o_bias
     expected = 2 + (not config.tie_word_embeddings) + config.num_hidden_layers * per_layer
-    assert len(out) == expected, f"expected {expected} Llama tensors, found {len(out)}"
+    expect(len(out) == expected, f"expected {expected} Llama tensors, found {len(out)}")
     kv_width = config.num_key_value_heads * config.dim_per_head
-    assert out["layers.0.self_attn.k_proj.weight"].shape == (kv_width, config.hidden_size)
+    expect_shape(out, "layers.0.self_attn.k_proj.weight", (kv_width, config.hidden_size))
     return out

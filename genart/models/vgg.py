@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .checkpoint import expect
+
 # Channels of each 3x3 convolution; "M" is a 2x2 max pool. torchvision's configuration "E".
 VGG19_LAYOUT = (64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512, "M")
 # Index in `features` of the ReLU after each named convolution.
@@ -60,6 +62,6 @@ CLASSIFIER_PREFIXES = ("pre_logits.", "head.", "classifier.")
 def features_only(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     kept = {k: v for k, v in state.items() if k.startswith("features.")}
     other = [k for k in state if k not in kept and not k.startswith(CLASSIFIER_PREFIXES)]
-    assert not other, f"unexpected VGG keys {other[:3]}"
-    assert len(kept) == 32, f"expected the 16 convolutions of VGG-19 (32 tensors), found {len(kept)}"
+    expect(not other, f"unexpected VGG keys {other[:3]}")
+    expect(len(kept) == 32, f"expected the 16 convolutions of VGG-19 (32 tensors), found {len(kept)}")
     return kept

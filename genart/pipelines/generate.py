@@ -1,4 +1,7 @@
-"""Image generation: GAN samples, latent interpolation, and the procedural renderer as a reference 'model'."""
+"""Image generation: GAN samples, and the procedural renderer as a reference 'model', behind one method table."""
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
 import torch
 from PIL import Image
 
@@ -7,29 +10,47 @@ from ..data import procedural
 from ..errors import GenartError
 from ..hub import Progress
 from ..loaders import LoadedModel, load_model
-from ..registry import get_spec
-from ..replay import Animation, Artwork, make_record
-from .checks import check_float, check_int, check_seed
+from ..registry import ModelSpec, get_spec
+from ..replay import Artwork, make_record
+from .checks import MAX_SEED
+from .settings import checked, knob
+from .task import Output, Task, method_for
 
-MAX_BATCH = 64
-MAX_FRAMES = 120
-TRUNCATION_RANGE = (0.1, 4.0)
+TRUNCATION_HELP = "Latents are clamped to ±this: lower is more typical, higher more varied."
+
+
+def truncation_knob():
+    return knob(2.0, "Truncation", TRUNCATION_HELP, 0.1, 4.0, 0.1)
+
+
+def label_knob():
+    return knob(None, "Class", "For class-conditional models; empty: the model's default class.", high=100)
+
+
+@dataclass(frozen=True)
+class GenerateSettings:
+    seed: int = knob(0, "Seed", low=0, high=MAX_SEED)
+    n: int = knob(1, "Batch size", "Images from one seed; image i is the same whatever the batch.", 1, 64, 1,
+                  sweep=False)
+    label: str | None = label_knob()
+    truncation: float = truncation_knob()
+    size: int = knob(64, "Size", "Pixels; procedural-art only: the renderer draws at any size.",
+                     procedural.MIN_SIZE, procedural.MAX_SIZE, 1)
+
+
+@dataclass(frozen=True)
+class GenerateMethod:
+    classes: Callable[[ModelSpec, Progress | None], list[str]]  # [] for an unconditional model
+    # (spec, settings with a label that fits, progress) -> the batch
+    sample: Callable[[ModelSpec, GenerateSettings, Progress | None], list[Artwork]]
+    latent: bool  # has a latent space: truncation applies and it can be interpolated
+    sized: bool  # draws at the size setting
 
 
 def latents(seed: int, n: int, dim: int) -> torch.Tensor:
     """(n, dim) standard normal latents; latent i is the same for any n >= i + 1, and on every device."""
     g = torch.Generator().manual_seed(seed)
     return torch.stack([torch.randn(dim, generator=g) for _ in range(n)])  # one row at a time: batched randn is not prefix-stable
-
-
-def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-    """Spherical interpolation of (dim,) latents at fractions t (frames,) -> (frames, dim)."""
-    cos = torch.dot(a / a.norm(), b / b.norm()).clamp(-1.0, 1.0)
-    omega = torch.acos(cos)
-    if omega.abs() < 1e-4:  # (nearly) parallel latents: linear is exact enough
-        return a[None] + (b - a)[None] * t[:, None]
-    s = torch.sin(omega)
-    return (torch.sin((1 - t) * omega) / s)[:, None] * a[None] + (torch.sin(t * omega) / s)[:, None] * b[None]
 
 
 def to_images(batch: torch.Tensor) -> list[Image.Image]:
@@ -40,78 +61,76 @@ def to_images(batch: torch.Tensor) -> list[Image.Image]:
 
 
 def class_names(model: LoadedModel) -> list[str]:
-    """Named classes when the checkpoint names them, else their numbers."""
+    """Named classes when the checkpoint names them, else their numbers; [] when unconditional."""
     config = model.module.config
+    if not config.num_classes:
+        return []
     return list(config.class_names) or [str(i) for i in range(config.num_classes)]
+
+
+def run_generator(model: LoadedModel, z: torch.Tensor, label: str | None, truncation: float) -> list[Image.Image]:
+    z = z.clamp(-truncation, truncation).to(model.device, model.dtype)  # (B, latent_dim)
+    labels = None if label is None else \
+        torch.full((z.shape[0],), class_names(model).index(label), dtype=torch.long, device=model.device)  # (B,)
+    with torch.inference_mode(), runtime.oom_guard():
+        return to_images(model.module(z, labels))
+
+
+def gan_samples(spec: ModelSpec, s: GenerateSettings, progress: Progress | None) -> list[Artwork]:
+    loaded = load_model(spec, progress)
+    images = run_generator(loaded, latents(s.seed, s.n, loaded.module.config.latent_dim), s.label, s.truncation)
+    return [Artwork(image, make_record("generate", spec.name, loaded.provenance, **asdict(s), index=i))
+            for i, image in enumerate(images)]
+
+
+def procedural_samples(spec: ModelSpec, s: GenerateSettings, progress: Progress | None) -> list[Artwork]:
+    return [Artwork(procedural.render(s.label, s.seed + i, s.size),
+                    make_record("generate", spec.name, {}, **asdict(s), index=i)) for i in range(s.n)]
+
+
+METHODS: dict[str, GenerateMethod] = {
+    "dcgan": GenerateMethod(lambda spec, progress: class_names(load_model(spec, progress)), gan_samples,
+                            latent=True, sized=False),
+    "procedural": GenerateMethod(lambda spec, progress: list(procedural.CLASSES), procedural_samples,
+                                 latent=False, sized=True),
+}
 
 
 def model_classes(model: str, progress: Progress | None = None) -> list[str]:
     """The classes a generate model can be asked for; [] for an unconditional GAN."""
     spec = get_spec(model, task="generate")
-    if spec.arch == "procedural":
-        return list(procedural.CLASSES)
-    return class_names(load_model(spec, progress))
+    return method_for(spec, METHODS, progress).classes(spec, progress)
 
 
-def label_index(model: LoadedModel, label: str | None) -> int | None:
-    names = class_names(model)
-    if not model.module.config.num_classes:
+def fitting_label(spec: ModelSpec, classes: list[str], label: str | None) -> str | None:
+    """The class to draw: the one asked for, else the registry's default for the model, else its first."""
+    if not classes:
         if label:
-            raise GenartError(f"{model.spec.name} is not class-conditional; leave the class empty.")
+            raise GenartError(f"{spec.name} is not class-conditional; leave the class empty.")
         return None
-    if label not in names:
-        raise GenartError(f"{model.spec.name} makes these classes: {', '.join(names)}; got {label!r}.")
-    return names.index(label)
+    label = label or spec.defaults.get("label") or classes[0]
+    if label not in classes:
+        raise GenartError(f"{spec.name} makes these classes: {', '.join(classes)}; got {label!r:.60}.")
+    return label
 
 
-def run_generator(model: LoadedModel, z: torch.Tensor, label: int | None, truncation: float) -> list[Image.Image]:
-    z = z.clamp(-truncation, truncation).to(model.device, model.dtype)  # (B, latent_dim)
-    labels = None if label is None else torch.full((z.shape[0],), label, dtype=torch.long, device=model.device)
-    with torch.inference_mode(), runtime.oom_guard():
-        return to_images(model.module(z, labels))
-
-
-def generate(model: str, seed: int, n: int = 1, label: str | None = None, truncation: float = 2.0, size: int = 64,
+def generate(model: str, settings: GenerateSettings = GenerateSettings(),
              progress: Progress | None = None) -> list[Artwork]:
-    """n images from `model`; image i of a seed is the same whatever n is."""
-    seed, n = check_seed(seed), check_int("Batch size", n, 1, MAX_BATCH)
-    spec = get_spec(model, task="generate")
-    if spec.arch == "procedural":
-        return procedural_art(seed, n, label or spec.defaults["label"], size)
-    truncation = check_float("Truncation", truncation, *TRUNCATION_RANGE)
-    loaded = load_model(spec, progress)
-    index = label_index(loaded, label)
-    images = run_generator(loaded, latents(seed, n, loaded.module.config.latent_dim), index, truncation)
-    params = {"label": label if index is not None else None, "truncation": truncation, "n": n}
-    return [Artwork(img, make_record("generate", spec.name, loaded.provenance, seed=seed, index=i, **params))
-            for i, img in enumerate(images)]
+    """settings.n images from `model`; image i of a seed is the same whatever n is."""
+    spec, s = get_spec(model, task="generate"), checked(settings)
+    method = method_for(spec, METHODS, progress)
+    s = GenerateSettings(**asdict(s) | {"label": fitting_label(spec, method.classes(spec, progress), s.label)})
+    return method.sample(spec, s, progress)
 
 
-def procedural_art(seed: int, n: int, label: str, size: int) -> list[Artwork]:
-    size = check_int("Size", size, procedural.MIN_SIZE, procedural.MAX_SIZE)
-    if label not in procedural.CLASSES:
-        raise GenartError(f"procedural-art draws these classes: {', '.join(procedural.CLASSES)}; got {label!r}.")
-    return [Artwork(procedural.render(label, seed + i, size),
-                    make_record("generate", "procedural-art", {}, seed=seed, index=i, label=label, size=size, n=n))
-            for i in range(n)]
+def run(model: str, s: GenerateSettings, inputs: dict, progress: Progress | None) -> list[Output]:
+    return [Output(art.record, art.image) for art in generate(model, s, progress)]
 
 
-def interpolate(model: str, seed_a: int, seed_b: int, frames: int = 16, label: str | None = None,
-                truncation: float = 2.0, fps: int = 12, progress: Progress | None = None) -> Animation:
-    """An animation along the great circle from seed_a's first latent to seed_b's (slerp), and back if looping."""
-    seed_a, seed_b = check_seed(seed_a), check_seed(seed_b)
-    frames = check_int("Frames", frames, 2, MAX_FRAMES)
-    fps = check_int("Frames per second", fps, 1, 60)
-    truncation = check_float("Truncation", truncation, *TRUNCATION_RANGE)
-    spec = get_spec(model, task="generate")
-    if spec.arch == "procedural":
-        raise GenartError("procedural-art has no latent space to interpolate; pick a GAN such as dcgan-art-64.")
-    loaded = load_model(spec, progress)
-    index = label_index(loaded, label)
-    dim = loaded.module.config.latent_dim
-    path = slerp(latents(seed_a, 1, dim)[0], latents(seed_b, 1, dim)[0], torch.linspace(0, 1, frames))  # (frames, dim)
-    images = run_generator(loaded, path, index, truncation)
-    record = make_record("interpolate", spec.name, loaded.provenance, seed_a=seed_a, seed_b=seed_b, frames=frames,
-                         label=label if index is not None else None, truncation=truncation, fps=fps)
-    return Animation(images, record, fps)
+def without_foreign_label(model: str, params: dict, progress: Progress | None) -> dict:
+    """A class is asked only of models that draw classes: one comparison can hold a conditional and an
+    unconditional GAN."""
+    return params | {"label": None} if params.get("label") and not model_classes(model, progress) else params
 
+
+TASK = Task("generate", GenerateSettings, METHODS, run, adapt=without_foreign_label)

@@ -6,7 +6,7 @@ the whole image), downscaling of oversized regions, padding, and the paste-back 
 unmasked pixels come back bit-identical.
 """
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import cv2
 import numpy as np
@@ -18,12 +18,12 @@ from ..hub import Progress
 from ..loaders import load_model
 from ..registry import ModelSpec, get_spec
 from ..replay import Artwork, make_record
-from .checks import check_bool, check_int, check_seed
+from .checks import MAX_SEED
 from .images import checked_image
+from .settings import checked, knob
+from .task import Output, Task, method_for
 
 MAX_REGION = 2048  # longest side a model works on; bigger regions are downscaled and the fill scaled back
-MASK_RANGE = (-64, 64)  # grow (+) or shrink (-) in pixels
-FEATHER_RANGE = (0, 64)
 MARGIN = 64  # context kept around the mask's bounding box in "fill only the masked region"
 
 
@@ -37,12 +37,13 @@ class Inpainter:
     provenance: dict = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class InpaintSettings:
-    grow: int = 0  # pixels; negative shrinks
-    feather: int = 4  # pixels, inwards
-    crop: bool = True  # fill only the masked region (with a margin of context) at native resolution
-    seed: int = 0
+    grow: int = knob(0, "Mask grow", "Pixels: above 0 grows the mask, below 0 shrinks it.", -64, 64, 1)
+    feather: int = knob(4, "Feather", "Pixels, inwards: the fill fades into the picture over this width.", 0, 64, 1)
+    crop: bool = knob(True, "Fill only the masked region", "Work on a crop around the mask at full resolution; the "
+                      "rest stays untouched. Untick for a model that copies from the whole picture.")
+    seed: int = knob(0, "Seed", low=0, high=MAX_SEED)
 
 
 def classical(flag: int) -> Inpainter:
@@ -75,12 +76,19 @@ def network(spec: ModelSpec, progress: Progress | None) -> Inpainter:
     return Inpainter(fill, module.pad_multiple, module.pad_multiple, loaded.provenance)
 
 
-BASELINES = {"telea": classical(cv2.INPAINT_TELEA), "navier-stokes": classical(cv2.INPAINT_NS),
-             "mean-fill": Inpainter(mean_fill)}
+def baseline(inpainter: Inpainter) -> Callable[[ModelSpec, Progress | None], Inpainter]:
+    return lambda spec, progress: inpainter
 
 
-def inpainter(spec: ModelSpec, progress: Progress | None) -> Inpainter:
-    return BASELINES[spec.name] if spec.arch == "classical" else network(spec, progress)
+# architecture -> (spec, progress) -> its Inpainter
+METHODS: dict[str, Callable[[ModelSpec, Progress | None], Inpainter]] = {
+    "telea": baseline(classical(cv2.INPAINT_TELEA)),
+    "navier-stokes": baseline(classical(cv2.INPAINT_NS)),
+    "mean-fill": baseline(Inpainter(mean_fill)),
+    "inpaint-net": network,
+    "lama": network,
+    "torchscript": network,
+}
 
 
 def normalise_mask(mask: Image.Image | np.ndarray | None, size: tuple[int, int]) -> np.ndarray:
@@ -151,26 +159,31 @@ def run_model(model: Inpainter, image: np.ndarray, mask: np.ndarray, seed: int) 
 def inpaint(model: str, image: Image.Image | None, mask, settings: InpaintSettings = InpaintSettings(),
             progress: Progress | None = None) -> tuple[Artwork, str]:
     """-> (the filled image with its replay record, a notice or "")."""
-    spec = get_spec(model, task="inpaint")
-    grow = check_int("Mask grow", settings.grow, *MASK_RANGE)
-    feather = check_int("Feather", settings.feather, *FEATHER_RANGE)
-    seed, crop = check_seed(settings.seed), check_bool("Fill only the masked region", settings.crop)
+    spec, s = get_spec(model, task="inpaint"), checked(settings)
     image = checked_image(image, "inpaint")
     drawn = normalise_mask(mask, image.size)
-    hole = grow_mask(drawn, grow)
+    hole = grow_mask(drawn, s.grow)
     inputs = {"image": image, "mask": Image.fromarray(drawn.astype(np.uint8) * 255, "L")}
-    record = make_record("inpaint", spec.name, {}, grow=grow, feather=feather, crop=crop, seed=seed,
-                         size=list(image.size), hole_share=round(float(hole.mean()), 4))
+    record = make_record("inpaint", spec.name, {}, **asdict(s), size=list(image.size),
+                         hole_share=round(float(hole.mean()), 4))
     if not hole.any():
         return Artwork(image, record, inputs), "The mask is empty: paint the area to fill. The image is unchanged."
-    filler = inpainter(spec, progress)
+    filler = method_for(spec, METHODS, progress)(spec, progress)
     record |= filler.provenance
     pixels = np.asarray(image, dtype=np.float32) / 255
-    top, left, bottom, right = region_of(hole, crop)
-    filled, notice = run_model(filler, pixels[top:bottom, left:right], hole[top:bottom, left:right], seed)
-    weight = feathered(hole, feather)[top:bottom, left:right, None]
+    top, left, bottom, right = region_of(hole, s.crop)
+    filled, notice = run_model(filler, pixels[top:bottom, left:right], hole[top:bottom, left:right], s.seed)
+    weight = feathered(hole, s.feather)[top:bottom, left:right, None]
     original = np.asarray(image)
     result = original.copy()
     blended = (filled * weight + pixels[top:bottom, left:right] * (1 - weight)) * 255
     result[top:bottom, left:right] = np.where(weight > 0, blended.round().clip(0, 255), original[top:bottom, left:right])
     return Artwork(Image.fromarray(result.astype(np.uint8), "RGB"), record, inputs), notice
+
+
+def run(model: str, s: InpaintSettings, inputs: dict, progress: Progress | None) -> list[Output]:
+    art, notice = inpaint(model, inputs.get("image"), inputs.get("mask"), s, progress)
+    return [Output(art.record, art.image, inputs=art.inputs, notice=notice)]
+
+
+TASK = Task("inpaint", InpaintSettings, METHODS, run, inputs=("image", "mask"))

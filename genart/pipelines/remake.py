@@ -12,12 +12,11 @@ from ..hub import Progress, resolve
 from ..registry import HUB_PREFIX, get_spec
 from ..replay import FORMAT_VERSION, KEY, Animation, read_inputs, read_record
 from .compare import Comparison, compare
-from .generate import interpolate
 from .images import check_image_file
-from .runner import INPUTS, Output, run
+from .runner import TASKS, run
+from .runner import task as declared
+from .task import Output
 
-# The task of the models that made a record's output, where it is not the record's own task.
-MODEL_TASK = {"interpolate": "generate"}
 MAX_JSON = 4 << 20  # the largest text output's .json replay reads
 
 
@@ -54,7 +53,7 @@ def open_saved(path: str | Path) -> tuple[dict, dict[str, Image.Image]]:
 def pinned_model(record: dict) -> str:
     """The model name that loads exactly what the record was made with: a Hub model at the recorded commit. Embedded
     and release weights must be the very files the record names, or this says which ones it needs."""
-    name, task = record["model"], MODEL_TASK.get(record["task"], record["task"])
+    name, task = record["model"], declared(record["task"]).models_for
     if record.get("repo_id") and record.get("revision"):
         base = name.rsplit("@", 1)[0] if name.startswith(HUB_PREFIX) else name.partition("@")[0]
         return f"{base}@{record['revision']}"
@@ -144,14 +143,10 @@ def remake_grid(record: dict, inputs: dict[str, Image.Image], progress: Progress
 def remake(record: dict, inputs: dict[str, Image.Image], progress: Progress | None = None) -> Output | Animation:
     """The output the record describes, made again."""
     task = record["task"]
-    if task == "interpolate":
-        settings = {k: record[k] for k in ("frames", "label", "truncation", "fps") if k in record}
-        return interpolate(pinned_model(record), record.get("seed_a"), record.get("seed_b"), **settings,
-                           progress=progress)
-    if task not in INPUTS:
-        raise GenartError(f"Replay makes single outputs, interpolations and Compare grids; a {task!r} record is not "
-                          "one of them.")
-    needed = INPUTS[task][:1]
+    if task not in TASKS:
+        raise GenartError(f"Replay makes single outputs, interpolations and Compare grids; a {task!r:.40} record is "
+                          "not one of them.")
+    needed = TASKS[task].inputs[:1]
     missing = [name for name in needed if name not in inputs]
     if missing and record.get("inputs_left_out"):
         raise GenartError(f"This {task} file was written without its input image (it was too large to store beside "
@@ -159,4 +154,4 @@ def remake(record: dict, inputs: dict[str, Image.Image], progress: Progress | No
     if missing:
         raise GenartError(f"This {task} record has no input image ({', '.join(missing)}) stored beside it; it was "
                           "written before genart kept inputs, so remake it from the tab instead.")
-    return run(task, pinned_model(record), record, inputs, progress)
+    return run(task, pinned_model(record), record, inputs, progress, index=record.get("index", 0))

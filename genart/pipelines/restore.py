@@ -3,6 +3,9 @@
 Salt-and-pepper pixels are found (pure black or white where the median of their neighbourhood is not) and filled
 by an inpainting model: the damage is a mask, so the inpainting pipeline does the rest.
 """
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
 import cv2
 import numpy as np
 import torch
@@ -11,14 +14,24 @@ from PIL import Image
 from .. import runtime
 from ..hub import Progress
 from ..loaders import load_model
-from ..registry import get_spec
+from ..registry import ModelSpec, get_spec
 from ..replay import Artwork, make_record
-from .checks import check_float
 from .images import checked_image
 from .inpaint import InpaintSettings, inpaint
+from .settings import checked, knob
+from .task import Output, Task, method_for
 
-NOISE_RANGE = (0.0, 100.0)  # Gaussian sigma in 0-255 units
 IMPULSE_FILL = "inpaint-art"  # the inpainting model that fills detected impulses
+
+
+@dataclass(frozen=True)
+class RestoreSettings:
+    noise_level: float = knob(25.0, "Noise level", "The noise's sigma in 0-255 units; the denoiser and the filters "
+                              "follow it.", 0.0, 100.0, 1)
+
+
+# (spec, pixels (H, W, 3) uint8, settings, progress) -> (restored pixels, additions to the record, a notice or "")
+Restorer = Callable[[ModelSpec, np.ndarray, RestoreSettings, Progress | None], tuple[np.ndarray, dict, str]]
 
 
 def impulses(pixels: np.ndarray) -> np.ndarray:
@@ -41,36 +54,50 @@ def median_filter(pixels: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.medianBlur(pixels, 3)
 
 
-FILTERS = {"gaussian-filter": gaussian_filter, "bilateral-filter": bilateral_filter, "median-filter": median_filter}
+def filtering(fn: Callable[[np.ndarray, float], np.ndarray]) -> Restorer:
+    return lambda spec, pixels, s, progress: (fn(pixels, s.noise_level), {}, "")
 
 
-def denoise(model: str, pixels: np.ndarray, sigma: float, progress: Progress | None) -> tuple[np.ndarray, dict]:
-    loaded = load_model(get_spec(model, task="restore"), progress)
+def denoise(spec: ModelSpec, pixels: np.ndarray, s: RestoreSettings, progress: Progress | None):
+    loaded = load_model(spec, progress)
     x = torch.from_numpy(pixels.copy()).permute(2, 0, 1)[None].to(loaded.device, loaded.dtype) / 255  # (1, 3, H, W)
-    level = torch.tensor([sigma / 255], device=loaded.device, dtype=loaded.dtype)
+    level = torch.tensor([s.noise_level / 255], device=loaded.device, dtype=loaded.dtype)  # (1,)
     with torch.inference_mode(), runtime.oom_guard("a smaller image"):
         out = loaded.module(x, level)
-    return (out[0].float().clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255).round().astype(np.uint8), loaded.provenance
+    restored = (out[0].float().clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255).round().astype(np.uint8)
+    return restored, loaded.provenance, ""
 
 
-def restore(model: str, image: Image.Image | None, noise_level: float = 25.0,
+def impulse_repair(spec: ModelSpec, pixels: np.ndarray, s: RestoreSettings, progress: Progress | None):
+    """The damage is a mask: salt-and-pepper pixels are found and filled by the inpainting pipeline."""
+    hits = impulses(pixels)
+    art, _ = inpaint(IMPULSE_FILL, Image.fromarray(pixels), hits, InpaintSettings(feather=0, crop=False), progress)
+    notice = f"{hits.mean():.1%} of the pixels were impulses, filled by {IMPULSE_FILL}."
+    return np.asarray(art.image), {"impulses": round(float(hits.mean()), 4)}, notice
+
+
+METHODS: dict[str, Restorer] = {
+    "dncnn": denoise,
+    "impulse-inpaint": impulse_repair,
+    "median-filter": filtering(median_filter),
+    "gaussian-filter": filtering(gaussian_filter),
+    "bilateral-filter": filtering(bilateral_filter),
+}
+
+
+def restore(model: str, image: Image.Image | None, settings: RestoreSettings = RestoreSettings(),
             progress: Progress | None = None) -> tuple[Artwork, str]:
-    """-> (the restored image with its replay record, a notice or ""). noise_level is the Gaussian sigma (0-255)."""
-    spec = get_spec(model, task="restore")
-    sigma = check_float("Noise level", noise_level, *NOISE_RANGE)
+    """-> (the restored image with its replay record, a notice or "")."""
+    spec, s = get_spec(model, task="restore"), checked(settings)
     image = checked_image(image, "restore")
-    pixels = np.asarray(image)
-    record = make_record("restore", spec.name, {}, noise_level=sigma, size=list(image.size))
-    notice = ""
-    if spec.arch == "impulse-inpaint":
-        hits = impulses(pixels)
-        notice = f"{hits.mean():.1%} of the pixels were impulses, filled by {IMPULSE_FILL}."
-        art, _ = inpaint(IMPULSE_FILL, Image.fromarray(pixels), hits, InpaintSettings(feather=0, crop=False),
-                         progress)
-        return Artwork(art.image, record | {"impulses": round(float(hits.mean()), 4)}, {"image": image}), notice
-    if spec.arch == "filter":
-        out = FILTERS[spec.name](pixels, sigma)
-    else:
-        out, provenance = denoise(spec.name, pixels, sigma, progress)
-        record |= provenance
+    out, extra, notice = method_for(spec, METHODS, progress)(spec, np.asarray(image), s, progress)
+    record = make_record("restore", spec.name, {}, **asdict(s), size=list(image.size)) | extra
     return Artwork(Image.fromarray(out, "RGB"), record, {"image": image}), notice
+
+
+def run(model: str, s: RestoreSettings, inputs: dict, progress: Progress | None) -> list[Output]:
+    art, notice = restore(model, inputs.get("image"), s, progress)
+    return [Output(art.record, art.image, inputs=art.inputs, notice=notice)]
+
+
+TASK = Task("restore", RestoreSettings, METHODS, run, inputs=("image",))

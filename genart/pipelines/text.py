@@ -1,12 +1,11 @@
 """Text generation: prompt in, streamed completions out. Tokenizer from tokenizer.json, chat template from
 tokenizer_config.json or chat_template.jinja (rendered in jinja2's sandbox, chat_template.py), decoding in decode.py,
 stop strings and whole characters in streaming.py."""
-import dataclasses
 import json
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from tokenizers import Tokenizer
 
@@ -17,15 +16,34 @@ from ..loaders import LoadedModel, load_model
 from ..registry import get_spec
 from ..replay import make_record
 from . import chat_template
-from .checks import check_bool, check_float, check_int, check_seed, check_text, check_texts
+from .checks import MAX_SEED
 from .decode import decode
 from .sampling import SamplingSettings
+from .settings import checked, knob, setting
 from .streaming import StopFilter, TextStream
+from .task import Output, Task
 
-MAX_NEW_TOKENS = 2048
-MAX_COMPLETIONS = 8
-MAX_PROMPT_CHARS = 32_000
-MAX_STOPS = 16
+
+@dataclass(frozen=True)
+class TextSettings:
+    prompt: str = knob("", "Prompt", high=32_000)
+    chat: bool = knob(True, "Use the chat template", "For instruct models that have one.")
+    max_new_tokens: int = knob(64, "Max new tokens", low=1, high=2048, step=1)
+    n: int = knob(1, "Completions", "Side by side, each from its own random stream.", 1, 8, 1, sweep=False)
+    seed: int = knob(0, "Seed", low=0, high=MAX_SEED)
+    temperature: float = knob(0.8, "Temperature", "0 = greedy", 0.0, 5.0, 0.05)
+    top_k: int = knob(0, "Top-k", "0 = off", 0, 1000, 1)
+    top_p: float = knob(1.0, "Top-p", "1 = off", 0.01, 1.0, 0.01)
+    min_p: float = knob(0.0, "Min-p", "0 = off", 0.0, 1.0, 0.01)
+    repetition_penalty: float = knob(1.0, "Repetition penalty", "1 = off", 1.0, 3.0, 0.05)
+    stop: list[str] = knob([], "Stop strings", "Generation ends where one appears; it is not shown.", high=16)
+
+    @property
+    def sampling(self) -> SamplingSettings:
+        return SamplingSettings(self.temperature, self.top_k, self.top_p, self.min_p, self.repetition_penalty)
+
+
+MAX_COMPLETIONS = int(setting(TextSettings, "n").knob.high)  # the output boxes a tab builds
 
 
 @dataclass
@@ -62,7 +80,8 @@ def _token_text(value) -> str | None:
 def load_text_model(name: str, progress: Progress | None = None) -> TextModel:
     spec = get_spec(name, task="text")
     loaded = load_model(spec, progress)
-    return runtime.MODELS.get(f"tokenizer|{spec.name}|{loaded.provenance}", lambda: _tokenizer_parts(loaded))
+    return runtime.MODELS.get(runtime.cache_key(spec.name, loaded.provenance, part="tokenizer"),
+                              lambda: _tokenizer_parts(loaded))
 
 
 def _tokenizer_parts(loaded: LoadedModel) -> TextModel:
@@ -117,35 +136,21 @@ def encode_prompt(model: TextModel, prompt: str, max_new_tokens: int, chat: bool
     return ids, ""
 
 
-def check_settings(s: SamplingSettings) -> SamplingSettings:
-    return SamplingSettings(temperature=check_float("Temperature", s.temperature, 0.0, 5.0),
-                            top_k=check_int("Top-k", s.top_k, 0, 1000),
-                            top_p=check_float("Top-p", s.top_p, 0.01, 1.0),
-                            min_p=check_float("Min-p", s.min_p, 0.0, 1.0),
-                            repetition_penalty=check_float("Repetition penalty", s.repetition_penalty, 1.0, 3.0))
-
-
-def generate_text(name: str, prompt: str, max_new_tokens: int = 64, settings: SamplingSettings = SamplingSettings(),
-                  seed: int = 0, stop: list[str] | None = None, n: int = 1, chat: bool = True,
-                  progress: Progress | None = None) -> Iterator[TextUpdate]:
-    """Stream n completions of `prompt`. Closing the iterator stops generation at once."""
-    max_new_tokens = check_int("Max new tokens", max_new_tokens, 1, MAX_NEW_TOKENS)
-    n = check_int("Completions", n, 1, MAX_COMPLETIONS)
-    seed, settings = check_seed(seed), check_settings(settings)
-    prompt, chat = check_text("The prompt", prompt, MAX_PROMPT_CHARS), check_bool("Use the chat template", chat)
-    stop = [s for s in check_texts("Stop strings", stop or [], MAX_STOPS, 200) if s]
+def generate_text(name: str, settings: TextSettings, progress: Progress | None = None) -> Iterator[TextUpdate]:
+    """Stream settings.n completions of settings.prompt. Closing the iterator stops generation at once."""
+    s = checked(settings)
+    s = replace(s, stop=[x for x in s.stop if x])
     model = load_text_model(name, progress)
-    ids, notice = encode_prompt(model, prompt, max_new_tokens, chat)
-    raw = not (chat and model.chat_template)
-    record = make_record("text", model.loaded.spec.name, model.loaded.provenance, prompt=prompt, chat=chat, seed=seed,
-                         max_new_tokens=max_new_tokens, **dataclasses.asdict(settings), stop=stop, n=n)
-    streams = [TextStream(model.tokenizer.decode) for _ in range(n)]
-    filters = [StopFilter(stop) for _ in range(n)]
-    texts, finished = [""] * n, [False] * n
+    ids, notice = encode_prompt(model, s.prompt, s.max_new_tokens, s.chat)
+    raw = not (s.chat and model.chat_template)
+    record = make_record("text", model.loaded.spec.name, model.loaded.provenance, **asdict(s))
+    streams = [TextStream(model.tokenizer.decode) for _ in range(s.n)]
+    filters = [StopFilter(s.stop) for _ in range(s.n)]
+    texts, finished = [""] * s.n, [False] * s.n
     count = 0
     with model.lock, runtime.oom_guard("fewer completions or new tokens"):
         start = time.perf_counter()
-        for step in decode(model.loaded.module, [ids] * n, max_new_tokens, settings, seed=seed):
+        for step in decode(model.loaded.module, [ids] * s.n, s.max_new_tokens, s.sampling, seed=s.seed):
             for i, token in enumerate(step.tolist()):
                 if finished[i]:
                     continue
@@ -159,13 +164,21 @@ def generate_text(name: str, prompt: str, max_new_tokens: int = 64, settings: Sa
             if all(finished):
                 break
     # Text held back (an unfinished character, a possible stop string's start) is what the model wrote after all.
-    texts = [t + f.push(s.flush()) + f.flush() for t, s, f in zip(texts, streams, filters)]
+    texts = [t + f.push(st.flush()) + f.flush() for t, st, f in zip(texts, streams, filters)]
     yield TextUpdate(texts, count, count / max(time.perf_counter() - start, 1e-9), notice, done=True, record=record,
                      continues_prompt=raw)
 
 
-def complete(name: str, prompt: str, **kwargs) -> list[str]:
+def complete(name: str, settings: TextSettings) -> list[str]:
     """The finished completions, for scripts that do not stream."""
-    *_, last = generate_text(name, prompt, **kwargs)
+    *_, last = generate_text(name, settings)
     return last.texts
 
+
+def run(model: str, s: TextSettings, inputs: dict, progress: Progress | None) -> list[Output]:
+    *_, last = generate_text(model, s, progress)
+    return [Output(last.record, texts=last.texts, notice=last.notice, continues_prompt=last.continues_prompt)]
+
+
+# Every text architecture decodes the same way: prefill, then one token at a time with its cache.
+TASK = Task("text", TextSettings, dict.fromkeys(("gpt2", "llama", "lstm"), decode), run)

@@ -18,8 +18,8 @@ from genart.checkpoint_io import save_hub_folder
 from genart.data.datasets import art_dataset
 from genart.data.procedural import CLASSES, render
 from genart.models.transformer_net import TransformerNet, TransformerNetConfig
+from genart.pipelines.gatys import FEATURES, gram, style_losses
 from genart.pipelines.images import to_image, to_tensor
-from genart.pipelines.style import feature_network, gram, style_losses
 from genart.registry import get_spec
 from genart.runtime import pick_device
 from genart.train.common import add_common_arguments, write_run
@@ -48,7 +48,8 @@ def train(args):
     style = render(args.style_class, args.style_seed, args.style_size)
     images, _ = art_dataset(args.per_class, args.size, first_seed=CONTENT_SEEDS)
     data = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()  # (N, 3, size, size) uint8
-    features, _ = feature_network(get_spec(args.features, task="style"), None)
+    spec = get_spec(args.features, task="style")
+    features, _ = FEATURES[spec.arch](spec, None)
     features = features.to(device)
     layers = features.config
     with torch.no_grad():

@@ -5,15 +5,14 @@ from gradio import FileData
 from .. import catalog
 from ..data.procedural import CLASSES
 from ..pipelines import compare as pipeline
-from ..pipelines.checks import MAX_SEED
+from ..pipelines.compare_grid import grid_artwork, grid_image, zip_bytes
 from ..pipelines.images import open_image
-from ..pipelines.inpaint import FEATHER_RANGE, MASK_RANGE
-from ..pipelines.restore import NOISE_RANGE
-from ..pipelines.style import SIZE_RANGE
-from ..pipelines.text import MAX_COMPLETIONS, MAX_NEW_TOKENS
-from ..registry import TASKS
+from ..pipelines.runner import TASKS as DECLARED
+from ..pipelines.settings import sweepable
+from ..registry import TASKS, get_spec
 from . import uploads
 from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, painted_mask, procedural_example, stoppable, user_errors
+from .controls import controls
 from .gpu import on_gpu
 
 DEFAULT_MODELS = {"generate": ["dcgan-art-64", "procedural-art"], "inpaint": ["inpaint-art", "telea", "mean-fill"],
@@ -21,10 +20,15 @@ DEFAULT_MODELS = {"generate": ["dcgan-art-64", "procedural-art"], "inpaint": ["i
                   "style": ["fast-stained-glass", "fast-flow-field", "gatys-random"], "text": ["text-art", "text-art-lstm"]}
 DEFAULT_SWEEP = {"generate": "seed", "inpaint": "", "restore": "", "style": "", "text": "seed"}
 DEFAULT_VALUES = {"generate": "1, 2, 3", "text": "1, 2"}
-# The inputs each task reads; the rest of the form is hidden for it.
-USES = {"generate": {"seed", "label", "truncation"}, "inpaint": {"image", "seed", "grow", "feather"},
-        "restore": {"image", "noise_level"}, "style": {"image", "style", "seed", "size", "strength", "steps"},
-        "text": {"prompt", "seed", "max_new_tokens", "temperature", "n", "chat"}}
+# The settings each task's form shows, and where Compare starts lower than a tab does, so that a grid comes quickly.
+FIELDS = {"generate": ("seed", "label", "truncation"), "inpaint": ("seed", "grow", "feather"),
+          "restore": ("noise_level",), "style": ("seed", "size", "strength", "steps"),
+          "text": ("prompt", "seed", "max_new_tokens", "temperature", "n", "chat")}
+QUICK = {"generate": {"label": {"choices": list(CLASSES), "value": "mandala", "info": None}},
+         "style": {"size": {"value": 256}, "steps": {"value": 50}},
+         "text": {"prompt": {"value": get_spec(DEFAULT_MODELS["text"][0]).defaults["prompt"], "lines": 3},
+                  "max_new_tokens": {"value": 48}}}
+IMAGE_TASKS = ("inpaint", "restore", "style")  # the tasks that read the image
 EXAMPLE_IMAGES = [("stained_glass", 9), ("landscape", 4), ("mondrian", 2), ("mandala", 5)]
 COLUMNS = ["model", "value", "seconds", "peak memory (MB)", "result"]
 
@@ -33,17 +37,15 @@ def model_names(task: str) -> list[str]:
     return [s.name for s in catalog.all_specs() if s.task == task]
 
 
-GROUPS = ({"seed"}, {"label", "truncation"}, {"image"}, {"grow", "feather"}, {"noise_level"},
-          {"style", "size", "strength", "steps"}, {"prompt", "max_new_tokens", "temperature", "n", "chat"})
-
-
 def task_form(task: str, models: list[str] | None = None, sweep: str | None = None, values: str | None = None):
-    """Models, sweep choices and visible inputs for the task; the task's defaults unless given."""
-    sweeps = [("(none)", "")] + [(name, name) for name in pipeline.SWEEPS[task]]
+    """Models, sweep choices, and which of the image, mask, style image and each task's settings are visible; the
+    task's defaults unless given."""
+    sweeps = [("(none)", "")] + [(name, name) for name in sweepable(DECLARED[task].settings)]
     return (gr.update(choices=model_names(task), value=DEFAULT_MODELS[task] if models is None else models),
             gr.update(choices=sweeps, value=DEFAULT_SWEEP[task] if sweep is None else sweep),
             gr.update(value=DEFAULT_VALUES.get(task, "") if values is None else values),
-            *[gr.update(visible=bool(USES[task] & group)) for group in GROUPS])
+            gr.update(visible=task in IMAGE_TASKS), gr.update(visible=task == "inpaint"),
+            gr.update(visible=task == "style"), *[gr.update(visible=t == task) for t in TASKS])
 
 
 def table(c: pipeline.Comparison) -> dict:
@@ -59,9 +61,9 @@ def table(c: pipeline.Comparison) -> dict:
 def files(c: pipeline.Comparison) -> tuple[str, str]:
     """The grid PNG (it replays the whole comparison) and the zip of every cell, written for download."""
     folder = output_dir()
-    grid = pipeline.grid_artwork(c).save(folder / "compare-grid.png")
+    grid = grid_artwork(c).save(folder / "compare-grid.png")
     archive = folder / "compare.zip"
-    archive.write_bytes(pipeline.zip_bytes(c))
+    archive.write_bytes(zip_bytes(c))
     return str(grid), str(archive)
 
 
@@ -72,7 +74,7 @@ def shown(c: pipeline.Comparison, done: bool, stopped: bool = False) -> tuple:
     status = f"{len(c.cells)} of {total} cells" + (f" · {failed} failed" if failed else "") + \
         (" · stopped" if stopped else "")
     if not done:
-        return pipeline.grid_image(c), table(c), gr.update(), gr.update(), status + " · running"
+        return grid_image(c), table(c), gr.update(), gr.update(), status + " · running"
     grid, archive = files(c)
     return grid, table(c), gr.update(value=grid, visible=True), gr.update(value=archive, visible=True), status
 
@@ -94,16 +96,21 @@ def compare_seconds(task, models, values: str) -> float:
     return 30 * len(models) * max(1, len(str(values).split(",")))
 
 
+def form_values(task: str, values: tuple) -> dict:
+    """Every task's settings controls' values, in FIELDS' order -> the settings of `task` by name."""
+    start = sum(len(FIELDS[t]) for t in TASKS[:TASKS.index(task)])
+    return dict(zip(FIELDS[task], values[start:start + len(FIELDS[task])]))
+
+
 @user_errors
-@on_gpu(lambda *args, **kwargs: compare_seconds(args[0], args[1], args[20]))  # args[20]: the swept values
-def run_compare(task, models, seed, label, truncation, editor, mask_image, grow, feather, noise_level, style, size, strength, steps,
-                prompt, max_new_tokens, temperature, n, chat, sweep, values, stop_request, progress=gr.Progress()):
-    params = {"seed": seed, "label": label, "truncation": truncation, "grow": grow, "feather": feather,
-              "noise_level": noise_level, "size": size, "strength": strength, "steps": steps, "prompt": prompt,
-              "max_new_tokens": max_new_tokens, "temperature": temperature, "n": n, "chat": chat}
+@on_gpu(lambda task, models, sweep, values, *args, **kwargs: compare_seconds(task, models, values))
+def run_compare(task, models, sweep, values, editor, mask_image, style, *settings, progress=gr.Progress()):
+    """settings: every task's controls in FIELDS' order, then the session's StopRequest."""
+    *settings, stop_request = settings
+    pipeline.compared_task(task)
     mask = mask_image if mask_image is not None else painted_mask(editor)
     inputs = pipeline.task_inputs(task, (editor or {}).get("background"), mask, style)
-    yield from stream(pipeline.compare(task, models, params, inputs, sweep or None,
+    yield from stream(pipeline.compare(task, models, form_values(task, tuple(settings)), inputs, sweep or None,
                                        pipeline.parse_values(task, sweep or None, values), forward_progress(progress)),
                       stop_request)
 
@@ -135,17 +142,15 @@ def replayed(record: dict, c: pipeline.Comparison) -> dict:
     image = inputs.get("image") or inputs.get("content")
     editor = {"background": image, "layers": [], "composite": image} if image else None
     grid, rows, grid_file, zip_file, status = shown(c, True)
-    names = ("seed", "label", "truncation", "grow", "feather", "noise_level", "size", "strength", "steps", "prompt",
-             "max_new_tokens", "temperature", "n", "chat")
     return {"task": task, "models": models, "sweep": sweep, "values": values, "editor": editor,
-            "mask_image": inputs.get("mask"),
-            "style": inputs.get("style1"), "grid": grid, "cells": rows, "grid_file": grid_file, "zip_file": zip_file,
-            "status": status, **{k: params[k] for k in names if k in params},
+            "mask_image": inputs.get("mask"), "style": inputs.get("style1"), "grid": grid, "cells": rows,
+            "grid_file": grid_file, "zip_file": zip_file, "status": status,
+            **{f"{task}.{k}": v for k, v in params.items() if k in FIELDS[task]},
             **{f"group{i}": v for i, v in enumerate(visible)}}
 
 
 def build():
-    """-> the components replay fills in, by parameter name."""
+    """-> the components replay fills in: by name, and each task's settings as task.name."""
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
             task = gr.Radio(list(TASKS), value="generate", label="Task", elem_id="compare-task")
@@ -156,61 +161,44 @@ def build():
                 sweep = gr.Dropdown([("(none)", ""), ("seed", "seed"), ("truncation", "truncation")], value="seed",
                                     label="Sweep (one row per value)", elem_id="compare-sweep")
                 values = gr.Textbox("1, 2, 3", label=f"Values (up to {pipeline.MAX_VALUES})", elem_id="compare-values")
-            with gr.Group() as seed_group:
-                seed = gr.Number(0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED)
-            with gr.Group() as gan_group:
-                label = gr.Dropdown(list(CLASSES), value="mandala", label="Class (conditional models)")
-                truncation = gr.Slider(0.1, 4.0, value=2.0, step=0.1, label="Truncation")
             with gr.Group(visible=False) as image_group:
                 editor = uploads.image_editor(type="pil", label="Image (Inpaint: paint the hole) / Content (Style)",
-                                        brush=gr.Brush(colors=[BRUSH], default_size=28, color_mode="fixed"),
-                                        layers=False, height=320, elem_id="compare-image")
-                mask_image = uploads.image(type="pil", label="Or upload a mask (Inpaint; white = fill)", height=140,
-                                      elem_id="compare-mask")
+                                              brush=gr.Brush(colors=[BRUSH], default_size=28, color_mode="fixed"),
+                                              layers=False, height=320, elem_id="compare-image")
                 gr.Examples([[procedural_example(name, seed)] for name, seed in EXAMPLE_IMAGES], inputs=[editor],
                             label="Try an image", elem_id="compare-examples")
-            with gr.Group(visible=False) as inpaint_group:
-                grow = gr.Slider(*MASK_RANGE, value=0, step=1, label="Grow (+) or shrink (-) the mask, px")
-                feather = gr.Slider(*FEATHER_RANGE, value=4, step=1, label="Feather, px")
-            with gr.Group(visible=False) as restore_group:
-                noise_level = gr.Slider(*NOISE_RANGE, value=25, step=1, label="Noise level (sigma, 0-255)")
+            with gr.Group(visible=False) as mask_group:
+                mask_image = uploads.image(type="pil", label="Or upload a mask (Inpaint; white = fill)", height=140,
+                                           elem_id="compare-mask")
             with gr.Group(visible=False) as style_group:
                 style = uploads.image(type="pil", label="Style image", height=160)
-                size = gr.Slider(*SIZE_RANGE, value=256, step=16, label="Output size (longest side, px)")
-                strength = gr.Slider(0, 1, value=1.0, step=0.05, label="Strength")
-                steps = gr.Slider(1, 1000, value=50, step=1, label="Steps (Gatys)")
                 gr.Examples([[procedural_example("stained_glass", 11)], [procedural_example("landscape", 4)]],
                             inputs=[style], label="Style images")
-            with gr.Group(visible=False) as text_group:
-                prompt = gr.Textbox("«Quiet", label="Prompt", lines=3)
-                max_new_tokens = gr.Slider(1, MAX_NEW_TOKENS, value=48, step=1, label="Max new tokens")
-                temperature = gr.Slider(0, 5, value=0.8, step=0.05, label="Temperature", info="0 = greedy")
-                n = gr.Slider(1, MAX_COMPLETIONS, value=1, step=1, label="Completions per cell")
-                chat = gr.Checkbox(True, label="Use the chat template (instruct models)")
+            knobs, groups = {}, []
+            for t in TASKS:
+                with gr.Group(visible=t == "generate") as group:
+                    made = controls(DECLARED[t].settings, FIELDS[t], **QUICK.get(t, {}))
+                knobs |= {f"{t}.{k}": v for k, v in made.items()}
+                groups.append(group)
             with gr.Row():
                 button = gr.Button("Compare", variant="primary", elem_id="compare-run")
                 stop = gr.Button("Stop", variant="stop", elem_id="compare-stop")
         with gr.Column(scale=2):
             status = gr.Markdown(elem_id="compare-status")
             grid = uploads.image(type="filepath", label="Grid", show_label=False, format="png", elem_id="compare-grid",
-                            interactive=False)
+                                 interactive=False)
             with gr.Row():
                 grid_file = gr.DownloadButton("Download grid (PNG)", visible=False, elem_id="compare-download-grid")
                 zip_file = gr.DownloadButton("Download cells (zip)", visible=False, elem_id="compare-download-zip")
             cells = gr.Dataframe(headers=COLUMNS, label="Cells", interactive=False, wrap=True)
             gr.Markdown("Peak memory is the GPU's peak allocated memory, or on a CPU the whole process's peak resident "
                         "memory (loaded models, and any request running beside this one, included).")
-    groups = [seed_group, gan_group, image_group, inpaint_group, restore_group, style_group, text_group]
-    task.input(task_form, task, [models, sweep, values, *groups], api_name=False)
+    shown_groups = [image_group, mask_group, style_group, *groups]
+    task.input(task_form, task, [models, sweep, values, *shown_groups], api_name=False)
     # The API has its own endpoint with plain arguments; the button streams the grid as it fills.
-    stoppable(button, stop, run_compare, [task, models, seed, label, truncation, editor, mask_image, grow, feather,
-                                          noise_level, style, size, strength, steps, prompt, max_new_tokens,
-                                          temperature, n, chat, sweep, values],
+    stoppable(button, stop, run_compare, [task, models, sweep, values, editor, mask_image, style, *knobs.values()],
               [grid, cells, grid_file, zip_file, status], api_name=False, show_progress_on=status, **MODEL_RUN)
     gr.api(compare_api, api_name="compare", **MODEL_RUN)
-    return {"task": task, "models": models, "sweep": sweep, "values": values, "seed": seed, "label": label,
-            "truncation": truncation, "editor": editor, "mask_image": mask_image, "grow": grow, "feather": feather,
-            "noise_level": noise_level, "style": style, "size": size, "strength": strength, "steps": steps, "prompt": prompt,
-            "max_new_tokens": max_new_tokens, "temperature": temperature, "n": n, "chat": chat, "grid": grid,
-            "cells": cells, "grid_file": grid_file, "zip_file": zip_file, "status": status,
-            **{f"group{i}": g for i, g in enumerate(groups)}}
+    return {"task": task, "models": models, "sweep": sweep, "values": values, "editor": editor, "mask_image": mask_image,
+            "style": style, **knobs, "grid": grid, "cells": cells, "grid_file": grid_file, "zip_file": zip_file,
+            "status": status, **{f"group{i}": g for i, g in enumerate(shown_groups)}}

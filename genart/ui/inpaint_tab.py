@@ -9,15 +9,19 @@ from PIL import Image
 from ..data.damage import gaussian_noise, salt_and_pepper
 from ..pipelines import inpaint as pipeline
 from ..pipelines import restore as restoring
+from ..pipelines.inpaint import InpaintSettings
+from ..pipelines.restore import RestoreSettings
 from ..registry import get_spec, list_models
 from ..replay import Artwork
 from . import uploads
 from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, painted_mask, procedural_example, user_errors
+from .controls import control, controls, recorded, settings_from
 from .gpu import on_gpu
 from .send_to import SendFrom
 
 DEFAULT_MODEL = "inpaint-art"
 DEFAULT_RESTORER = "denoise-art"
+FILL_FIELDS = ("grow", "feather", "crop")  # the settings the Fill event reads, in its API's order
 
 
 def example_image(name: str) -> str:
@@ -31,11 +35,11 @@ def save(art: Artwork, name: str) -> str:
 
 @user_errors
 @on_gpu(60)
-def run_inpaint(model, editor, mask_image, grow, feather, crop, progress=gr.Progress()):
+def run_inpaint(model, editor, mask_image, *values, progress=gr.Progress()):
     image = (editor or {}).get("background")
     mask = mask_image if mask_image is not None else painted_mask(editor)
     start = time.perf_counter()
-    art, notice = pipeline.inpaint(model, image, mask, pipeline.InpaintSettings(grow, feather, crop),
+    art, notice = pipeline.inpaint(model, image, mask, settings_from(InpaintSettings, FILL_FIELDS, values),
                                    forward_progress(progress))
     before = image.convert("RGB") if image is not None else None
     line = f"{model}: {art.image.width}x{art.image.height}, {art.record['hole_share']:.1%} filled, in " \
@@ -47,7 +51,7 @@ def run_inpaint(model, editor, mask_image, grow, feather, crop, progress=gr.Prog
 @on_gpu(30)
 def run_restore(model, image, noise_level, progress=gr.Progress()):
     start = time.perf_counter()
-    art, notice = restoring.restore(model, image, noise_level, forward_progress(progress))
+    art, notice = restoring.restore(model, image, RestoreSettings(noise_level), forward_progress(progress))
     line = f"{model}: {art.image.width}x{art.image.height} in {time.perf_counter() - start:.2f} s"
     return (image.convert("RGB"), save(art, "restored.png")), "\n\n".join(filter(None, [line, notice]))
 
@@ -70,13 +74,12 @@ def replayed_fill(record: dict, inputs: dict, image_path: str) -> dict:
     # The mask comes back as an uploaded mask: an editor set from the server shows its background but not its layers.
     editor = {"background": inputs["image"], "layers": [], "composite": inputs["image"]}
     return {"mode": "fill", "model": record["model"], "editor": editor, "mask_image": inputs.get("mask"),
-            "grow": record["grow"],
-            "feather": record["feather"], "crop": record["crop"], "result": (inputs["image"], image_path)}
+            **recorded(InpaintSettings, record), "result": (inputs["image"], image_path)}
 
 
 def replayed_restore(record: dict, inputs: dict, image_path: str) -> dict:
     return {"mode": "restore", "restore_model": record["model"], "restore_image": inputs["image"],
-            "noise_level": record["noise_level"], "restore_result": (inputs["image"], image_path)}
+            **recorded(RestoreSettings, record), "restore_result": (inputs["image"], image_path)}
 
 
 def build() -> tuple[SendFrom, gr.ImageEditor, dict]:
@@ -108,20 +111,16 @@ def build_fill() -> tuple[SendFrom, gr.ImageEditor, dict]:
                                 info="The mask stays when you switch: try one mask on every model.")
             info = gr.Markdown(about(DEFAULT_MODEL))
         with gr.Column():
-            grow = gr.Slider(*pipeline.MASK_RANGE, value=0, step=1, label="Grow (+) or shrink (-) the mask, px")
-            feather = gr.Slider(*pipeline.FEATHER_RANGE, value=4, step=1, label="Feather, px (inwards)")
-            crop = gr.Checkbox(True, label="Fill only the masked region",
-                               info="Work on a crop around the mask at full resolution; the rest stays untouched.")
+            knobs = controls(InpaintSettings, FILL_FIELDS)
         with gr.Column():
             mask_image = uploads.image(type="pil", label="Or upload a mask (white = fill)", height=160)
             button = gr.Button("Fill", variant="primary", elem_id="inpaint-run")
     gr.Examples([[example_image(n)] for n in ("cheetah.jpg", "lion.jpg", "tower.jpg", "mandala", "stained_glass")],
                 inputs=[editor], label="Try an image")
     model.change(about, model, info, api_name=False)
-    button.click(run_inpaint, [model, editor, mask_image, grow, feather, crop], [result, status], api_name="inpaint",
+    button.click(run_inpaint, [model, editor, mask_image, *knobs.values()], [result, status], api_name="inpaint",
                  **MODEL_RUN)
-    fields = {"model": model, "editor": editor, "mask_image": mask_image, "grow": grow, "feather": feather, "crop": crop, "result": result,
-              "status": status}
+    fields = {"model": model, "editor": editor, "mask_image": mask_image, **knobs, "result": result, "status": status}
     return SendFrom(result, None, None, to_style), editor, fields
 
 
@@ -140,8 +139,7 @@ def build_restore():
             status = gr.Markdown(elem_id="restore-status")
     with gr.Row():
         model = gr.Dropdown(names, value=DEFAULT_RESTORER, label="Method", elem_id="restore-model")
-        noise_level = gr.Slider(*restoring.NOISE_RANGE, value=25, step=1, label="Noise level (sigma, 0-255)",
-                                info="How strong the noise is; the denoiser and the filters follow it.")
+        noise_level = control(RestoreSettings, "noise_level")
         button = gr.Button("Restore", variant="primary", elem_id="restore-run")
     info = gr.Markdown(about(DEFAULT_RESTORER))
     gr.Examples([[example_image(n)] for n in ("lion.jpg", "landscape", "geometric")], inputs=[image],

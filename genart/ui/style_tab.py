@@ -5,14 +5,37 @@ import gradio as gr
 from gradio.media import get_image
 
 from ..pipelines import style as pipeline
-from ..pipelines.checks import MAX_SEED
+from ..pipelines.style import MAX_STYLES, StyleSettings
 from ..registry import get_spec, list_models
 from . import uploads
 from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, painted_layer, painted_mask, procedural_example, stoppable, user_errors
+from .controls import control, controls, recorded
 from .gpu import on_gpu
 
 DEFAULT_MODEL = "fast-stained-glass"
 EXAMPLE_STYLES = [("stained_glass", 7), ("flow_field", 3), ("mandala", 5), ("geometric", 2)]
+# The event's arguments: model, content, the style images, their weights, these settings, the mask editor.
+SHARED_FIELDS = ("size", "strength", "preserve_colors", "seed")
+GATYS_FIELDS = ("steps", "content_weight", "style_weight", "tv_weight")
+FIELDS = ("size", "strength", "preserve_colors", "steps", "content_weight", "style_weight", "tv_weight", "seed")
+
+
+STEPS_AT = 2 * MAX_STYLES + FIELDS.index("steps")  # where the Gatys steps are among the arguments after the content
+
+
+def event_arguments(args: tuple) -> tuple[list, list, StyleSettings, dict]:
+    """run_stylize's arguments after model and content -> (style images, their weights, the settings, the editor),
+    the weights of empty style slots dropped."""
+    styles, weights = args[:MAX_STYLES], args[MAX_STYLES:2 * MAX_STYLES]
+    *values, editor = args[2 * MAX_STYLES:]
+    pairs = [(image, w) for image, w in zip(styles, weights) if image is not None]
+    settings = StyleSettings(**dict(zip(FIELDS, values)), style_weights=[w for _, w in pairs] or None)
+    return [image for image, _ in pairs], [w for _, w in pairs], settings, editor
+
+
+def stylize_seconds(model, content, *args, **kwargs) -> float:
+    """GPU time to ask for: Gatys steps (the fast methods are one step)."""
+    return 20 + 0.2 * args[STEPS_AT]
 
 
 def status_line(update: pipeline.StyleUpdate, seconds_note: str = "", stopped: bool = False) -> str:
@@ -23,17 +46,14 @@ def status_line(update: pipeline.StyleUpdate, seconds_note: str = "", stopped: b
 
 
 @user_errors
-@on_gpu(lambda *args, **kwargs: 20 + 0.2 * args[13])  # args[13]: Gatys steps (the fast methods are one step)
-def run_stylize(model, content, style1, style2, style3, style4, w1, w2, w3, w4, size, strength, preserve, steps,
-                content_weight, style_weight, tv_weight, seed, editor, stop_request, progress=gr.Progress()):
-    """Streams the result and its status line; Gatys shows each step it keeps, and Stop keeps the last one."""
-    pairs = [(s, w) for s, w in zip((style1, style2, style3, style4), (w1, w2, w3, w4)) if s is not None]
-    settings = pipeline.StyleSettings(size=size, strength=strength, preserve_colors=preserve,
-                                      style_weights=[w for _, w in pairs] or None, steps=steps,
-                                      content_weight=content_weight, style_weight=style_weight, tv_weight=tv_weight,
-                                      seed=seed)
+@on_gpu(stylize_seconds)
+def run_stylize(model, content, *args, progress=gr.Progress()):
+    """Streams the result and its status line; Gatys shows each step it keeps, and Stop keeps the last one. The last
+    argument is the session's StopRequest."""
+    *args, stop_request = args
+    styles, _, settings, editor = event_arguments(tuple(args))
     folder, start = output_dir(), time.perf_counter()
-    for update in pipeline.stylize(model, content, [s for s, _ in pairs], settings, painted_mask(editor),
+    for update in pipeline.stylize(model, content, styles, settings, painted_mask(editor),
                                    forward_progress(progress)):
         path = update.artwork().save(folder / f"stylized-{update.step}.png")
         size = f"{update.image.width}x{update.image.height}"
@@ -44,30 +64,24 @@ def run_stylize(model, content, style1, style2, style3, style4, w1, w2, w3, w4, 
 
 
 @user_errors
-def on_model_change(model: str):
-    spec = get_spec(model, task="style")
-    gatys = spec.arch in ("vgg19", "random-features")
-    return (gr.update(visible=gatys), gr.update(visible=spec.arch == "adain"), gr.update(visible=spec.arch != "transformer-net"),
-            about(spec))
+def on_model_change(model: str, progress=gr.Progress()):
+    method = pipeline.style_method(model, forward_progress(progress))
+    return (gr.update(visible=method.optimises), gr.update(visible=method.spatial),
+            gr.update(visible=method.needs_style), about(model, method))
 
 
-def about(spec) -> str:
-    features = {"vgg19": "Features in use: **VGG-19** (ImageNet weights from the Hub).",
-                "random-features": "Features in use: a **random** fixed-seed network (no trained weights; works offline).",
-                "transformer-net": "One style, baked into the network: the style images are not used.",
-                "adain": "Any style image, in one pass; two styles with a painted mask put each where you choose."}
-    return f"{spec.description}\n\n{features[spec.arch]}"
+def about(model: str, method: pipeline.StyleMethod) -> str:
+    return f"{get_spec(model, task='style').description}\n\n{method.about}"
 
 
 def replayed(record: dict, inputs: dict, image_path: str) -> dict:
     weights = record.get("style_weights") or []
     values = {"model": record["model"], "content": inputs["content"], "result": image_path,
-              **{f"style{i + 1}": inputs.get(f"style{i + 1}") for i in range(pipeline.MAX_STYLES)},
+              **{name: inputs.get(name) for name in pipeline.STYLE_INPUTS},
               **{f"weight{i + 1}": w for i, w in enumerate(weights)}}
     if "mask" in inputs:
         values["editor"] = {"background": inputs["content"], "layers": [painted_layer(inputs["mask"])], "composite": None}
-    names = ("size", "strength", "preserve_colors", "seed", "steps", "content_weight", "style_weight", "tv_weight")
-    return values | {k: record[k] for k in names if k in record}
+    return values | {k: v for k, v in recorded(StyleSettings, record).items() if k != "style_weights"}
 
 
 def build() -> tuple[gr.Image, dict]:
@@ -77,25 +91,20 @@ def build() -> tuple[gr.Image, dict]:
         with gr.Column(scale=1, min_width=320):
             model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", elem_id="style-model",
                                 info="Fast networks: instant, one style. AdaIN: any style. Gatys: optimisation, slow.")
-            info = gr.Markdown(about(get_spec(DEFAULT_MODEL)))
+            info = gr.Markdown(about(DEFAULT_MODEL, pipeline.style_method(DEFAULT_MODEL)))
             content = uploads.image(type="pil", label="Content", elem_id="style-content", height=240)
             with gr.Group(visible=False) as style_group:
                 with gr.Row():
                     styles = [uploads.image(type="pil", label=f"Style {i + 1}", height=140, min_width=100,
-                                       elem_id=f"style-style-{i}") for i in range(pipeline.MAX_STYLES)]
+                                       elem_id=f"style-style-{i}") for i in range(MAX_STYLES)]
                 with gr.Row():
-                    weights = [gr.Number(1.0, label=f"Weight {i + 1}", minimum=0, min_width=60)
-                               for i in range(pipeline.MAX_STYLES)]
-            size = gr.Slider(*pipeline.SIZE_RANGE, value=512, step=16, label="Output size (longest side, px)")
-            strength = gr.Slider(0, 1, value=1.0, step=0.05, label="Strength", info="0 = the content, 1 = full style")
-            preserve = gr.Checkbox(False, label="Preserve the content's colours")
-            seed = gr.Number(0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED)
+                    weights = [control(StyleSettings, "style_weights", value=1.0, label=f"Weight {i + 1}",
+                                       info=None, min_width=60) for i in range(MAX_STYLES)]
+            knobs = controls(StyleSettings, SHARED_FIELDS)
             with gr.Group(visible=False) as gatys_group:
-                steps = gr.Slider(1, pipeline.MAX_STEPS, value=200, step=1, label="Steps (Gatys)")
+                knobs |= controls(StyleSettings, GATYS_FIELDS[:1])
                 with gr.Row():
-                    content_weight = gr.Number(1.0, label="Content weight", minimum=0)
-                    style_weight = gr.Number(10.0, label="Style weight", minimum=0)
-                    tv_weight = gr.Number(1.0, label="Total-variation weight", minimum=0)
+                    knobs |= controls(StyleSettings, GATYS_FIELDS[1:], **{k: {"info": None} for k in GATYS_FIELDS})
             with gr.Accordion("Spatial control (AdaIN, two styles)", open=False, visible=False) as spatial:
                 editor = uploads.image_editor(type="pil", label="Paint where style 1 goes; style 2 fills the rest",
                                         brush=gr.Brush(colors=[BRUSH], default_size=24), layers=False, height=320)
@@ -115,15 +124,13 @@ def build() -> tuple[gr.Image, dict]:
     gr.Examples([[procedural_example(name, seed)] for name, seed in EXAMPLE_STYLES], inputs=[styles[0]],
                 label="Procedural art as style")
 
-    model.change(on_model_change, model, [gatys_group, spatial, style_group, info], api_name=False)
+    model.change(on_model_change, model, [gatys_group, spatial, style_group, info], api_name=False,
+                 show_progress_on=info)
     # The content becomes the canvas for painting the spatial mask.
     content.change(lambda image: {"background": image, "layers": [], "composite": image}, content, editor, api_name=False)
     # The progress bar sits on the status line; the image stays in view.
-    stoppable(button, stop, run_stylize, [model, content, *styles, *weights, size, strength, preserve, steps,
-                                          content_weight, style_weight, tv_weight, seed, editor], [result, status],
-              api_name="stylize", show_progress_on=status, **MODEL_RUN)
-    fields = {"model": model, "content": content, "size": size, "strength": strength, "preserve_colors": preserve,
-              "seed": seed, "steps": steps, "content_weight": content_weight, "style_weight": style_weight,
-              "tv_weight": tv_weight, "editor": editor, "result": result, "status": status,
-              **{f"style{i + 1}": s for i, s in enumerate(styles)}, **{f"weight{i + 1}": w for i, w in enumerate(weights)}}
+    stoppable(button, stop, run_stylize, [model, content, *styles, *weights, *(knobs[k] for k in FIELDS), editor],
+              [result, status], api_name="stylize", show_progress_on=status, **MODEL_RUN)
+    fields = {"model": model, "content": content, **knobs, "editor": editor, "result": result, "status": status,
+              **dict(zip(pipeline.STYLE_INPUTS, styles)), **{f"weight{i + 1}": w for i, w in enumerate(weights)}}
     return content, fields

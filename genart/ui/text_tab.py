@@ -8,15 +8,21 @@ import gradio as gr
 from ..errors import GenartError
 from ..pipelines import text as pipeline
 from ..pipelines.checks import MAX_SEED
-from ..pipelines.sampling import SamplingSettings
+from ..pipelines.text import TextSettings
 from ..registry import get_spec, list_models
 from ..replay import text_json
 from .common import MODEL_RUN, forward_progress, output_dir, stoppable, user_errors
+from .controls import control, controls, recorded
 from .gpu import on_gpu
 
 DEFAULT_MODEL = "text-art"
-# What a model's defaults may set, and the value for a model that does not say.
-SETTING_DEFAULTS = {"max_new_tokens": 64, "temperature": 0.8, "top_k": 0, "top_p": 1.0}
+DEFAULTS = TextSettings()
+# The event's arguments after the model, in its API's order; "stop" is one stop string per line.
+FIELDS = ("prompt", "max_new_tokens", "temperature", "top_k", "top_p", "min_p", "repetition_penalty", "seed", "stop",
+          "n", "chat")
+SAMPLING_FIELDS = ("temperature", "top_k", "top_p", "min_p", "repetition_penalty")
+MODEL_SUGGESTS = ("max_new_tokens", "temperature", "top_k", "top_p")  # what picking a model resets to its defaults
+STARTING_COMPLETIONS = 2  # the tab starts with two side by side; the API and CLI make one unless asked
 
 
 def split_stops(stops: str) -> list[str]:
@@ -36,10 +42,11 @@ def status_line(update: pipeline.TextUpdate, stopped: bool = False) -> str:
     return f"{line}\n\n{update.notice}" if update.notice else line
 
 
-def stream(model, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repetition_penalty, seed, stops, n, chat,
-           progress=None) -> Iterator[pipeline.TextUpdate]:
-    settings = SamplingSettings(temperature, top_k, top_p, min_p, repetition_penalty)
-    return pipeline.generate_text(model, prompt, max_new_tokens, settings, seed, split_stops(stops), n, chat, progress)
+def stream(model, *values, progress=None) -> Iterator[pipeline.TextUpdate]:
+    """values: the settings in FIELDS' order."""
+    given = dict(zip(FIELDS, values))
+    settings = TextSettings(**given | {"stop": split_stops(given["stop"])})
+    return pipeline.generate_text(model, settings, progress)
 
 
 def saved_record(update: pipeline.TextUpdate) -> str:
@@ -50,8 +57,8 @@ def saved_record(update: pipeline.TextUpdate) -> str:
 
 
 def text_seconds(model, prompt, max_new_tokens, *args, **kwargs) -> float:
-    """GPU time to ask for: max new tokens for each of the n completions (n: the eleventh argument)."""
-    n = args[7] if len(args) > 7 else kwargs.get("n", 1)
+    """GPU time to ask for: max new tokens for each of the n completions."""
+    n = args[FIELDS.index("n") - 2] if len(args) > FIELDS.index("n") - 2 else kwargs.get("n", 1)
     return 15 + 0.05 * max_new_tokens * n
 
 
@@ -76,9 +83,11 @@ def run_text(*args, progress=gr.Progress()):
 
 @user_errors
 @on_gpu(text_seconds)
-def text_api(model: str = DEFAULT_MODEL, prompt: str = "«Quiet", max_new_tokens: int = 64, temperature: float = 0.8,
-             top_k: int = 0, top_p: float = 1.0, min_p: float = 0.0, repetition_penalty: float = 1.0, seed: int = 0,
-             stop: str = "", n: int = 1, chat: bool = True) -> Iterator[dict]:
+def text_api(model: str = DEFAULT_MODEL, prompt: str = get_spec(DEFAULT_MODEL).defaults["prompt"],
+             max_new_tokens: int = DEFAULTS.max_new_tokens, temperature: float = DEFAULTS.temperature,
+             top_k: int = DEFAULTS.top_k, top_p: float = DEFAULTS.top_p, min_p: float = DEFAULTS.min_p,
+             repetition_penalty: float = DEFAULTS.repetition_penalty, seed: int = DEFAULTS.seed, stop: str = "",
+             n: int = DEFAULTS.n, chat: bool = DEFAULTS.chat) -> Iterator[dict]:
     """Stream n completions: each message has texts, tokens, tokens_per_second, notice, done, and the replay record
     with the last one. Stop strings are one per line; temperature 0 is greedy."""
     for update in stream(model, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repetition_penalty, seed,
@@ -94,7 +103,7 @@ def on_model_pick(model: str, prompt: str):
     d, keep = get_spec(model, task="text").defaults, gr.update()
     untouched = prompt in {s.defaults.get("prompt") for s in list_models("text")}
     return (gr.update(value=d["prompt"]) if "prompt" in d and untouched else keep,
-            *(gr.update(value=d.get(k, default)) for k, default in SETTING_DEFAULTS.items()))
+            *(gr.update(value=d.get(k, getattr(DEFAULTS, k))) for k in MODEL_SUGGESTS))
 
 
 @user_errors
@@ -104,12 +113,10 @@ def describe(model: str) -> str:
 
 def replayed(record: dict, texts: list[str]) -> dict:
     """The tab's fields for a remade text output: every setting, and the completions (as shown) in their boxes."""
-    names = ("prompt", "chat", "max_new_tokens", "n", "seed", "temperature", "top_k", "top_p", "min_p",
-             "repetition_penalty")
     boxes = [gr.update(value=t, visible=True) for t in texts]
     hidden = [gr.update(visible=False)] * (pipeline.MAX_COMPLETIONS - len(boxes))
     stops = "\n".join(s.encode("unicode_escape").decode() for s in record.get("stop") or [])
-    return {"model": record["model"], "stops": stops, **{k: record[k] for k in names if k in record},
+    return {"model": record["model"], **recorded(TextSettings, record), "stop": stops,
             **{f"output{i}": box for i, box in enumerate(boxes + hidden)}}
 
 
@@ -120,21 +127,16 @@ def build():
             model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", allow_custom_value=True, elem_id="text-model",
                                 info="A registry model, or any Hub GPT-2, Llama, Mistral or Qwen2 as hf-hub:org/name.")
             about = gr.Markdown(get_spec(DEFAULT_MODEL).description)
-            prompt = gr.Textbox("«Quiet", label="Prompt", lines=4, elem_id="text-prompt")
-            chat = gr.Checkbox(True, label="Use the chat template", info="For instruct models that have one.")
-            max_new_tokens = gr.Slider(1, pipeline.MAX_NEW_TOKENS, value=64, step=1, label="Max new tokens",
-                                       elem_id="text-max-new-tokens")
-            n = gr.Slider(1, pipeline.MAX_COMPLETIONS, value=2, step=1, label="Completions side by side")
+            knobs = controls(TextSettings, ("prompt", "chat", "max_new_tokens", "n"),
+                             prompt={"value": get_spec(DEFAULT_MODEL).defaults["prompt"], "lines": 4,
+                                     "elem_id": "text-prompt"},
+                             max_new_tokens={"elem_id": "text-max-new-tokens"}, n={"value": STARTING_COMPLETIONS})
             with gr.Row(equal_height=True):
-                seed = gr.Number(0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED, scale=4)
+                knobs["seed"] = control(TextSettings, "seed", scale=4)
                 dice = gr.Button("Random", scale=1, min_width=60)
             with gr.Accordion("Sampling", open=True):
-                temperature = gr.Slider(0, 5, value=0.8, step=0.05, label="Temperature", info="0 = greedy")
-                top_k = gr.Slider(0, 1000, value=0, step=1, label="Top-k", info="0 = off")
-                top_p = gr.Slider(0.01, 1, value=1.0, step=0.01, label="Top-p", info="1 = off")
-                min_p = gr.Slider(0, 1, value=0.0, step=0.01, label="Min-p", info="0 = off")
-                repetition_penalty = gr.Slider(1, 3, value=1.0, step=0.05, label="Repetition penalty", info="1 = off")
-                stops = gr.Textbox("", label="Stop strings", lines=2, info="One per line; \\n for a line break.")
+                knobs |= controls(TextSettings, SAMPLING_FIELDS)
+                knobs["stop"] = control(TextSettings, "stop", lines=2, info="One per line; \\n for a line break.")
             with gr.Row():
                 button = gr.Button("Generate", variant="primary", elem_id="text-generate")
                 stop = gr.Button("Stop", variant="stop", elem_id="text-stop")
@@ -142,24 +144,22 @@ def build():
         with gr.Column(scale=2):
             status = gr.Markdown(elem_id="text-status")
             with gr.Row():
-                outputs = [gr.Textbox(label=f"Completion {i + 1}", lines=12, max_lines=30, visible=i < 2, min_width=240,
+                outputs = [gr.Textbox(label=f"Completion {i + 1}", lines=12, max_lines=30, visible=i < STARTING_COMPLETIONS,
+                                      min_width=240,
                                       buttons=["copy"], elem_id=f"text-output-{i}") for i in range(pipeline.MAX_COMPLETIONS)]
 
     gr.Examples([["text-art", "«Quiet"], ["text-art-lstm", "«Quiet"], ["text-art", "«Study of Tides No. 3» —"],
                  ["smollm2-135m-instruct", "Describe a painting of a quiet harbour at dawn."]],
-                inputs=[model, prompt], label="Try a prompt")
+                inputs=[model, knobs["prompt"]], label="Try a prompt")
 
-    inputs = [model, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repetition_penalty, seed, stops, n, chat]
-    model.input(on_model_pick, [model, prompt], [prompt, max_new_tokens, temperature, top_k, top_p], api_name=False,
-                show_progress_on=status)
+    model.input(on_model_pick, [model, knobs["prompt"]], [knobs[k] for k in ("prompt", *MODEL_SUGGESTS)],
+                api_name=False, show_progress_on=status)
     model.change(describe, model, about, api_name=False, show_progress_on=status)
-    n.change(lambda k: [gr.update(visible=i < k) for i in range(pipeline.MAX_COMPLETIONS)], n, outputs, api_name=False)
-    dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
+    knobs["n"].change(lambda k: [gr.update(visible=i < k) for i in range(pipeline.MAX_COMPLETIONS)], knobs["n"],
+                      outputs, api_name=False)
+    dice.click(lambda: random.randint(0, MAX_SEED), None, knobs["seed"], api_name=False)
     # The API has its own endpoint that streams plain records; the button streams into the boxes.
-    stoppable(button, stop, run_text, inputs, [*outputs, status, save], api_name=False, show_progress_on=status,
-              **MODEL_RUN)
+    stoppable(button, stop, run_text, [model, *(knobs[k] for k in FIELDS)], [*outputs, status, save], api_name=False,
+              show_progress_on=status, **MODEL_RUN)
     gr.api(text_api, api_name="text", **MODEL_RUN)
-    return {"model": model, "prompt": prompt, "chat": chat, "max_new_tokens": max_new_tokens, "n": n, "seed": seed,
-            "temperature": temperature, "top_k": top_k, "top_p": top_p, "min_p": min_p,
-            "repetition_penalty": repetition_penalty, "stops": stops, "status": status,
-            **{f"output{i}": box for i, box in enumerate(outputs)}}
+    return {"model": model, **knobs, "status": status, **{f"output{i}": box for i, box in enumerate(outputs)}}

@@ -1,0 +1,225 @@
+"""What each `python -m genart` command does: the same pipeline functions the app calls."""
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+from . import catalog, hub
+from .cli_flags import given_settings
+from .errors import GenartError
+from .registry import list_models
+
+# model -> (training script, the arguments that make that model; later ones on the command line override them)
+TRAINABLE = {
+    "dcgan-art-64": ("genart.train.dcgan", []),
+    "text-art": ("genart.train.text_lm", ["--arch", "gpt2", "--out", "weights/text-art"]),
+    "text-art-lstm": ("genart.train.text_lm", ["--arch", "lstm", "--out", "weights/text-art-lstm"]),
+    "inpaint-art": ("genart.train.inpaint", ["--out", "weights/inpaint-art"]),
+    "denoise-art": ("genart.train.denoise", ["--out", "weights/denoise-art"]),
+    "fast-stained-glass": ("genart.train.fast_style", ["--style-class", "stained_glass", "--style-seed", "7",
+                                                       "--out", "weights/fast-stained-glass"]),
+    "fast-flow-field": ("genart.train.fast_style", ["--style-class", "flow_field", "--style-seed", "3",
+                                                    "--out", "weights/fast-flow-field"]),
+}
+
+
+def cmd_models_list(args):
+    list_models(args.task)  # checks the task name
+    specs = [s for s in catalog.all_specs() if args.task in (None, s.task)]
+    if args.json:
+        print(json.dumps([dataclasses.asdict(s) | dataclasses.asdict(catalog.status(s)) for s in specs], indent=2))
+        return
+    width = max(len(s.name) for s in specs) if specs else 4
+    for s in map(catalog.status, specs):
+        where = "ready" if s.cached else "not downloaded"
+        print(f"{s.name:<{width}}  {s.task:<8}  {s.arch:<15}  {where:<14}  {s.source}")
+
+
+def cmd_models_download(args):
+    spec = catalog.find(args.name)
+    resolved = hub.resolve(spec, progress=None)
+    print(f"{spec.name}: {resolved.folder}")
+
+
+def cmd_models_add(args):
+    spec = catalog.add(args.repo)
+    print(f"{spec.name}: added as a {spec.task} model")
+
+
+def cmd_models_delete(args):
+    print(f"{args.name}: deleted, {catalog.delete(args.name):.1f} MB freed")
+
+
+def settings(task: str, model: str, args):
+    """The task's settings for the model from the flags given (the rest: the model's registry defaults, else the
+    dataclass's)."""
+    from .pipelines.runner import settings_for
+    from .pipelines.runner import task as declared
+
+    return settings_for(task, model, given_settings(args, declared(task).settings))
+
+
+def cmd_generate(args):
+    from .pipelines.generate import generate
+
+    s = settings("generate", args.model, args)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for art in generate(args.model, s):
+        print(art.save(out / f"{s.seed}-{art.record['index']}.png"))
+
+
+def cmd_interpolate(args):
+    from .pipelines.interpolate import interpolate
+
+    print(interpolate(args.model, settings("interpolate", args.model, args)).save(Path(args.out)))
+
+
+def cmd_text(args):
+    from .pipelines.text import generate_text
+
+    s = settings("text", args.model, args)
+    shown = ""
+    for update in generate_text(args.model, s):
+        if s.n == 1 and not args.json:  # one completion streams as it is written
+            print(update.texts[0][len(shown):], end="", flush=True)
+            shown = update.texts[0]
+    if args.json:
+        print(json.dumps({"texts": update.texts, "notice": update.notice, "record": update.record}, indent=2,
+                         ensure_ascii=False))
+        return
+    if s.n > 1:
+        print("\n\n".join(f"[{i + 1}] {t}" for i, t in enumerate(update.texts)), end="")
+    print()
+    note = f"{update.notice} " if update.notice else ""
+    print(f"{note}{update.tokens} tokens, {update.tokens_per_second:.1f} tokens/s", file=sys.stderr)
+
+
+def cmd_stylize(args):
+    from .pipelines.images import open_image
+    from .pipelines.style import stylize
+
+    content = open_image(args.content)
+    styles = [open_image(p) for p in args.style]
+    mask = open_image(args.mask) if args.mask else None
+    for update in stylize(args.method, content, styles, settings("style", args.method, args), mask):
+        if update.steps > 1:
+            print(f"step {update.step}/{update.steps}", file=sys.stderr)
+    if update.notice:
+        print(update.notice, file=sys.stderr)
+    print(update.artwork().save(Path(args.out)))
+
+
+def cmd_inpaint(args):
+    from .pipelines.images import open_image
+    from .pipelines.inpaint import inpaint
+
+    s = settings("inpaint", args.model, args)
+    art, notice = inpaint(args.model, open_image(args.image), open_image(args.mask), s)
+    if notice:
+        print(notice, file=sys.stderr)
+    print(art.save(Path(args.out)))
+
+
+def cmd_restore(args):
+    from .pipelines.images import open_image
+    from .pipelines.restore import restore
+
+    art, notice = restore(args.model, open_image(args.image), settings("restore", args.model, args))
+    if notice:
+        print(notice, file=sys.stderr)
+    print(art.save(Path(args.out)))
+
+
+def parse_settings(pairs: list[str]) -> dict:
+    """['seed=3', 'label=mandala'] -> {'seed': 3, 'label': 'mandala'}: a value is JSON where it reads as JSON."""
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise GenartError(f"Write each setting as name=value; got {pair!r}.")
+        try:
+            params[key] = json.loads(value)
+        except json.JSONDecodeError:
+            params[key] = value
+    return params
+
+
+def print_cells(rows: list[dict]):
+    for row in rows:
+        memory = "" if row["peak_memory_mb"] is None else f"  {row['peak_memory_mb']:>8.1f} MB"
+        value = "".join(f"  {k}={v}" for k, v in row.items() if k not in ("model", "seconds", "peak_memory_mb",
+                                                                           "texts", "error"))
+        outcome = row.get("error") or " | ".join(row.get("texts") or [])
+        print(f"{row['model']:<24}{value}  {row['seconds']:>8.3f} s{memory}  {outcome}".rstrip())
+
+
+def write_comparison(c, out: Path):
+    from .pipelines.compare_grid import grid_artwork, zip_bytes
+
+    out.mkdir(parents=True, exist_ok=True)
+    grid_artwork(c).save(out / "grid.png")
+    (out / "compare.zip").write_bytes(zip_bytes(c))
+    print_cells([cell.summary(c.sweep) for cell in c.cells])
+    print(out / "grid.png")
+    print(out / "compare.zip")
+
+
+def cmd_compare(args):
+    from .pipelines.compare import compare, parse_values, task_inputs
+    from .pipelines.images import open_image
+
+    image, mask, style = (open_image(path) if path else None for path in (args.image, args.mask, args.style))
+    *_, c = compare(args.task, args.models, parse_settings(args.set), task_inputs(args.task, image, mask, style),
+                    args.sweep, parse_values(args.task, args.sweep, args.values))
+    write_comparison(c, Path(args.out))
+
+
+def cmd_replay(args):
+    from .pipelines.compare import Comparison
+    from .pipelines.remake import remake_file, verdict
+    from .replay import Animation
+
+    source = Path(args.file)
+    record, output = remake_file(source)
+    print(verdict(source, output), file=sys.stderr)
+    if isinstance(output, Comparison):
+        write_comparison(output, Path(args.out or source.with_name(source.stem + "-replay")))
+        return
+    if isinstance(output, Animation):
+        print(output.save(Path(args.out or source.with_name(source.stem + "-replay" + source.suffix.lower()))))
+        return
+    if output.image is None:
+        out = Path(args.out or source.with_name(source.stem + "-replay.json"))
+        out.write_text(output.text_json())
+        print("\n\n".join(output.texts))
+    else:
+        out = output.artwork().save(Path(args.out or source.with_name(source.stem + "-replay.png")))
+    print(out)
+
+
+def cmd_serve(args):
+    from .ui import launch
+
+    launch(args.host, args.port, args.share, True if args.public else None)
+
+
+def cmd_bench(args):
+    from .bench import run
+
+    run(args.task)
+
+
+def cmd_space_export(args):
+    from .space import export
+
+    print(f"{export(args.dir)}: push this folder to a Space (see the README's 'Run it as a Space').")
+
+
+def cmd_train(args):
+    import importlib
+
+    if args.model not in TRAINABLE:
+        raise GenartError(f"No training script for {args.model!r}; trainable: {', '.join(TRAINABLE)}.")
+    script, fixed = TRAINABLE[args.model]
+    importlib.import_module(script).main([*fixed, *args.rest])
