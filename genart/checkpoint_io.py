@@ -1,10 +1,13 @@
-"""Write a model as a Hub-format folder (PyTorchModelHubMixin layout): config.json + model.safetensors."""
+"""Write a model as a Hub-format folder (PyTorchModelHubMixin layout): config.json + model.safetensors; read back the
+training log its trainer wrote beside them."""
 import dataclasses
 import json
 from pathlib import Path
 
 import torch
 from safetensors.torch import save_file
+
+LOG_FILE = "training_log.json"  # {"runs": [...]}: each run's command, summary and log, the last one wrote the weights
 
 
 def save_hub_folder(model: torch.nn.Module, config, folder: Path, dtype: torch.dtype = torch.float32):
@@ -13,3 +16,8 @@ def save_hub_folder(model: torch.nn.Module, config, folder: Path, dtype: torch.d
              for k, v in model.state_dict().items()}
     save_file(state, folder / "model.safetensors", metadata={"format": "pt"})
     (folder / "config.json").write_text(json.dumps(dataclasses.asdict(config), indent=2) + "\n")
+
+
+def last_run(folder: Path) -> dict:
+    """The run that wrote a folder's weights."""
+    return json.loads((Path(folder) / LOG_FILE).read_text())["runs"][-1]

@@ -34,7 +34,8 @@ def add_task(sub, name: str, task: str, help: str, func, model: str, out: str | 
     """A command that runs one task: its model, its settings' flags, and where to write."""
     from .pipelines.runner import task as declared
 
-    p = sub.add_parser(name, help=help)
+    p = sub.add_parser(name, help=help, description=f"{help[0].upper()}{help[1:]}. A setting not given takes the "
+                       "model's own default (python -m genart models list --json shows them), else the one shown.")
     p.add_argument(model_flag, dest="model" if model_flag == "--model" else model_flag[2:], default=model,
                    help="a registry name, name@revision, or hf-hub:org/name[@revision]")
     add_settings(p, declared(task).settings)

@@ -5,17 +5,24 @@ import argparse
 from .pipelines.settings import Setting, settings_of
 
 
+def limits(s: Setting) -> str:
+    """'0 to 64' for a number's range (whole numbers written out, others as %g); '' for the rest."""
+    if s.kind is int:
+        return f"{int(s.knob.low)} to {int(s.knob.high)}"
+    return f"{s.knob.low:g} to {s.knob.high:g}" if s.kind is float else ""
+
+
 def flag_help(s: Setting) -> str:
-    k = s.knob
-    limits = f"{k.low:g} to {k.high:g}" if s.kind in (int, float) and k.low is not None else ""
+    """'Feather: Pixels, inwards: ... (0 to 64; default 4)'."""
     default = "" if s.default in (None, "", []) else f"default {s.default}"
-    words = [w for w in (k.help, limits, default) if w]
-    return f"{k.label}: " + "; ".join(words) if words else k.label
+    bounds = "; ".join(w for w in (limits(s), default) if w)
+    return " ".join(w for w in (f"{s.knob.label}:" if s.knob.help else s.knob.label, s.knob.help,
+                                f"({bounds})" if bounds else "") if w)
 
 
 def add_settings(parser: argparse.ArgumentParser, cls: type):
     """--name-with-dashes for every field: --x/--no-x for a flag, repeatable for a list of text, several numbers
-    after one flag for a list of numbers."""
+    after one flag for a list of numbers. A flag not given takes the model's registry default, else the one shown."""
     for s in settings_of(cls):
         name = "--" + s.name.replace("_", "-")
         kw = {"dest": s.name, "default": argparse.SUPPRESS, "help": flag_help(s)}

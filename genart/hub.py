@@ -1,8 +1,5 @@
-"""Where checkpoint files come from and how they are read safely.
-
-resolve(spec): weights/<name>/ first, then the Hugging Face cache, then a download pinned to the spec's revision.
-read_state_dict(path): safetensors by default; .bin/.pth only through torch.load(weights_only=True).
-"""
+"""Where checkpoint files come from: resolve(spec) looks in weights/<name>/ first, then the Hugging Face cache, then
+downloads pinned to the spec's revision (or a GitHub release's files, hash-checked). state_dicts.py reads them."""
 import fnmatch
 import functools
 import hashlib
@@ -14,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import torch
 from filelock import FileLock
 from huggingface_hub import DryRunFileInfo, snapshot_download
 from huggingface_hub.errors import (
@@ -25,8 +21,6 @@ from huggingface_hub.errors import (
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
-from safetensors import SafetensorError
-from safetensors.torch import load_file
 from tqdm.auto import tqdm
 
 from . import access
@@ -228,25 +222,3 @@ def _progress_bar(progress: Progress | None) -> type[tqdm] | None:
             return done
 
     return Forwarding
-
-
-def read_state_dict(path: Path) -> dict[str, torch.Tensor]:
-    """Tensors from a checkpoint file, never executing code from it."""
-    if path.suffix == ".safetensors":
-        try:
-            return load_file(path)
-        except (SafetensorError, OSError) as err:
-            raise GenartError(f"The checkpoint {path.name} is damaged or incomplete ({err}); delete it and download "
-                              "it again.") from None
-    if path.suffix in (".bin", ".pth", ".pt", ".ckpt"):
-        try:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-        except Exception as err:  # the unpickler's refusal comes as several exception types
-            raise GenartError(f"Refused to load {path.name}: it holds more than plain tensors ({type(err).__name__}); "
-                              "only weights-only checkpoints are loaded.") from None
-        if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
-            state = state["state_dict"]
-        if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-            raise GenartError(f"{path.name} is not a state dict of tensors.")
-        return state
-    raise GenartError(f"Unsupported checkpoint type {path.suffix!r}; use .safetensors (or a weights-only .bin/.pth).")

@@ -19,6 +19,7 @@ from .models.lstm_lm import LSTMConfig, LSTMLanguageModel
 from .models.torchscript_inpainter import TorchScriptInpainter
 from .models.transformer_net import TransformerNetConfig
 from .registry import AUTO_ARCH, ModelSpec
+from .state_dicts import read_state_dict
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Architecture:
     half_safe: bool  # may run in fp16/bf16 on a GPU
     convert: Callable[[dict, nn.Module], dict] = lambda state, module: state  # checkpoint keys -> module keys
     # The state dict from a checkpoint folder; most architectures have one weights file, AdaIN has two.
-    read: Callable[[hub.Resolved], dict] = lambda resolved: hub.read_state_dict(resolved.weights_file())
+    read: Callable[[hub.Resolved], dict] = lambda resolved: read_state_dict(resolved.weights_file())
     # For a checkpoint that is a whole program (TorchScript) instead of a state dict: (spec, resolved) -> module.
     load: Callable[[ModelSpec, hub.Resolved], nn.Module] | None = None
     # Last touches on the loaded module, on its device and dtype (a faster memory layout).
@@ -75,8 +76,8 @@ def is_transformer_net(config: dict | None, state: dict) -> bool:
 
 def read_adain(resolved: hub.Resolved) -> dict:
     """naoto0804/pytorch-AdaIN's two files as one state dict: encoder.* (cut at relu4_1) and decoder.*."""
-    encoder = adain.encoder_state(hub.read_state_dict(resolved.folder / "vgg_normalised.pth"))
-    decoder = hub.read_state_dict(resolved.folder / "decoder.pth")
+    encoder = adain.encoder_state(read_state_dict(resolved.folder / "vgg_normalised.pth"))
+    decoder = read_state_dict(resolved.folder / "decoder.pth")
     return {f"encoder.{k}": v for k, v in encoder.items()} | {f"decoder.{k}": v for k, v in decoder.items()}
 
 
@@ -111,7 +112,7 @@ ARCHITECTURES: dict[str, Architecture] = {
     "lama": Architecture("inpaint", lambda c, s: "generator.model.1.ffc.convl2l.weight" in s,
                          lambda c, s: lama.LaMa(lama.LaMaConfig()), half_safe=False,  # FFTs want float32
                          convert=lambda s, m: lama.from_official_state_dict(s, m.config),
-                         read=lambda resolved: hub.read_state_dict(resolved.folder / "best.ckpt")),
+                         read=lambda resolved: read_state_dict(resolved.folder / "best.ckpt")),
     # Never detected in a Hub repo: TorchScript runs only for built-in specs that name it, behind a published hash.
     "torchscript": Architecture("inpaint", lambda c, s: False, lambda c, s: None, half_safe=False, load=load_torchscript),
     "inpaint-net": Architecture("inpaint", model_type_is("genart-inpaint"),
@@ -161,7 +162,7 @@ def _build(spec: ModelSpec, resolved: hub.Resolved, device: torch.device) -> Loa
         return LoadedModel(spec, spec.arch, module, resolved.provenance, device, torch.float32, resolved.folder)
     config = resolved.config()
     if spec.arch == AUTO_ARCH:
-        state = hub.read_state_dict(resolved.weights_file())
+        state = read_state_dict(resolved.weights_file())
         arch = detect_arch(config, state, spec.name)
     else:
         arch, state = spec.arch, ARCHITECTURES[spec.arch].read(resolved)

@@ -59,7 +59,9 @@ def test_every_setting_is_a_flag_whose_help_says_its_range_and_default():
             assert action.default is argparse.SUPPRESS  # not given: the model's registry default, else the field's
             assert s.knob.label in action.help
             if s.kind in (int, float):
-                assert f"{s.knob.low:g} to {s.knob.high:g}" in action.help and f"default {s.default}" in action.help
+                bounds = f"{int(s.knob.low)} to {int(s.knob.high)}" if s.kind is int else \
+                    f"{s.knob.low:g} to {s.knob.high:g}"
+                assert f"({bounds}; default {s.default})" in action.help
 
 
 def built_fields() -> dict[str, dict]:

@@ -1,5 +1,4 @@
 """The two text models trained here: what they ship, what they write, and the script that trains them."""
-import json
 import sys
 from pathlib import Path
 
@@ -7,6 +6,7 @@ import pytest
 import torch
 import transformers
 
+from genart.checkpoint_io import last_run
 from genart.data.text_corpus import accepts
 from genart.loaders import load_model
 from genart.metrics.text_quality import measure
@@ -37,8 +37,7 @@ def test_shipped_text_models_write_lines_the_grammar_accepts(name):
 
 @pytest.mark.parametrize("name", MODELS)
 def test_model_card_figures_are_the_measured_ones_and_meet_the_targets(name):
-    run = json.loads((WEIGHTS / name / "training_log.json").read_text())
-    s = run["summary"]
+    s = last_run(WEIGHTS / name)["summary"]
     card = (WEIGHTS / name / "README.md").read_text()
     assert f"| validation loss (nats per token) | {s['val_loss']:.4f} |" in card
     assert f"| lines the grammar accepts | {s['grammar_accepted']:.1%} |" in card

@@ -11,14 +11,14 @@ from genart.loaders import load_model
 from genart.models.art_classifier import ArtClassifier, ArtClassifierConfig
 from genart.models.dcgan import DCGANConfig, DCGANGenerator
 from genart.registry import get_spec
-from genart.train import dcgan, denoise, fast_style, inpaint
+from genart.train import dcgan, denoise, fast_style, gan_state, inpaint
 from genart.train.resize_kernels import ResizeKernel, constrain, folded
 
 
 @pytest.fixture(autouse=True)
 def dcgan_states_in_tmp(tmp_path, monkeypatch):
     """The DCGAN trainer's states go to the test's folder, not the user's cache."""
-    monkeypatch.setattr(dcgan, "STATE_DIR", tmp_path / "states")
+    monkeypatch.setattr(gan_state, "STATE_DIR", tmp_path / "states")
 
 
 @pytest.mark.parametrize("name, script, args", [

@@ -11,6 +11,7 @@ import json
 import torch
 from torch import nn
 
+from ..checkpoint_io import last_run
 from ..data.text_corpus import accepts, corpus
 from ..pipelines.decode import decode
 from ..pipelines.sampling import SamplingSettings
@@ -50,7 +51,7 @@ def grammar_figures(lines: list[str], training: set[str]) -> dict:
 
 def measure(name: str, n: int, temperature: float) -> dict:
     model = load_text_model(name)
-    run = json.loads((model.loaded.folder / "training_log.json").read_text())["summary"]
+    run = last_run(model.loaded.folder)["summary"]
     training = set(corpus(run["train_lines"], seed=run["corpus_seed"]))
     lines = sample_lines(model.loaded.module, model.tokenizer, n, run["block_size"], temperature)
     return {"model": name, "temperature": temperature, **grammar_figures(lines, training), "examples": lines[:3]}

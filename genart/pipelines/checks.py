@@ -1,7 +1,7 @@
 """Argument checks shared by the pipelines: each failure is one GenartError sentence naming the allowed range."""
 from ..errors import GenartError
 
-MAX_SEED = 2**32 - 1
+MAX_SEED = 2**32 - 1  # every seed field's upper bound
 
 
 def check_int(name: str, value, low: int, high: int) -> int:
@@ -20,10 +20,6 @@ def check_float(name: str, value, low: float, high: float) -> float:
     if not low <= value <= high:
         raise GenartError(f"{name} must be from {low} to {high}, got {value}.")
     return float(value)
-
-
-def check_seed(seed) -> int:
-    return check_int("Seed", seed, 0, MAX_SEED)
 
 
 def check_bool(name: str, value) -> bool:

@@ -4,9 +4,6 @@
 
 Each training crop gets a noise level drawn uniformly from 0 to 55 (0-255 units), given to the network as a map.
 """
-import argparse
-import json
-import time
 from pathlib import Path
 
 import torch
@@ -16,7 +13,7 @@ from genart.checkpoint_io import save_hub_folder
 from genart.data.datasets import art_dataset
 from genart.models.dncnn import DnCNN, DnCNNConfig
 from genart.runtime import pick_device
-from genart.train.common import add_common_arguments, write_run
+from genart.train.common import TrainingLog, optimise, run_main, write_run
 
 TRAIN_SEEDS = 600_000
 MAX_SIGMA = 55.0
@@ -31,7 +28,7 @@ def train(args):
     net = DnCNN(config).to(device).train()
     opt = torch.optim.Adam(net.parameters(), args.lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, args.steps)
-    log, start = [], time.time()
+    log = TrainingLog(args.steps, args.log_every)
     for step in range(1, args.steps + 1):
         x = data[torch.randint(len(data), (args.batch_size,))].to(device).float() / 255  # (B, 3, S, S)
         x = x[..., :args.crop, :args.crop] if torch.rand(()) < 0.5 else x[..., -args.crop:, -args.crop:]
@@ -39,24 +36,17 @@ def train(args):
         # Noisy pixels are rounded to 8 bits, as a real noisy image is.
         noisy = ((x + torch.randn_like(x) * sigma.view(-1, 1, 1, 1)).clamp(0, 1) * 255).round() / 255
         loss = F.mse_loss(net(noisy, sigma), x)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        schedule.step()
-        if step % args.log_every == 0 or step == args.steps:
-            entry = {"step": step, "mse": round(loss.item(), 6), "seconds": round(time.time() - start, 1)}
-            log.append(entry)
-            print(json.dumps(entry), flush=True)
+        optimise(opt, loss, schedule=schedule)
+        if log.due(step):
+            log.add(step, mse=loss.item())
     out = Path(args.out)
     save_hub_folder(net.eval(), config, out, dtype=torch.float16)
-    summary = {"steps": args.steps, "batch_size": args.batch_size, "crop": args.crop, "train_images": len(data),
-               "max_sigma": MAX_SIGMA, "parameters": sum(p.numel() for p in net.parameters()), "device": str(device),
-               "wall_seconds": round(time.time() - start, 1), "torch": torch.__version__}
-    write_run(out, "genart.train.denoise", summary, log)
+    summary = {"crop": args.crop, "train_images": len(data), "max_sigma": MAX_SIGMA,
+               "parameters": sum(p.numel() for p in net.parameters())}
+    write_run(out, "genart.train.denoise", args, log, device, summary)
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(p):
     p.add_argument("--out", default="weights/denoise-art")
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--batch-size", type=int, default=16)
@@ -66,8 +56,10 @@ def main(argv=None):
     p.add_argument("--depth", type=int, default=10)
     p.add_argument("--per-class", type=int, default=300)
     p.add_argument("--lr", type=float, default=1e-3)
-    add_common_arguments(p)
-    train(p.parse_args(argv))
+
+
+def main(argv=None):
+    run_main(__doc__, arguments, train, argv)
 
 
 if __name__ == "__main__":

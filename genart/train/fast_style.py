@@ -6,9 +6,6 @@ The perceptual losses are the Gatys losses of pipelines/style.py (relative conte
 variation), measured by the offline random-feature network by default or by VGG-19 when it is cached (--features).
 Writes config.json + model.safetensors + the style image + samples + a training log + a model card.
 """
-import argparse
-import json
-import time
 from pathlib import Path
 
 import torch
@@ -22,8 +19,8 @@ from genart.pipelines.gatys import FEATURES, gram, style_losses
 from genart.pipelines.images import to_image, to_tensor
 from genart.registry import get_spec
 from genart.runtime import pick_device
-from genart.train.common import add_common_arguments, write_run
-from genart.train.style_card import write_card
+from genart.train.common import TrainingLog, optimise, run_main, write_run
+from genart.train.style_card import write_style_card
 
 CONTENT_SEEDS = 50_000  # content images: procedural art from these seeds, apart from every other training set
 SAMPLE_SEEDS = 90_000
@@ -59,7 +56,7 @@ def train(args):
     opt = torch.optim.Adam(net.parameters(), args.lr)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    log, start = [], time.time()
+    log = TrainingLog(args.steps, args.log_every)
     for step in range(1, args.steps + 1):
         x = data[torch.randint(len(data), (args.batch_size,))].to(device).float() / 255  # (B, 3, S, S) in [0, 1]
         with torch.no_grad():
@@ -67,28 +64,21 @@ def train(args):
         y = net(x * 255) / 255
         losses = style_losses(features, y, content_targets, style_targets)
         loss = args.content_weight * losses["content"] + args.style_weight * losses["style"] + args.tv_weight * losses["tv"]
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        if step % args.log_every == 0 or step == args.steps:
-            entry = {"step": step, **{k: round(v.item(), 5) for k, v in losses.items()}, "seconds": round(time.time() - start, 1)}
-            log.append(entry)
-            print(json.dumps(entry), flush=True)
+        optimise(opt, loss)
+        if log.due(step):
+            log.add(step, **{k: v.item() for k, v in losses.items()})
             net.eval()
             sample_sheet(net, style, device, args.size * 2).save(out / "samples.png")  # to watch it learn
             net.train()
     net.eval()
     save_hub_folder(net, config, out, dtype=torch.float16)  # half the size; runs in float32 on a CPU
     style.save(out / "style.png")
-    summary = {"style": config.style, "steps": args.steps, "batch_size": args.batch_size, "size": args.size, "content_images": len(data),
-               "features": args.features, "device": str(device), "wall_seconds": round(time.time() - start, 1),
-               "torch": torch.__version__}
-    run = write_run(out, "genart.train.fast_style", summary, log)
-    write_card(out.name, run, out)
+    summary = {"style": config.style, "size": args.size, "content_images": len(data), "features": args.features}
+    run = write_run(out, "genart.train.fast_style", args, log, device, summary)
+    write_style_card(out.name, run, out)
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(p):
     p.add_argument("--style-class", choices=CLASSES, default="stained_glass")
     p.add_argument("--style-seed", type=int, default=7)
     p.add_argument("--style-size", type=int, default=256)
@@ -102,8 +92,10 @@ def main(argv=None):
     p.add_argument("--style-weight", type=float, default=10.0)
     p.add_argument("--tv-weight", type=float, default=1.0)
     p.add_argument("--lr", type=float, default=1e-3)
-    add_common_arguments(p)
-    train(p.parse_args(argv))
+
+
+def main(argv=None):
+    run_main(__doc__, arguments, train, argv)
 
 
 if __name__ == "__main__":

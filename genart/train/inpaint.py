@@ -5,10 +5,7 @@
 L1 loss, six times heavier inside the hole than outside (Liu et al. 2018 weigh theirs the same way). The shipped
 weights are an exponential moving average of the trained ones.
 """
-import argparse
 import copy
-import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +16,7 @@ from genart.data.datasets import art_dataset
 from genart.data.masks import free_form_mask
 from genart.models.inpaint_net import InpaintNet, InpaintNetConfig
 from genart.runtime import pick_device
-from genart.train.common import add_common_arguments, write_run
-from genart.train.dcgan import ema_update
+from genart.train.common import TrainingLog, ema_update, optimise, run_main, write_run
 
 TRAIN_SEEDS = 400_000  # procedural art for training, apart from the measuring set
 VALIDATION_SEEDS = 450_000  # watched during training; the measuring set (genart.metrics.inpaint_quality) is not
@@ -57,7 +53,7 @@ def train(args):
     ema = copy.deepcopy(net).eval()
     opt = torch.optim.AdamW(net.parameters(), args.lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, args.lr, total_steps=args.steps, pct_start=0.05)
-    log, start = [], time.time()
+    log = TrainingLog(args.steps, args.log_every)
     for step in range(1, args.steps + 1):
         x = data[torch.randint(len(data), (args.batch_size,))].to(device).float() / 255  # (B, 3, S, S)
         x = torch.where(torch.rand(args.batch_size, 1, 1, 1, device=device) < 0.5, x, x.flip(3))
@@ -65,29 +61,21 @@ def train(args):
         out = net(x, m)
         error = (out - x).abs()
         loss = (HOLE_WEIGHT * error * m).mean() + (error * (1 - m)).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        schedule.step()
+        optimise(opt, loss, schedule=schedule)
         ema_update(ema, net, min(args.ema, (1 + step) / (10 + step)))  # short memory early, while weights move fast
-        if step % args.log_every == 0 or step == args.steps:
+        if log.due(step):
             hole_l1 = ((error * m).sum() / (3 * m.sum())).item()  # per channel and pixel
-            entry = {"step": step, "loss": round(loss.item(), 4), "hole_l1": round(hole_l1, 4),
-                     "val_psnr_hole": round(hole_psnr(net.eval(), val_x, val_m), 2),
-                     "val_psnr_hole_ema": round(hole_psnr(ema, val_x, val_m), 2), "seconds": round(time.time() - start, 1)}
+            log.add(step, loss=loss.item(), hole_l1=hole_l1, val_psnr_hole=hole_psnr(net.eval(), val_x, val_m),
+                    val_psnr_hole_ema=hole_psnr(ema, val_x, val_m))
             net.train()
-            log.append(entry)
-            print(json.dumps(entry), flush=True)
     out = Path(args.out)
     save_hub_folder(ema, config, out, dtype=torch.float16)
-    summary = {"steps": args.steps, "batch_size": args.batch_size, "size": args.size, "train_images": len(data),
-               "masks": args.masks, "parameters": sum(p.numel() for p in net.parameters()), "device": str(device),
-               "wall_seconds": round(time.time() - start, 1), "torch": torch.__version__}
-    write_run(out, "genart.train.inpaint", summary, log)
+    summary = {"size": args.size, "train_images": len(data), "masks": args.masks,
+               "parameters": sum(p.numel() for p in net.parameters())}
+    write_run(out, "genart.train.inpaint", args, log, device, summary)
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(p):
     p.add_argument("--out", default="weights/inpaint-art")
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--batch-size", type=int, default=8)
@@ -97,8 +85,10 @@ def main(argv=None):
     p.add_argument("--masks", type=int, default=2000, help="distinct free-form masks to draw from")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--ema", type=float, default=0.999)
-    add_common_arguments(p)
-    train(p.parse_args(argv))
+
+
+def main(argv=None):
+    run_main(__doc__, arguments, train, argv)
 
 
 if __name__ == "__main__":

@@ -1,22 +1,22 @@
 """The model card (README.md) of a fast style network trained by fast_style.py, written from its training log."""
 from pathlib import Path
 
+from genart.train.card import training_section, write_card
+
 
 def model_card(name: str, run: dict, size_mb: float, seen: str = "") -> str:
     """`seen`: what looking at the samples showed, in a sentence or two, for the Limits section."""
     s, log = run["summary"], run["log"]
     first, last = log[0], log[-1]
-    return f"""---
-license: apache-2.0
-library_name: pytorch
-tags:
-  - style-transfer
-  - fast-neural-style
-  - genart
-pipeline_tag: image-to-image
----
-
-# {name}
+    training = training_section(run, [
+        f"- **Content**: {s['content_images']:,} procedural-art images, {s['size']}x{s['size']}, all six classes (seeds "
+        "from 50,000).",
+        "- **Losses**: Gatys et al.'s content loss, style loss (Gram matrices) and total variation, each relative to "
+        f"its\n  target's size, measured by `{s['features']}`: a fixed-seed random multi-scale convolutional network, "
+        "because no\n  ImageNet VGG can be downloaded where this was trained. Random features capture colour and "
+        "texture well and the\n  larger shapes of a style less well than VGG-19 would.",
+        f"- **Optimisation**: Adam, lr 1e-3, batch {s['batch_size']}, {s['steps']:,} steps."])
+    return f"""# {name}
 
 A fast style-transfer network (Johnson et al. 2016, "Perceptual Losses for Real-Time Style Transfer and
 Super-Resolution") that repaints any image in the style of `style.png`, a piece of genart's procedural
@@ -29,20 +29,7 @@ python -m genart stylize --method {name} --content photo.jpg --out stylized.png
 
 ![top: the style, then held-out content of each class; bottom: the network's output](samples.png)
 
-## Training
-
-```bash
-{run["command"]}
-```
-
-- **Content**: {s["content_images"]:,} procedural-art images, {s["size"]}x{s["size"]}, all six classes (seeds from 50,000).
-- **Losses**: Gatys et al.'s content loss, style loss (Gram matrices) and total variation, each relative to its
-  target's size, measured by `{s["features"]}`: a fixed-seed random multi-scale convolutional network, because no
-  ImageNet VGG can be downloaded where this was trained. Random features capture colour and texture well and the
-  larger shapes of a style less well than VGG-19 would.
-- **Optimisation**: Adam, lr 1e-3, batch {s["batch_size"]}, {s["steps"]:,} steps.
-- **Machine**: {s["device"]}, {s["wall_seconds"] / 60:.1f} min, torch {s["torch"]}.
-
+{training}
 ## Measured (training batches)
 
 | step | content loss | style loss | total variation |
@@ -57,6 +44,6 @@ Trained on 128 px procedural images: at 512 px and above the strokes it learned 
 """
 
 
-def write_card(name: str, run: dict, folder: Path, seen: str = ""):
+def write_style_card(name: str, run: dict, folder: Path, seen: str = ""):
     size_mb = (folder / "model.safetensors").stat().st_size / 1e6
-    (folder / "README.md").write_text(model_card(name, run, size_mb, seen))
+    write_card(folder, ["style-transfer", "fast-neural-style"], "image-to-image", model_card(name, run, size_mb, seen))

@@ -2,6 +2,8 @@
 on the card are the ones measured."""
 from pathlib import Path
 
+from genart.train.card import training_section, write_card
+
 ABOUT = {
     "gpt2": ("A GPT-2", "a decoder-only Transformer in the Hugging Face GPT-2 layout (`transformers` loads this folder as "
                         "it is: `GPT2LMHeadModel.from_pretrained`)", "text-art"),
@@ -14,16 +16,12 @@ def model_card(run: dict) -> str:
     s = run["summary"]
     kind, body, name = ABOUT[s["arch"]]
     examples = "\n".join(f"- {line}" for line in run["examples"])
-    return f"""---
-license: apache-2.0
-library_name: pytorch
-tags:
-  - text-generation
-  - genart
-pipeline_tag: text-generation
----
-
-# {name}
+    training = training_section(run, [
+        f"- **Data**: {s['train_lines']:,} lines from `genart.data.text_corpus` (corpus seed {s['corpus_seed']}),\n"
+        f"  {s['train_tokens']:,} tokens; validation on 4,096 lines from another seed.",
+        "- **Optimisation**: AdamW (betas 0.9 / 0.95, weight decay 0.1), cosine schedule with warm-up, batch "
+        f"{s['batch_size']}\n  blocks of {s['block_size']} tokens that start at line starts, {s['steps']:,} steps."])
+    return f"""# {name}
 
 {kind} language model of {s["parameters"] / 1e6:.2f} M parameters that writes artwork titles and descriptions in the
 style of genart's grammar: {body}. Weights in {s["weights"]} safetensors. Byte-level BPE tokenizer trained with
@@ -34,18 +32,7 @@ style of genart's grammar: {body}. Weights in {s["weights"]} safetensors. Byte-l
 python -m genart text --model {name} --prompt "«Quiet" --max-new-tokens 64
 ```
 
-## Training
-
-```bash
-{run["command"]}
-```
-
-- **Data**: {s["train_lines"]:,} lines from `genart.data.text_corpus` (corpus seed {s["corpus_seed"]}),
-  {s["train_tokens"]:,} tokens; validation on 4,096 lines from another seed.
-- **Optimisation**: AdamW (betas 0.9 / 0.95, weight decay 0.1), cosine schedule with warm-up, batch {s["batch_size"]}
-  blocks of {s["block_size"]} tokens that start at line starts, {s["steps"]:,} steps.
-- **Machine**: {s["device"]}, {s["wall_seconds"] / 60:.1f} min, torch {s["torch"]}.
-
+{training}
 ## Measured
 
 With the {s["weights"]} weights as shipped, {s["samples"]} lines sampled from the start token alone at temperature
@@ -71,5 +58,5 @@ writer.
 """
 
 
-def write_card(run: dict, folder: Path):
-    (folder / "README.md").write_text(model_card(run))
+def write_text_card(run: dict, folder: Path):
+    write_card(folder, ["text-generation"], "text-generation", model_card(run))

@@ -7,10 +7,8 @@ Both read the same corpus through the same byte-level BPE, so their figures comp
 Hugging Face layout (transformers loads it as it is); the LSTM as a PyTorchModelHubMixin folder. Weights are saved in
 float16 (half the size; they run in float32 on a CPU) and measured as saved.
 """
-import argparse
 import json
 import math
-import time
 from pathlib import Path
 
 import torch
@@ -24,10 +22,11 @@ from genart.metrics.text_quality import grammar_figures, sample_lines
 from genart.models.gpt2 import GPT2, GPT2Config, to_hf_state_dict
 from genart.models.lstm_lm import LSTMConfig, LSTMLanguageModel
 from genart.runtime import pick_device
-from genart.train.common import add_common_arguments, write_run
-from genart.train.text_card import write_card
+from genart.train.common import TrainingLog, optimise, run_main, write_run
+from genart.train.text_card import write_text_card
 
 VAL_SEED = 1_000_003  # validation lines come from a different corpus seed
+DEFAULT_LAYERS = {"gpt2": 4, "lstm": 2}
 
 
 def token_stream(tokenizer, lines: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -56,12 +55,13 @@ def init_weights(module: torch.nn.Module):
 
 
 def build(args, vocab_size: int):
+    layers = args.layers or DEFAULT_LAYERS[args.arch]
     if args.arch == "gpt2":
-        config = GPT2Config(vocab_size=vocab_size, n_positions=args.block_size, n_embd=args.width, n_layer=args.layers,
+        config = GPT2Config(vocab_size=vocab_size, n_positions=args.block_size, n_embd=args.width, n_layer=layers,
                             n_head=args.width // 64)
         return GPT2(config), config
-    config = LSTMConfig(vocab_size=vocab_size, n_embd=args.width, hidden_size=args.lstm_hidden, n_layer=args.layers,
-                        n_positions=args.block_size, dropout=0.1 if args.layers > 1 else 0.0)
+    config = LSTMConfig(vocab_size=vocab_size, n_embd=args.width, hidden_size=args.lstm_hidden, n_layer=layers,
+                        n_positions=args.block_size, dropout=0.1 if layers > 1 else 0.0)
     return LSTMLanguageModel(config), config
 
 
@@ -114,29 +114,21 @@ def train(args):
     opt = torch.optim.AdamW(model.parameters(), args.lr, betas=(0.9, 0.95), weight_decay=0.1)
     warmup = max(1, args.steps // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * s / args.steps)))
-    log, start = [], time.time()
+    log = TrainingLog(args.steps, args.log_every)
     for step in range(1, args.steps + 1):
         x, y = batch_at(stream, starts[torch.randint(len(starts), (args.batch_size,))], args.block_size)
         loss = F.cross_entropy(logits_of(model, x.to(device)).flatten(0, 1), y.to(device).flatten())
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        schedule.step()
-        if step % args.log_every == 0 or step == args.steps:
-            entry = {"step": step, "train_loss": round(loss.item(), 4),
-                     "val_loss": round(validation_loss(model, val_stream, val_starts, args.block_size, device), 4),
-                     "seconds": round(time.time() - start, 1)}
-            log.append(entry)
-            print(json.dumps(entry), flush=True)
+        optimise(opt, loss, clip=1.0, schedule=schedule)
+        if log.due(step):
+            log.add(step, train_loss=loss.item(),
+                    val_loss=validation_loss(model, val_stream, val_starts, args.block_size, device))
     out = Path(args.out)
     save(model, config, tokenizer, out, args.arch)
     figures, examples = shipped_figures(model, tokenizer, val_stream, val_starts, set(lines), args.block_size, device)
     summary = {"arch": args.arch, "parameters": params, "vocab_size": tokenizer.get_vocab_size(),
                "train_lines": args.train_lines, "corpus_seed": args.corpus_seed, "train_tokens": len(stream),
-               "block_size": args.block_size, "steps": args.steps, "batch_size": args.batch_size, **figures,
-               "device": str(device), "wall_seconds": round(time.time() - start, 1), "torch": torch.__version__}
-    write_card(write_run(out, "genart.train.text_lm", summary, log, examples=examples), out)
+               "block_size": args.block_size, **figures}
+    write_text_card(write_run(out, "genart.train.text_lm", args, log, device, summary, examples=examples), out)
 
 
 def shipped_figures(model, tokenizer, val_stream, val_starts, training: set[str], block: int, device) -> tuple[dict, list]:
@@ -147,8 +139,7 @@ def shipped_figures(model, tokenizer, val_stream, val_starts, training: set[str]
     return {"val_loss": val_loss, "weights": "float16", "temperature": 1.0, **grammar_figures(lines, training)}, lines[:5]
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(p):
     p.add_argument("--arch", choices=("gpt2", "lstm"), default="gpt2")
     p.add_argument("--out", default="weights/text-art")
     p.add_argument("--steps", type=int, default=1500)
@@ -161,10 +152,10 @@ def main(argv=None):
     p.add_argument("--train-lines", type=int, default=100_000)
     p.add_argument("--corpus-seed", type=int, default=0)
     p.add_argument("--lr", type=float, default=1e-3)
-    add_common_arguments(p)
-    args = p.parse_args(argv)
-    args.layers = args.layers or {"gpt2": 4, "lstm": 2}[args.arch]
-    train(args)
+
+
+def main(argv=None):
+    run_main(__doc__, arguments, train, argv)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -23,6 +24,15 @@ BRUSH = "#ff3366"  # the mask painters' colour
 MODEL_RUN = {"concurrency_id": "models"}  # every event that runs a model shares one queue and its concurrency limit
 log = logging.getLogger("genart")
 
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """How a tab shows a remade output of one task: the tab's id, its status field, and (record, remade output, the
+    remade file or None) -> the values of the tab's fields by name."""
+    tab: str
+    status: str
+    fields: Callable[[dict, object, str | None], dict]
 
 def time_limit() -> Callable[[], None]:
     """A check for one request: from when it is made, it raises the time-limit sentence once the limit has passed."""

@@ -11,7 +11,7 @@ from ..pipelines.runner import TASKS as DECLARED
 from ..pipelines.settings import sweepable
 from ..registry import TASKS, get_spec
 from . import uploads
-from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, painted_mask, procedural_example, stoppable, user_errors
+from .common import BRUSH, MODEL_RUN, Replayed, forward_progress, output_dir, painted_mask, procedural_example, stoppable, user_errors
 from .controls import controls
 from .gpu import on_gpu
 
@@ -133,7 +133,7 @@ def compare_api(task: str = "generate", models: list[str] | None = None, params:
     return FileData(path=grid), FileData(path=archive), [cell.summary(c.sweep) for cell in c.cells]
 
 
-def replayed(record: dict, c: pipeline.Comparison) -> dict:
+def replayed(record: dict, c: pipeline.Comparison, path: None) -> dict:
     """The tab's fields for a remade comparison: task, models, sweep, every setting, and the new grid."""
     task, params = record["compared_task"], record["params"]
     models, sweep, values, *visible = task_form(task, c.models, record.get("sweep") or "",
@@ -147,6 +147,9 @@ def replayed(record: dict, c: pipeline.Comparison) -> dict:
             "grid_file": grid_file, "zip_file": zip_file, "status": status,
             **{f"{task}.{k}": v for k, v in params.items() if k in FIELDS[task]},
             **{f"group{i}": v for i, v in enumerate(visible)}}
+
+
+REPLAYED = {"compare": Replayed("compare", "status", replayed)}
 
 
 def build():

@@ -13,7 +13,7 @@ from ..pipelines.interpolate import InterpolateSettings, interpolate
 from ..pipelines.task import method_for
 from ..registry import get_spec, list_models
 from . import uploads
-from .common import MODEL_RUN, forward_progress, output_dir, user_errors
+from .common import MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .controls import control, controls, recorded, settings_from
 from .gpu import on_gpu
 from .send_to import SendFrom
@@ -63,16 +63,20 @@ def run_interpolate(model, *values, progress=gr.Progress()):
     return str(animation.save(output_dir() / f"{settings.seed_a}-to-{settings.seed_b}.{fmt}"))
 
 
-def replayed(record: dict, image_path: str) -> dict:
+def replayed(record: dict, output, image_path: str) -> dict:
     """The tab's fields for a remade image: its settings, and the image alone in the gallery."""
     return {"model": record["model"], **recorded(GenerateSettings, record),
             "gallery": [(image_path, f"#{record.get('index', 0)}")]}
 
 
-def replayed_animation(record: dict, animation_path: str) -> dict:
+def replayed_animation(record: dict, output, animation_path: str) -> dict:
     """The tab's fields for a remade interpolation: its settings, the animation, and its panel opened."""
     return {"model": record["model"], **recorded(InterpolateSettings, record), "interpolation": gr.Accordion(open=True),
             "animation": animation_path, "format": Path(animation_path).suffix[1:]}
+
+
+REPLAYED = {"generate": Replayed("generate", "status", replayed),
+            "interpolate": Replayed("generate", "status", replayed_animation)}
 
 
 def selected_index(event: gr.SelectData) -> int:

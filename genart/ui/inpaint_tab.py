@@ -14,7 +14,7 @@ from ..pipelines.restore import RestoreSettings
 from ..registry import get_spec, list_models
 from ..replay import Artwork
 from . import uploads
-from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, painted_mask, procedural_example, user_errors
+from .common import BRUSH, MODEL_RUN, Replayed, forward_progress, output_dir, painted_mask, procedural_example, user_errors
 from .controls import control, controls, recorded, settings_from
 from .gpu import on_gpu
 from .send_to import SendFrom
@@ -70,16 +70,22 @@ def about(model: str) -> str:
     return get_spec(model).description
 
 
-def replayed_fill(record: dict, inputs: dict, image_path: str) -> dict:
+def replayed_fill(record: dict, output, image_path: str) -> dict:
+    inputs = output.inputs
     # The mask comes back as an uploaded mask: an editor set from the server shows its background but not its layers.
     editor = {"background": inputs["image"], "layers": [], "composite": inputs["image"]}
     return {"mode": "fill", "model": record["model"], "editor": editor, "mask_image": inputs.get("mask"),
             **recorded(InpaintSettings, record), "result": (inputs["image"], image_path)}
 
 
-def replayed_restore(record: dict, inputs: dict, image_path: str) -> dict:
+def replayed_restore(record: dict, output, image_path: str) -> dict:
+    inputs = output.inputs
     return {"mode": "restore", "restore_model": record["model"], "restore_image": inputs["image"],
             **recorded(RestoreSettings, record), "restore_result": (inputs["image"], image_path)}
+
+
+REPLAYED = {"inpaint": Replayed("inpaint", "status", replayed_fill),
+            "restore": Replayed("inpaint", "restore_status", replayed_restore)}
 
 
 def build() -> tuple[SendFrom, gr.ImageEditor, dict]:

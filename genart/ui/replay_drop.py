@@ -8,34 +8,28 @@ from ..pipelines.compare import Comparison
 from ..pipelines.remake import remake_file, verdict
 from ..replay import Animation
 from . import compare_tab, generate_tab, inpaint_tab, style_tab, text_tab, uploads
-from .common import MODEL_RUN, forward_progress, output_dir, user_errors
+from .common import MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .gpu import on_gpu
 
-# Where each task's record is shown: (the tab, which is also its fields' key in the app's table; its status field).
-TAB = {"generate": ("generate", "status"), "interpolate": ("generate", "status"), "inpaint": ("inpaint", "status"),
-       "restore": ("inpaint", "restore_status"), "style": ("style", "status"), "text": ("text", "status"),
-       "compare": ("compare", "status")}
+# Where each task's record is shown, as each tab declares it; the tab id is also its fields' key in the app's table.
+REPLAYED: dict[str, Replayed] = (generate_tab.REPLAYED | inpaint_tab.REPLAYED | style_tab.REPLAYED | text_tab.REPLAYED
+                                 | compare_tab.REPLAYED)
 
 
-def remade(path: str, progress=None) -> tuple[str, dict, str]:
-    """-> (the task, the tab's field values by name, a line saying what happened)."""
-    record, output = remake_file(path, progress)
-    task, line = record["task"], verdict(path, output)
-    if task == "compare":
-        return task, compare_tab.replayed(record, output), line
-    if task == "text":
-        return task, text_tab.replayed(record, output.shown_texts()), line
+def saved_remake(path: str, output) -> str | None:
+    """The remade image or animation as a file beside the app's outputs; None for text and comparisons."""
     if isinstance(output, Animation):
-        animation_path = str(output.save(output_dir() / f"replay-{Path(path).stem}{Path(path).suffix.lower()}"))
-        return task, generate_tab.replayed_animation(record, animation_path), line
-    image_path = str(output.artwork().save(output_dir() / f"replay-{Path(path).stem}.png"))
-    if task == "generate":
-        return task, generate_tab.replayed(record, image_path), line
-    if task == "inpaint":
-        return task, inpaint_tab.replayed_fill(record, output.inputs, image_path), line
-    if task == "restore":
-        return task, inpaint_tab.replayed_restore(record, output.inputs, image_path), line
-    return task, style_tab.replayed(record, output.inputs, image_path), line
+        return str(output.save(output_dir() / f"replay-{Path(path).stem}{Path(path).suffix.lower()}"))
+    if isinstance(output, Comparison) or output.image is None:
+        return None
+    return str(output.artwork().save(output_dir() / f"replay-{Path(path).stem}.png"))
+
+
+def remade(path: str, progress=None) -> tuple[str, Replayed, dict, str]:
+    """-> (the record's task, where it is shown, the tab's field values by name, a line saying what happened)."""
+    record, output = remake_file(path, progress)
+    shown = REPLAYED[record["task"]]
+    return record["task"], shown, shown.fields(record, output, saved_remake(path, output)), verdict(path, output)
 
 
 def build() -> tuple[gr.File, gr.Markdown]:
@@ -57,13 +51,13 @@ def wire(file: gr.File, status: gr.Markdown, tabs: gr.Tabs, fields: dict[str, di
     def on_drop(path, progress=gr.Progress()):
         if path is None:
             return {}
-        task, values, line = remade(path, forward_progress(progress))
-        tab, status_field = TAB[task]
-        updates = {fields[tab][name]: value for name, value in values.items() if name in fields[tab]}
+        task, shown, values, line = remade(path, forward_progress(progress))
+        tab = fields[shown.tab]
+        updates = {tab[name]: value for name, value in values.items() if name in tab}
         if "mode" in values:
-            updates[fields[tab]["mode"]] = gr.Tabs(selected=values["mode"])
-        updates[fields[tab][status_field]] = line
-        return updates | {tabs: gr.Tabs(selected=tab), status: f"**{task}** record from {Path(path).name}. {line}"}
+            updates[tab["mode"]] = gr.Tabs(selected=values["mode"])
+        updates[tab[shown.status]] = line
+        return updates | {tabs: gr.Tabs(selected=shown.tab), status: f"**{task}** record from {Path(path).name}. {line}"}
 
     file.upload(on_drop, file, [tabs, status, *targets], api_name=False, **MODEL_RUN)
     gr.api(replay_api, api_name="replay", **MODEL_RUN)

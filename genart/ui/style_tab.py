@@ -8,7 +8,18 @@ from ..pipelines import style as pipeline
 from ..pipelines.style import MAX_STYLES, StyleSettings
 from ..registry import get_spec, list_models
 from . import uploads
-from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, painted_layer, painted_mask, procedural_example, stoppable, user_errors
+from .common import (
+    BRUSH,
+    MODEL_RUN,
+    Replayed,
+    forward_progress,
+    output_dir,
+    painted_layer,
+    painted_mask,
+    procedural_example,
+    stoppable,
+    user_errors,
+)
 from .controls import control, controls, recorded
 from .gpu import on_gpu
 
@@ -74,7 +85,8 @@ def about(model: str, method: pipeline.StyleMethod) -> str:
     return f"{get_spec(model, task='style').description}\n\n{method.about}"
 
 
-def replayed(record: dict, inputs: dict, image_path: str) -> dict:
+def replayed(record: dict, output, image_path: str) -> dict:
+    inputs = output.inputs
     weights = record.get("style_weights") or []
     values = {"model": record["model"], "content": inputs["content"], "result": image_path,
               **{name: inputs.get(name) for name in pipeline.STYLE_INPUTS},
@@ -82,6 +94,9 @@ def replayed(record: dict, inputs: dict, image_path: str) -> dict:
     if "mask" in inputs:
         values["editor"] = {"background": inputs["content"], "layers": [painted_layer(inputs["mask"])], "composite": None}
     return values | {k: v for k, v in recorded(StyleSettings, record).items() if k != "style_weights"}
+
+
+REPLAYED = {"style": Replayed("style", "status", replayed)}
 
 
 def build() -> tuple[gr.Image, dict]:

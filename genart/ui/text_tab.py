@@ -11,7 +11,7 @@ from ..pipelines.checks import MAX_SEED
 from ..pipelines.text import TextSettings
 from ..registry import get_spec, list_models
 from ..replay import text_json
-from .common import MODEL_RUN, forward_progress, output_dir, stoppable, user_errors
+from .common import MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
 
@@ -111,13 +111,16 @@ def describe(model: str) -> str:
     return get_spec(model, task="text").description
 
 
-def replayed(record: dict, texts: list[str]) -> dict:
+def replayed(record: dict, output, path: None) -> dict:
     """The tab's fields for a remade text output: every setting, and the completions (as shown) in their boxes."""
-    boxes = [gr.update(value=t, visible=True) for t in texts]
+    boxes = [gr.update(value=t, visible=True) for t in output.shown_texts()]
     hidden = [gr.update(visible=False)] * (pipeline.MAX_COMPLETIONS - len(boxes))
     stops = "\n".join(s.encode("unicode_escape").decode() for s in record.get("stop") or [])
     return {"model": record["model"], **recorded(TextSettings, record), "stop": stops,
             **{f"output{i}": box for i, box in enumerate(boxes + hidden)}}
+
+
+REPLAYED = {"text": Replayed("text", "status", replayed)}
 
 
 def build():
