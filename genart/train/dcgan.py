@@ -2,14 +2,11 @@
 
     python -m genart.train.dcgan --out weights/dcgan-art-64
 
-Hinge loss with a projection discriminator (optionally with an auxiliary classifier, DiffAugment and a mode-seeking
-term); the shipped generator is an exponential moving average of the trained one. For each output folder the trainer
-keeps a training state in genart's data cache, out of weights/ (never shipped, 56 MB for the shipped size): the trained
-generator, the discriminator and both optimisers at the step whose generator the folder holds, so that a run continued
-with --init-from picks up from that generator instead of first re-training a fresh discriminator. With --keep-best,
-when the last step is not the kept one, its generator and state go to a folder beside it (OUT-last).
-GPU when available, CPU otherwise; bf16 autocast by default on a GPU, and on a CPU with --precision bf16 (a step took
-25% less time than float32 on an AVX-512 BF16 CPU).
+Hinge loss with a projection discriminator (optionally an auxiliary classifier, DiffAugment, a mode-seeking term);
+the shipped generator is an exponential moving average of the trained one. The training state that goes with the
+folder's generator is kept out of weights/ (gan_state.py), so --init-from continues from it; with --keep-best the last
+step, when it is not the kept one, goes to a folder beside it (OUT-last). GPU when available, CPU otherwise; bf16
+autocast by default on a GPU, and on a CPU with --precision bf16 (25% less time per step on an AVX-512 BF16 CPU).
 """
 import copy
 import json
@@ -31,22 +28,10 @@ from genart.runtime import pick_device
 from genart.train.common import TrainingLog, ema_update, optimise, run_main, write_run
 from genart.train.diff_augment import diff_augment
 from genart.train.gan_checks import diversity, judge, recalibrate_batchnorm, sample_grid, validation_features
+from genart.train.gan_data import GROUP, class_weights, real_batch
 from genart.train.gan_losses import mode_seeking_loss, repeat_penalty
 from genart.train.gan_state import STATE_DIR, load_state, save_state, state_path
 from genart.train.resize_kernels import constrain, folded
-
-GROUP = 4  # minibatch_stddev's default group size
-
-
-def class_weights(spec: list[str]) -> torch.Tensor:
-    """['mandala=3'] -> sampling weights over CLASSES, 1 for classes not named."""
-    weights = torch.ones(len(CLASSES))
-    for item in spec:
-        name, _, value = item.partition("=")
-        if name not in CLASSES:
-            raise SystemExit(f"--class-weight: unknown class {name!r}; choose from {', '.join(CLASSES)}.")
-        weights[CLASSES.index(name)] = float(value)
-    return weights
 
 
 @dataclass
@@ -113,22 +98,10 @@ def setup(args) -> GanRun:
                   class_weights(args.class_weight), real_repeat, 0 if args.init_from else 500, resumed_from)
 
 
-def real_batch(run: GanRun) -> tuple[torch.Tensor, torch.Tensor]:
-    """-> real images (B, 3, 64, 64) in [-1, 1], randomly mirrored, and their classes (B,). Samples i, i + B/4,
-    i + B/2, i + 3B/4 form one minibatch-stddev group in D; giving each group one class lets D see a class with too
-    little variety (mixed groups hide it behind the differences between classes)."""
-    args = run.args
-    y = torch.multinomial(run.weights, args.batch_size // GROUP, replacement=True).repeat(GROUP)  # (B,)
-    idx = y * args.per_class + torch.randint(args.per_class, (args.batch_size,))  # the data is in class blocks
-    real = run.data[idx].to(run.device).float() / 127.5 - 1  # (B, 3, 64, 64)
-    real = torch.where(torch.rand(args.batch_size, 1, 1, 1, device=run.device) < 0.5, real, real.flip(3))
-    return real, y.to(run.device)
-
-
 def gan_step(run: GanRun, step: int) -> dict:
     """One discriminator and one generator update (hinge loss, projection D); -> their losses."""
     args, real_repeat = run.args, run.real_repeat
-    real, y = real_batch(run)
+    real, y = real_batch(run.data, run.weights, args.per_class, args.batch_size, run.device)
     z = torch.randn(args.batch_size, run.config.latent_dim, device=run.device)
     with run.autocast:
         fake = run.gen(z, y)

@@ -28,7 +28,6 @@ QUICK = {"generate": {"label": {"choices": list(CLASSES), "value": "mandala", "i
          "style": {"size": {"value": 256}, "steps": {"value": 50}},
          "text": {"prompt": {"value": get_spec(DEFAULT_MODELS["text"][0]).defaults["prompt"], "lines": 3},
                   "max_new_tokens": {"value": 48}}}
-IMAGE_TASKS = ("inpaint", "restore", "style")  # the tasks that read the image
 EXAMPLE_IMAGES = [("stained_glass", 9), ("landscape", 4), ("mondrian", 2), ("mandala", 5)]
 COLUMNS = ["model", "value", "seconds", "peak memory (MB)", "result"]
 
@@ -41,11 +40,12 @@ def task_form(task: str, models: list[str] | None = None, sweep: str | None = No
     """Models, sweep choices, and which of the image, mask, style image and each task's settings are visible; the
     task's defaults unless given."""
     sweeps = [("(none)", "")] + [(name, name) for name in sweepable(DECLARED[task].settings)]
+    pictures = set(pipeline.task_inputs(task, "image", "mask", "style").values())  # which of the three it reads
     return (gr.update(choices=model_names(task), value=DEFAULT_MODELS[task] if models is None else models),
             gr.update(choices=sweeps, value=DEFAULT_SWEEP[task] if sweep is None else sweep),
             gr.update(value=DEFAULT_VALUES.get(task, "") if values is None else values),
-            gr.update(visible=task in IMAGE_TASKS), gr.update(visible=task == "inpaint"),
-            gr.update(visible=task == "style"), *[gr.update(visible=t == task) for t in TASKS])
+            *[gr.update(visible=picture in pictures) for picture in ("image", "mask", "style")],
+            *[gr.update(visible=t == task) for t in TASKS])
 
 
 def table(c: pipeline.Comparison) -> dict:
