@@ -1,0 +1,107 @@
+"""Tensors out of a training checkpoint that pickles more than tensors (a PyTorch Lightning `.ckpt`: its callbacks'
+state, the OmegaConf training config, numpy scalars), without importing or running anything the file names.
+
+Only genart's own functions rebuild tensors from the archive's raw storages; `collections.OrderedDict` is the one real
+class built. Every other global the pickle names becomes an inert placeholder: a class made here, under the name the
+file gave, that only keeps what it is handed. So `os.system` or `builtins.eval` in a file is a placeholder called with
+a string, and nothing runs.
+"""
+import collections
+import pickle
+import zipfile
+from pathlib import Path
+
+import torch
+
+# The legacy typed-storage names torch.save writes in a tensor's persistent id, and their element types.
+STORAGE_DTYPES = {"FloatStorage": torch.float32, "DoubleStorage": torch.float64, "HalfStorage": torch.float16,
+                  "BFloat16Storage": torch.bfloat16, "LongStorage": torch.int64, "IntStorage": torch.int32,
+                  "ShortStorage": torch.int16, "CharStorage": torch.int8, "ByteStorage": torch.uint8,
+                  "BoolStorage": torch.bool}
+
+
+class Inert:
+    """Whatever the file builds from a global genart does not know: it keeps the arguments, state, items and
+    entries it is given, and does nothing else."""
+
+    def __new__(cls, *args, **kwargs):  # pickle's NEWOBJ calls only this
+        self = super().__new__(cls)
+        self.args, self.kwargs, self.state, self.items, self.entries = args, kwargs, None, {}, []
+        return self
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __setstate__(self, state):
+        self.state = state
+
+    def __setitem__(self, key, value):
+        self.items[key] = value
+
+    def append(self, value):
+        self.entries.append(value)
+
+    def extend(self, values):
+        self.entries.extend(values)
+
+
+def placeholder(module: str, name: str) -> type:
+    return type(name, (Inert,), {"__module__": f"inert.{module}", "__qualname__": name})
+
+
+class Storage:
+    """A storage of the archive: its raw bytes as a flat tensor of its element type."""
+
+    def __init__(self, flat: torch.Tensor):
+        self.flat = flat
+
+
+def rebuild_tensor(storage: Storage, offset: int, size: tuple, stride: tuple, *rest) -> torch.Tensor:
+    if not isinstance(storage, Storage):
+        raise pickle.UnpicklingError("a tensor without a storage of the archive")
+    return storage.flat.as_strided(tuple(size), tuple(stride), offset)
+
+
+def rebuild_parameter(data: torch.Tensor, requires_grad: bool, *rest) -> torch.Tensor:
+    return data
+
+
+KNOWN = {("torch._utils", "_rebuild_tensor_v2"): rebuild_tensor, ("torch._utils", "_rebuild_parameter"): rebuild_parameter,
+         ("torch._utils", "_rebuild_parameter_with_state"): rebuild_parameter,
+         ("collections", "OrderedDict"): collections.OrderedDict}
+
+
+class InertUnpickler(pickle.Unpickler):
+    def __init__(self, file, archive: zipfile.ZipFile, prefix: str):
+        super().__init__(file)
+        self.archive, self.prefix, self.storages = archive, prefix, {}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in KNOWN:
+            return KNOWN[module, name]
+        if module == "torch" and name in STORAGE_DTYPES:
+            return STORAGE_DTYPES[name]
+        return placeholder(module, name)
+
+    def persistent_load(self, pid):
+        if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage" and isinstance(pid[1], torch.dtype)):
+            raise pickle.UnpicklingError("a persistent id that is not a tensor storage")
+        _, dtype, key, _, _ = pid
+        if key not in self.storages:
+            data = bytearray(self.archive.read(f"{self.prefix}data/{key}"))
+            self.storages[key] = Storage(torch.frombuffer(data, dtype=dtype) if data else torch.empty(0, dtype=dtype))
+        return self.storages[key]
+
+
+def load_inert(path: Path):
+    """The object a torch.save zip archive holds, tensors rebuilt and every unknown global an inert placeholder."""
+    with zipfile.ZipFile(path) as archive:
+        pickles = [n for n in archive.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
+        if len(pickles) != 1:
+            raise pickle.UnpicklingError("not a torch.save archive")
+        prefix = pickles[0][:-len("data.pkl")]
+        order = f"{prefix}byteorder"
+        if order in archive.namelist() and archive.read(order) != b"little":
+            raise pickle.UnpicklingError("a big-endian archive")
+        with archive.open(pickles[0]) as file:
+            return InertUnpickler(file, archive, prefix).load()
