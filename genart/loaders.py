@@ -11,6 +11,7 @@ from . import hub, runtime, text_configs
 from .errors import GenartError
 from .models import adain, gpt2, lama, llama, transformer_net, vgg
 from .models.attention import input_major
+from .models.biggan import BigGAN, BigGANConfig, fold_spectral_norm
 from .models.checkpoint import CheckpointMismatch
 from .models.dcgan import DCGANConfig, DCGANGenerator
 from .models.dncnn import DnCNN, DnCNNConfig
@@ -93,8 +94,15 @@ def model_type_is(*types: str) -> Callable[[dict | None, dict], bool]:
     return lambda config, state: (config or {}).get("model_type") in types
 
 
+def is_biggan(config: dict | None, state: dict) -> bool:
+    """pytorch-pretrained-BigGAN's config.json: no model_type, these keys."""
+    return config is not None and {"z_dim", "channel_width", "layers", "n_stats"} <= config.keys()
+
+
 ARCHITECTURES: dict[str, Architecture] = {
     "dcgan": Architecture("generate", is_dcgan, lambda c, s: DCGANGenerator(dcgan_config(c, s)), half_safe=True),
+    "biggan": Architecture("generate", is_biggan, lambda c, s: BigGAN(BigGANConfig(**known_fields(BigGANConfig, c))),
+                           half_safe=True, convert=lambda s, m: fold_spectral_norm(s)),
     "gpt2": Architecture("text", model_type_is("gpt2"), lambda c, s: gpt2.GPT2(text_configs.gpt2_config(c, "GPT-2")),
                          half_safe=True, convert=lambda s, m: gpt2.from_hf_state_dict(s, m.config), prepare=input_major),
     "llama": Architecture("text", model_type_is(*text_configs.LLAMA_FAMILY),

@@ -60,6 +60,17 @@ BUILTIN: tuple[ModelSpec, ...] = (
         embedded=True,
         defaults={"label": "landscape", "truncation": 2.0},
     ),
+    *(ModelSpec(
+        name=f"biggan-deep-{size}",
+        task="generate",
+        arch="biggan",
+        description=f"BigGAN-deep (Brock et al. 2019), DeepMind's class-conditional ImageNet GAN, {size}x{size}: the "
+                    "1,000 ImageNet classes by name, with the truncation trick (lower: more typical). Slow on a CPU.",
+        license="apache-2.0",
+        repo_id=f"osanseviero/BigGAN-deep-{size}",
+        preload=("config.json", "pytorch_model.bin"),
+        defaults={"label": "golden retriever", "truncation": 0.4},
+    ) for size in (128, 256, 512)),
     ModelSpec(
         name="procedural-art",
         task="generate",

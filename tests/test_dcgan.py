@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from genart.models.dcgan import DCGANConfig, DCGANGenerator
-from genart.pipelines.generate import latents
+from genart.pipelines.gans import latents
 from genart.pipelines.interpolate import slerp
 
 HUGGAN_KEYS = ["model.0.weight"] + [f"model.{i}.{p}" for i in (1, 4, 7, 10)

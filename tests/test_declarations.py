@@ -77,7 +77,7 @@ def built_fields() -> dict[str, dict]:
 
 # Where a tab deliberately starts elsewhere than the default (its range and label are still the field's).
 STARTING = {("generate", "n"): generate_tab.STARTING_BATCH, ("generate", "label"): "landscape",
-            ("interpolate", "label"): "landscape",
+            ("interpolate", "label"): "landscape", ("interpolate", "label_b"): generate_tab.NO_MORPH[1],
             ("text", "n"): text_tab.STARTING_COMPLETIONS, ("text", "prompt"): "«Quiet"}
 
 

@@ -71,3 +71,16 @@ def test_procedural_art_is_a_model_too():
     with pytest.raises(GenartError, match="procedural-art makes these classes: landscape"):
         generate("procedural-art", GenerateSettings(seed=0, label="portrait"))
     assert set(CLASSES) >= {"landscape", "mondrian", "mandala"}
+
+
+def test_a_class_morph_starts_on_one_class_and_ends_on_the_other():
+    animation = interpolate("dcgan-art-64", InterpolateSettings(seed_a=4, seed_b=4, frames=5, label="mandala",
+                                                                 label_b="mondrian"))
+    start = pixels(generate("dcgan-art-64", GenerateSettings(seed=4, label="mandala")))[0]
+    end = pixels(generate("dcgan-art-64", GenerateSettings(seed=4, label="mondrian")))[0]
+    frames = [np.asarray(f) for f in animation.frames]
+    assert np.array_equal(frames[0], start) and np.array_equal(frames[-1], end)
+    assert not np.array_equal(frames[2], start) and not np.array_equal(frames[2], end)
+    assert animation.record["label_b"] == "mondrian"
+    with pytest.raises(GenartError, match="makes these classes"):
+        interpolate("dcgan-art-64", InterpolateSettings(label="mandala", label_b="cubism"))

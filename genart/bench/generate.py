@@ -5,7 +5,8 @@ import statistics
 import torch
 
 from ..loaders import load_model
-from ..pipelines.generate import GenerateSettings, generate, latents
+from ..pipelines.gans import latents
+from ..pipelines.generate import GenerateSettings, generate
 from ..registry import get_spec
 from .timing import machine, percentile, seconds_per_call
 

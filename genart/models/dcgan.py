@@ -47,12 +47,15 @@ class DCGANGenerator(nn.Module):
         )
 
     def forward(self, noise: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        """noise (B, latent_dim) or (B, latent_dim, 1, 1), labels (B,) long -> images (B, C, 64, 64) in [-1, 1]."""
+        """noise (B, latent_dim) or (B, latent_dim, 1, 1), labels (B,) class indices or (B, num_classes) weights that
+        mix the classes' embeddings (a morph between classes) -> images (B, C, 64, 64) in [-1, 1]."""
         z = noise.reshape(noise.shape[0], -1)  # (B, latent_dim)
         if self.config.num_classes:
             if labels is None:
                 raise ValueError("This generator is class-conditional: pass a label for every latent.")
-            z = torch.cat([z, self.label_embedding(labels).to(z.dtype)], dim=1)  # (B, latent_dim + label_dim)
+            table = self.label_embedding.weight  # (num_classes, label_dim)
+            embedded = labels.to(table.dtype) @ table if labels.is_floating_point() else self.label_embedding(labels)
+            z = torch.cat([z, embedded.to(z.dtype)], dim=1)  # (B, latent_dim + label_dim)
         return self.model(z[:, :, None, None])  # (B, latent, 1, 1) -> (B, C, 64, 64)
 
 

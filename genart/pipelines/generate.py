@@ -1,18 +1,16 @@
-"""Image generation: GAN samples, and the procedural renderer as a reference 'model', behind one method table."""
+"""Image generation: GAN samples (gans.py says how each architecture samples), and the procedural renderer as a
+reference 'model', behind one method table."""
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-import torch
-from PIL import Image
-
-from .. import runtime
 from ..data import procedural
 from ..errors import GenartError
 from ..hub import Progress
-from ..loaders import LoadedModel, load_model
+from ..loaders import load_model
 from ..registry import ModelSpec, get_spec
 from ..replay import Artwork, make_record
 from .checks import MAX_SEED
+from .gans import GANS, LatentGAN, one_class, run_generator
 from .settings import checked, knob
 from .task import Output, Task, method_for
 
@@ -43,44 +41,28 @@ class GenerateMethod:
     classes: Callable[[ModelSpec, Progress | None], list[str]]  # [] for an unconditional model
     # (spec, settings with a label that fits, progress) -> the batch
     sample: Callable[[ModelSpec, GenerateSettings, Progress | None], list[Artwork]]
-    latent: bool  # has a latent space: truncation applies and it can be interpolated
+    gan: LatentGAN | None  # a latent space: truncation applies and it can be interpolated
     sized: bool  # draws at the size setting
 
-
-def latents(seed: int, n: int, dim: int) -> torch.Tensor:
-    """(n, dim) standard normal latents; latent i is the same for any n >= i + 1, and on every device."""
-    g = torch.Generator().manual_seed(seed)
-    return torch.stack([torch.randn(dim, generator=g) for _ in range(n)])  # one row at a time: batched randn is not prefix-stable
+    @property
+    def latent(self) -> bool:
+        return self.gan is not None
 
 
-def to_images(batch: torch.Tensor) -> list[Image.Image]:
-    """(B, C, H, W) in [-1, 1] -> PIL images."""
-    pixels = ((batch.float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).cpu()  # (B, H, W, C)
-    mode = "L" if pixels.shape[-1] == 1 else "RGB"
-    return [Image.fromarray(p.squeeze(-1).numpy() if mode == "L" else p.numpy(), mode) for p in pixels]
+def gan_method(arch: str) -> GenerateMethod:
+    gan = GANS[arch]
 
+    def classes(spec: ModelSpec, progress: Progress | None) -> list[str]:
+        return gan.classes(load_model(spec, progress).module.config)
 
-def class_names(model: LoadedModel) -> list[str]:
-    """Named classes when the checkpoint names them, else their numbers; [] when unconditional."""
-    config = model.module.config
-    if not config.num_classes:
-        return []
-    return list(config.class_names) or [str(i) for i in range(config.num_classes)]
+    def sample(spec: ModelSpec, s: GenerateSettings, progress: Progress | None) -> list[Artwork]:
+        loaded = load_model(spec, progress)
+        noise = gan.noise(s.seed, s.n, loaded.module.config.latent_dim)  # (n, latent_dim)
+        images = run_generator(gan, loaded, noise, one_class(gan, loaded, s.label, s.n), s.truncation)
+        return [Artwork(image, make_record("generate", spec.name, loaded.provenance, **asdict(s), index=i))
+                for i, image in enumerate(images)]
 
-
-def run_generator(model: LoadedModel, z: torch.Tensor, label: str | None, truncation: float) -> list[Image.Image]:
-    z = z.clamp(-truncation, truncation).to(model.device, model.dtype)  # (B, latent_dim)
-    labels = None if label is None else \
-        torch.full((z.shape[0],), class_names(model).index(label), dtype=torch.long, device=model.device)  # (B,)
-    with torch.inference_mode(), runtime.oom_guard():
-        return to_images(model.module(z, labels))
-
-
-def gan_samples(spec: ModelSpec, s: GenerateSettings, progress: Progress | None) -> list[Artwork]:
-    loaded = load_model(spec, progress)
-    images = run_generator(loaded, latents(s.seed, s.n, loaded.module.config.latent_dim), s.label, s.truncation)
-    return [Artwork(image, make_record("generate", spec.name, loaded.provenance, **asdict(s), index=i))
-            for i, image in enumerate(images)]
+    return GenerateMethod(classes, sample, gan, sized=False)
 
 
 def procedural_samples(spec: ModelSpec, s: GenerateSettings, progress: Progress | None) -> list[Artwork]:
@@ -89,10 +71,9 @@ def procedural_samples(spec: ModelSpec, s: GenerateSettings, progress: Progress 
 
 
 METHODS: dict[str, GenerateMethod] = {
-    "dcgan": GenerateMethod(lambda spec, progress: class_names(load_model(spec, progress)), gan_samples,
-                            latent=True, sized=False),
-    "procedural": GenerateMethod(lambda spec, progress: list(procedural.CLASSES), procedural_samples,
-                                 latent=False, sized=True),
+    **{arch: gan_method(arch) for arch in GANS},
+    "procedural": GenerateMethod(lambda spec, progress: list(procedural.CLASSES), procedural_samples, None,
+                                 sized=True),
 }
 
 

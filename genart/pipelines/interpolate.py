@@ -10,7 +10,8 @@ from ..loaders import load_model
 from ..registry import get_spec
 from ..replay import Animation, make_record
 from .checks import MAX_SEED
-from .generate import METHODS, fitting_label, label_knob, latents, run_generator, truncation_knob
+from .gans import class_morph, one_class, run_generator
+from .generate import METHODS, fitting_label, label_knob, truncation_knob
 from .settings import checked, knob
 from .task import Task, method_for
 
@@ -22,6 +23,8 @@ class InterpolateSettings:
     frames: int = knob(24, "Frames", low=2, high=120, step=1)
     fps: int = knob(12, "Frames per second", low=1, high=60, step=1)
     label: str | None = label_knob()
+    label_b: str | None = knob(None, "To class", "Morph into this class along the way (a class-conditional GAN); "
+                               "empty: one class all the way.", high=100)
     truncation: float = truncation_knob()
 
 
@@ -37,17 +40,21 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
 
 def interpolate(model: str, settings: InterpolateSettings = InterpolateSettings(),
                 progress: Progress | None = None) -> Animation:
-    """An animation from seed_a's first latent to seed_b's (slerp)."""
+    """An animation from seed_a's first latent to seed_b's (slerp), and from one class to another when label_b is
+    given (the classes' embeddings mixed linearly)."""
     spec, s = get_spec(model, task="generate"), checked(settings)
     method = method_for(spec, METHODS, progress)
     if not method.latent:
         raise GenartError(f"{spec.name} has no latent space to interpolate; pick a GAN such as dcgan-art-64.")
-    label = fitting_label(spec, method.classes(spec, progress), s.label)
-    s = InterpolateSettings(**asdict(s) | {"label": label})
-    loaded = load_model(spec, progress)
-    dim = loaded.module.config.latent_dim
-    path = slerp(latents(s.seed_a, 1, dim)[0], latents(s.seed_b, 1, dim)[0], torch.linspace(0, 1, s.frames))  # (frames, dim)
-    images = run_generator(loaded, path, label, s.truncation)
+    classes = method.classes(spec, progress)
+    label = fitting_label(spec, classes, s.label)
+    label_b = fitting_label(spec, classes, s.label_b) if s.label_b else None
+    s = InterpolateSettings(**asdict(s) | {"label": label, "label_b": label_b})
+    loaded, gan = load_model(spec, progress), method.gan
+    dim, t = loaded.module.config.latent_dim, torch.linspace(0, 1, s.frames)  # t: (frames,)
+    ends = [gan.noise(seed, 1, dim)[0] for seed in (s.seed_a, s.seed_b)]  # (dim,) each, before truncation
+    labels = class_morph(gan, loaded, label, label_b, t) if label_b else one_class(gan, loaded, label, s.frames)
+    images = run_generator(gan, loaded, slerp(*ends, t), labels, s.truncation)
     return Animation(images, make_record("interpolate", spec.name, loaded.provenance, **asdict(s)), s.fps)
 
 

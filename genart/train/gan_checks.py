@@ -13,7 +13,7 @@ from genart.metrics.gan_quality import predict, to_tensor
 from genart.metrics.precision_recall import precision_recall
 from genart.metrics.tiling import repeat_at
 from genart.models.dcgan import DCGANGenerator
-from genart.pipelines.generate import to_images
+from genart.pipelines.gans import to_images
 
 VALIDATION_SEEDS = 400_000  # real art that --keep-best compares samples with, apart from gan_quality's sets
 

@@ -21,12 +21,13 @@ from .send_to import SendFrom
 DEFAULT_MODEL = "dcgan-art-64"
 # The settings each event reads, in the order of its API's arguments (after the model).
 GENERATE_FIELDS = ("label", "seed", "n", "truncation", "size")
-INTERPOLATE_FIELDS = ("label", "seed_a", "seed_b", "frames", "fps", "format", "truncation")  # format: of the file
+INTERPOLATE_FIELDS = ("label", "seed_a", "seed_b", "frames", "fps", "format", "truncation", "label_b")  # format: the file's
 STARTING_BATCH = 8  # the gallery starts with a page of samples; the API and CLI make one unless asked
+NO_MORPH = ("(one class)", "")
 
 
 @user_errors
-def on_model_change(model: str, label: str, progress=gr.Progress()):
+def on_model_change(model: str, label: str, label_b: str, progress=gr.Progress()):
     spec = get_spec(model, task="generate")
     method = method_for(spec, pipeline.METHODS, forward_progress(progress))
     classes = method.classes(spec, forward_progress(progress))
@@ -34,8 +35,18 @@ def on_model_change(model: str, label: str, progress=gr.Progress()):
     label_update = gr.update(choices=classes, visible=bool(classes))
     if label not in classes:
         label_update["value"] = pipeline.fitting_label(spec, classes, None)
+    morph_update = gr.update(choices=[NO_MORPH, *classes], visible=bool(classes))
+    if label_b not in classes:
+        morph_update["value"] = NO_MORPH[1]
     return (label_update, gr.update(visible=method.sized), gr.update(visible=method.latent),
-            gr.update(interactive=method.latent))
+            gr.update(interactive=method.latent), morph_update)
+
+
+@user_errors
+def on_model_pick(model: str):
+    """A model the user picks brings its own truncation (BigGAN's is lower than a DCGAN's); a replayed record
+    sets its own."""
+    return get_spec(model, task="generate").defaults.get("truncation", GenerateSettings.truncation)
 
 
 @user_errors
@@ -89,7 +100,7 @@ def build() -> tuple[SendFrom, dict]:
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", allow_custom_value=True,
-                                info="A registry model, or any Hub DCGAN typed as hf-hub:org/name[@revision].")
+                                info="A registry model, or any Hub DCGAN or BigGAN typed as hf-hub:org/name[@revision].")
             label = control(GenerateSettings, "label", choices=list(CLASSES), value=CLASSES[0], info=None)
             with gr.Row(equal_height=True):
                 seed = control(GenerateSettings, "seed", scale=4)
@@ -109,6 +120,7 @@ def build() -> tuple[SendFrom, dict]:
     with gr.Accordion("Latent interpolation", open=False) as interpolation:
         with gr.Row():
             walk = controls(InterpolateSettings, ("seed_a", "seed_b", "frames", "fps"))
+            walk["label_b"] = control(InterpolateSettings, "label_b", choices=[NO_MORPH, *CLASSES], value="")
             fmt = gr.Radio(["webp", "gif"], value="webp", label="Format")
         interp_button = gr.Button("Interpolate")
         animation = uploads.image(label="Interpolation", type="filepath", elem_classes=["pixelated", "enlarged"], height=320,
@@ -118,8 +130,10 @@ def build() -> tuple[SendFrom, dict]:
                 inputs=[model, label, seed], label="Try a class")
 
     # Progress (a Hub download) and errors show on the status line, not on the controls being updated.
-    model.change(on_model_change, [model, label], [label, size, truncation, interp_button], api_name=False,
+    model.change(on_model_change, [model, label, walk["label_b"]],
+                 [label, size, truncation, interp_button, walk["label_b"]], api_name=False,
                  show_progress_on=status, **MODEL_RUN)  # it loads the model to read its classes
+    model.input(on_model_pick, model, truncation, api_name=False, show_progress_on=status)
     dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
     fields = {"model": model, "label": label, "seed": seed, "n": n, "truncation": truncation, "size": size, **walk,
               "gallery": gallery, "status": status, "interpolation": interpolation, "format": fmt,

@@ -1,0 +1,94 @@
+"""How each GAN architecture turns a seed into images: the noise it is sampled from, how truncation applies to it,
+how the network is called, and what its classes are called. generate.py and interpolate.py read these."""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from PIL import Image
+
+from .. import runtime
+from ..data import imagenet
+from ..errors import GenartError
+from ..loaders import LoadedModel
+
+
+def latents(seed: int, n: int, dim: int) -> torch.Tensor:
+    """(n, dim) standard normal latents; latent i is the same for any n >= i + 1, and on every device."""
+    g = torch.Generator().manual_seed(seed)
+    return torch.stack([torch.randn(dim, generator=g) for _ in range(n)])  # one row at a time: batched randn is not prefix-stable
+
+
+def truncated_latents(seed: int, n: int, dim: int, bound: float = 2.0) -> torch.Tensor:
+    """(n, dim) normal latents truncated to [-bound, bound] by redrawing the values outside (BigGAN's truncated
+    normal before its scale); prefix-stable like latents()."""
+    g = torch.Generator().manual_seed(seed)
+    rows = []
+    for _ in range(n):
+        z = torch.randn(dim, generator=g)
+        while (outside := z.abs() > bound).any():
+            z[outside] = torch.randn(int(outside.sum()), generator=g)
+        rows.append(z)
+    return torch.stack(rows)
+
+
+def to_images(batch: torch.Tensor) -> list[Image.Image]:
+    """(B, C, H, W) in [-1, 1] -> PIL images."""
+    pixels = ((batch.float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).cpu()  # (B, H, W, C)
+    mode = "L" if pixels.shape[-1] == 1 else "RGB"
+    return [Image.fromarray(p.squeeze(-1).numpy() if mode == "L" else p.numpy(), mode) for p in pixels]
+
+
+def named_or_numbered(config) -> list[str]:
+    """The class names a checkpoint's config gives, else their numbers; [] when unconditional."""
+    if not config.num_classes:
+        return []
+    return list(getattr(config, "class_names", None) or []) or [str(i) for i in range(config.num_classes)]
+
+
+def imagenet_or_numbered(config) -> list[str]:
+    return list(imagenet.CLASSES) if config.num_classes == len(imagenet.CLASSES) else named_or_numbered(config)
+
+
+@dataclass(frozen=True)
+class LatentGAN:
+    noise: Callable[[int, int, int], torch.Tensor]  # (seed, n, dim) -> (n, dim), before truncation
+    truncate: Callable[[torch.Tensor, float], torch.Tensor]  # applied after any interpolation of the noise
+    call: Callable  # (module, z (B, dim), labels (B,) or None, truncation) -> (B, C, H, W) in [-1, 1]
+    classes: Callable[[object], list[str]]  # config -> class names
+    max_truncation: float = float("inf")
+
+
+GANS: dict[str, LatentGAN] = {
+    # Latents clamped to ±truncation.
+    "dcgan": LatentGAN(latents, lambda z, t: z.clamp(-t, t), lambda m, z, y, t: m(z, y), named_or_numbered),
+    # Brock et al.'s truncation trick: a normal truncated at ±2, scaled by the truncation, which also picks the
+    # batch-norm statistics recorded for it.
+    "biggan": LatentGAN(truncated_latents, lambda z, t: z * t, lambda m, z, y, t: m(z, y, t), imagenet_or_numbered,
+                        max_truncation=1.0),
+}
+
+
+def one_class(gan: LatentGAN, model: LoadedModel, label: str | None, n: int) -> torch.Tensor | None:
+    """(n,) indices of one class, or None for an unconditional model."""
+    return None if label is None else torch.full((n,), gan.classes(model.module.config).index(label), dtype=torch.long)
+
+
+def class_morph(gan: LatentGAN, model: LoadedModel, label_a: str, label_b: str, t: torch.Tensor) -> torch.Tensor:
+    """(frames, num_classes) weights moving from class a to class b at fractions t (frames,)."""
+    names = gan.classes(model.module.config)
+    weights = torch.zeros(len(t), len(names))
+    weights[:, names.index(label_a)] += 1 - t
+    weights[:, names.index(label_b)] += t
+    return weights
+
+
+def run_generator(gan: LatentGAN, model: LoadedModel, noise: torch.Tensor, labels: torch.Tensor | None,
+                  truncation: float) -> list[Image.Image]:
+    """Images from noise (B, latent_dim) and classes (one_class or class_morph), truncated as the architecture
+    does."""
+    if truncation > gan.max_truncation:
+        raise GenartError(f"{model.spec.name} takes a truncation of at most {gan.max_truncation:g}; got {truncation:g}.")
+    z = gan.truncate(noise, truncation).to(model.device, model.dtype)  # (B, latent_dim)
+    labels = None if labels is None else labels.to(model.device)
+    with torch.inference_mode(), runtime.oom_guard():
+        return to_images(gan.call(model.module, z, labels, truncation))
