@@ -1,8 +1,8 @@
 """`python -m genart bench [TASK]`: speed tables for the current device, printed as Markdown."""
 from ..errors import GenartError
-from . import generate, inpaint, procedural, soak, style, text
+from . import biggan, generate, inpaint, procedural, soak, style, text
 
-BENCHES = {"generate": generate.run, "procedural": procedural.run, "inpaint": inpaint.run, "style": style.run,
+BENCHES = {"generate": generate.run, "biggan": biggan.run, "procedural": procedural.run, "inpaint": inpaint.run, "style": style.run,
            "text": text.run}
 ON_REQUEST = {"soak": soak.run}  # long runs that `bench` without a task leaves out
 
