@@ -53,6 +53,9 @@ def add_tasks(sub):
     text = add_task(sub, "text", "text", "continue a prompt with a language model, streamed to stdout",
                     commands.cmd_text, "text-art")
     text.add_argument("--json", action="store_true", help="print the completions and the replay record as JSON")
+    chat = add_task(sub, "chat", "chat", "an instruct model's next reply in a conversation (--turns once per turn, the "
+                    "user's first), streamed to stdout", commands.cmd_chat, "smollm2-135m-instruct")
+    chat.add_argument("--json", action="store_true", help="print the reply and the replay record as JSON")
     inp = add_task(sub, "inpaint", "inpaint", "fill the white part of a mask; writes a PNG with its replay record",
                    commands.cmd_inpaint, "inpaint-art", "inpainted.png")
     inp.add_argument("--image", required=True)

@@ -95,6 +95,23 @@ def cmd_text(args):
     print(f"{note}{update.tokens} tokens, {update.tokens_per_second:.1f} tokens/s", file=sys.stderr)
 
 
+def cmd_chat(args):
+    from .pipelines.chat import chat
+
+    shown = ""
+    for update in chat(args.model, settings("chat", args.model, args)):
+        if not args.json:  # the reply streams as it is written
+            print(update.texts[0][len(shown):], end="", flush=True)
+            shown = update.texts[0]
+    if args.json:
+        print(json.dumps({"reply": update.texts[0], "notice": update.notice, "record": update.record}, indent=2,
+                         ensure_ascii=False))
+        return
+    print()
+    if update.notice:
+        print(update.notice, file=sys.stderr)
+
+
 def cmd_stylize(args):
     from .pipelines.images import open_image
     from .pipelines.style import stylize

@@ -11,16 +11,17 @@ import pytest
 from genart import cli, loaders
 from genart.errors import GenartError
 from genart.pipelines import settings as settings_module
+from genart.pipelines.chat import ChatSettings
 from genart.pipelines.inpaint import InpaintSettings
 from genart.pipelines.runner import TASKS
 from genart.pipelines.settings import Knob, for_model, settings_of
 from genart.pipelines.text import TextSettings
 from genart.registry import AUTO_ARCH, BUILTIN
 from genart.registry import TASKS as MODEL_TASKS
-from genart.ui import compare_tab, generate_tab, inpaint_tab, style_tab, text_tab
+from genart.ui import chat_tab, compare_tab, generate_tab, inpaint_tab, style_tab, text_tab
 
 COMMANDS = {"generate": "generate", "interpolate": "interpolate", "inpaint": "inpaint", "restore": "restore",
-            "style": "stylize", "text": "text"}
+            "style": "stylize", "text": "text", "chat": "chat"}
 
 
 def test_the_registry_and_the_declarations_agree():
@@ -70,9 +71,11 @@ def built_fields() -> dict[str, dict]:
         _, _, inpaint_fields = inpaint_tab.build()
         _, style_fields = style_tab.build()
         text_fields = text_tab.build()
+        chat_fields = chat_tab.build()
         compare_fields = compare_tab.build()
     return {"generate": generate_fields, "interpolate": generate_fields, "inpaint": inpaint_fields,
-            "restore": inpaint_fields, "style": style_fields, "text": text_fields, "compare": compare_fields}
+            "restore": inpaint_fields, "style": style_fields, "text": text_fields, "compare": compare_fields,
+            "chat": {k.removeprefix("chat."): v for k, v in chat_fields.items()}}
 
 
 # Where a tab deliberately starts elsewhere than the default (its range and label are still the field's).
@@ -95,7 +98,7 @@ def test_every_control_of_the_tabs_is_made_from_its_field():
     fields, seen = built_fields(), 0
     for name, task in TASKS.items():
         for s in settings_of(task.settings):
-            if s.name in fields[name] and s.name != "style_weights":
+            if s.name in fields[name] and s.name not in ("style_weights", "turns"):  # several controls, or none
                 assert_control_reads(fields[name][s.name], s, STARTING.get((name, s.name), s.default))
                 seen += 1
     for name, quick in compare_tab.FIELDS.items():
@@ -111,6 +114,10 @@ def test_the_text_api_defaults_are_the_fields_defaults():
     parameters = inspect.signature(text_tab.text_api).parameters
     for s in settings_of(TextSettings):
         if s.name not in ("prompt", "stop"):  # the prompt: the default model's example; stop: text, one per line
+            assert parameters[s.name].default == s.default, s.name
+    parameters = inspect.signature(chat_tab.chat_api).parameters
+    for s in settings_of(ChatSettings):
+        if s.name not in ("turns", "stop"):  # None for no turns; stop: text, one per line
             assert parameters[s.name].default == s.default, s.name
 
 

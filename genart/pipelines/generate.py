@@ -14,24 +14,15 @@ from .gans import GANS, LatentGAN, one_class, run_generator
 from .settings import checked, knob
 from .task import Output, Task, method_for
 
-TRUNCATION_HELP = "Latents are clamped to ±this: lower is more typical, higher more varied."
-
-
-def truncation_knob():
-    return knob(2.0, "Truncation", TRUNCATION_HELP, 0.1, 4.0, 0.1)
-
-
-def label_knob():
-    return knob(None, "Class", "For class-conditional models; empty: the model's default class.", high=100)
-
 
 @dataclass(frozen=True)
 class GenerateSettings:
     seed: int = knob(0, "Seed", low=0, high=MAX_SEED)
     n: int = knob(1, "Batch size", "Images from one seed; image i is the same whatever the batch.", 1, 64, 1,
                   sweep=False)
-    label: str | None = label_knob()
-    truncation: float = truncation_knob()
+    label: str | None = knob(None, "Class", "For class-conditional models; empty: the model's default class.", high=100)
+    truncation: float = knob(2.0, "Truncation", "Lower is more typical, higher more varied: a DCGAN's latents are "
+                             "clamped to ±this, BigGAN's (at most 1) scaled by it.", 0.1, 4.0, 0.1)
     size: int = knob(64, "Size", "Pixels; procedural-art only: the renderer draws at any size.",
                      procedural.MIN_SIZE, procedural.MAX_SIZE, 1)
 

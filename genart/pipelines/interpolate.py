@@ -11,8 +11,8 @@ from ..registry import get_spec
 from ..replay import Animation, make_record
 from .checks import MAX_SEED
 from .gans import class_morph, one_class, run_generator
-from .generate import METHODS, fitting_label, label_knob, truncation_knob
-from .settings import checked, knob
+from .generate import METHODS, GenerateSettings, fitting_label
+from .settings import checked, knob, same_as
 from .task import Task, method_for
 
 
@@ -22,10 +22,10 @@ class InterpolateSettings:
     seed_b: int = knob(1, "To seed", low=0, high=MAX_SEED)
     frames: int = knob(24, "Frames", low=2, high=120, step=1)
     fps: int = knob(12, "Frames per second", low=1, high=60, step=1)
-    label: str | None = label_knob()
+    label: str | None = same_as(GenerateSettings, "label")
     label_b: str | None = knob(None, "To class", "Morph into this class along the way (a class-conditional GAN); "
                                "empty: one class all the way.", high=100)
-    truncation: float = truncation_knob()
+    truncation: float = same_as(GenerateSettings, "truncation")
 
 
 def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:

@@ -9,12 +9,12 @@ from ..errors import GenartError
 from ..hub import Progress
 from ..registry import TASKS as MODEL_TASKS
 from ..registry import get_spec
-from . import generate, inpaint, interpolate, restore, style, text
+from . import chat, generate, inpaint, interpolate, restore, style, text
 from .settings import for_model
 from .task import Output, Task
 
 TASKS: dict[str, Task] = {t.name: t for t in (generate.TASK, interpolate.TASK, inpaint.TASK, restore.TASK, style.TASK,
-                                              text.TASK)}
+                                              text.TASK, chat.TASK)}
 
 
 def task(name: str) -> Task:

@@ -11,25 +11,25 @@ from dataclasses import dataclass
 from ..errors import GenartError
 from .checks import check_bool, check_float, check_int, check_params, check_text, check_texts
 
-MAX_ITEM_CHARS = 200  # each text of a list setting (a stop string)
-
 
 @dataclass(frozen=True)
 class Knob:
     """What a control, a flag and a check need to know about one setting. For text, `high` is the most characters;
-    for a list, the most items."""
+    for a list, the most items (and for a list of text, `item_chars` the most characters in each)."""
     label: str
     help: str = ""
     low: float | None = None
     high: float | None = None
     step: float | None = None
     sweep: bool = True  # Compare may vary it, one row per value (numbers only)
+    item_chars: int = 200
 
 
-def knob(default, label: str, help: str = "", low=None, high=None, step=None, sweep: bool = True):
+def knob(default, label: str, help: str = "", low=None, high=None, step=None, sweep: bool = True,
+         item_chars: int = 200):
     """A settings field: its default and its Knob. Lists get a fresh copy per instance. The label starts the
     sentence that refuses a bad value ("Feather must be from 0 to 64")."""
-    meta = {"knob": Knob(label, help, low, high, step, sweep)}
+    meta = {"knob": Knob(label, help, low, high, step, sweep, item_chars)}
     if isinstance(default, list):
         return dataclasses.field(default_factory=lambda: list(default), metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
@@ -63,6 +63,13 @@ def setting(cls: type, name: str) -> Setting:
     return next(s for s in settings_of(cls) if s.name == name)
 
 
+def same_as(cls: type, name: str):
+    """A field declared as `cls`'s field `name` is: the same default and knob, for a task that shares a setting
+    with another (the declaration stays in `cls`)."""
+    s = setting(cls, name)
+    return knob(s.default, **dataclasses.asdict(s.knob))
+
+
 def check_value(s: Setting, value):
     """One value checked against its field: type and range; one sentence that says what to change."""
     k = s.knob
@@ -77,7 +84,7 @@ def check_value(s: Setting, value):
     if s.kind is str:
         return check_text(k.label, value, int(k.high))
     if s.item is str:
-        return check_texts(k.label, value, int(k.high), MAX_ITEM_CHARS)
+        return check_texts(k.label, value, int(k.high), k.item_chars)
     if not isinstance(value, (list, tuple)) or len(value) > k.high:
         raise GenartError(f"{k.label} must be a list of at most {k.high:g} numbers, got {value!r:.40}.")
     return [check_float(k.label, v, k.low, 1e6) for v in value]

@@ -38,9 +38,6 @@ class TextSettings:
     repetition_penalty: float = knob(1.0, "Repetition penalty", "1 = off", 1.0, 3.0, 0.05)
     stop: list[str] = knob([], "Stop strings", "Generation ends where one appears; it is not shown.", high=16)
 
-    @property
-    def sampling(self) -> SamplingSettings:
-        return SamplingSettings(self.temperature, self.top_k, self.top_p, self.min_p, self.repetition_penalty)
 
 
 MAX_COMPLETIONS = int(setting(TextSettings, "n").knob.high)  # the output boxes a tab builds
@@ -127,6 +124,11 @@ def encode_prompt(model: TextModel, prompt: str, max_new_tokens: int, chat: bool
         ids = model.tokenizer.encode(render_chat(model, prompt), add_special_tokens=False).ids
     else:
         ids = model.tokenizer.encode(prompt).ids
+    return fit_context(model, ids, max_new_tokens)
+
+
+def fit_context(model: TextModel, ids: list[int], max_new_tokens: int) -> tuple[list[int], str]:
+    """The ids cut from the left so that the reply fits the context; a notice when they were cut."""
     room = model.context - max_new_tokens
     if room < 1:
         raise GenartError(f"Max new tokens must leave room for the prompt in the {model.context}-token context; "
@@ -142,15 +144,26 @@ def generate_text(name: str, settings: TextSettings, progress: Progress | None =
     s = replace(s, stop=[x for x in s.stop if x])
     model = load_text_model(name, progress)
     ids, notice = encode_prompt(model, s.prompt, s.max_new_tokens, s.chat)
-    raw = not (s.chat and model.chat_template)
     record = make_record("text", model.loaded.spec.name, model.loaded.provenance, **asdict(s))
-    streams = [TextStream(model.tokenizer.decode) for _ in range(s.n)]
-    filters = [StopFilter(s.stop) for _ in range(s.n)]
-    texts, finished = [""] * s.n, [False] * s.n
+    yield from stream_text(model, ids, s.n, s, record, notice, continues_prompt=not (s.chat and model.chat_template))
+
+
+def sampling_of(s) -> SamplingSettings:
+    """The sampling part of a text or chat task's settings."""
+    return SamplingSettings(s.temperature, s.top_k, s.top_p, s.min_p, s.repetition_penalty)
+
+
+def stream_text(model: TextModel, ids: list[int], n: int, s, record: dict, notice: str,
+                continues_prompt: bool) -> Iterator[TextUpdate]:
+    """n completions of the prompt ids, streamed: s gives max_new_tokens, the sampling, the seed and stop strings.
+    The last update is done and carries the record."""
+    streams = [TextStream(model.tokenizer.decode) for _ in range(n)]
+    filters = [StopFilter(s.stop) for _ in range(n)]
+    texts, finished, raw = [""] * n, [False] * n, continues_prompt
     count = 0
     with model.lock, runtime.oom_guard("fewer completions or new tokens"):
         start = time.perf_counter()
-        for step in decode(model.loaded.module, [ids] * s.n, s.max_new_tokens, s.sampling, seed=s.seed):
+        for step in decode(model.loaded.module, [ids] * n, s.max_new_tokens, sampling_of(s), seed=s.seed):
             for i, token in enumerate(step.tolist()):
                 if finished[i]:
                     continue

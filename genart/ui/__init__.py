@@ -7,7 +7,7 @@ import gradio as gr
 from .. import access, runtime
 from ..loaders import load_model
 from ..registry import get_spec
-from . import compare_tab, edge, generate_tab, inpaint_tab, models_tab, replay_drop, send_to, style_tab, text_tab
+from . import chat_tab, compare_tab, edge, generate_tab, inpaint_tab, models_tab, replay_drop, send_to, style_tab, text_tab
 from .limits import current_limits
 
 CSS = """
@@ -34,7 +34,11 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
             with gr.Tab("Style", id="style"):
                 style_content, fields["style"] = style_tab.build()
             with gr.Tab("Text", id="text"):
-                fields["text"] = text_tab.build()
+                with gr.Tabs() as text_mode:
+                    with gr.Tab("Complete", id="complete"):
+                        fields["text"] = text_tab.build()
+                    with gr.Tab("Chat", id="chat"):
+                        fields["text"] |= chat_tab.build() | {"mode": text_mode}
             with gr.Tab("Compare", id="compare"):
                 fields["compare"] = compare_tab.build()
             with gr.Tab("Models", id="models"):

@@ -116,7 +116,7 @@ def replayed(record: dict, output, path: None) -> dict:
     boxes = [gr.update(value=t, visible=True) for t in output.shown_texts()]
     hidden = [gr.update(visible=False)] * (pipeline.MAX_COMPLETIONS - len(boxes))
     stops = "\n".join(s.encode("unicode_escape").decode() for s in record.get("stop") or [])
-    return {"model": record["model"], **recorded(TextSettings, record), "stop": stops,
+    return {"mode": "complete", "model": record["model"], **recorded(TextSettings, record), "stop": stops,
             **{f"output{i}": box for i, box in enumerate(boxes + hidden)}}
 
 
