@@ -274,3 +274,42 @@ def test_compare_three_inpainters_download_the_grid_and_replay_it(page, tmp_path
     expect(page.get_by_role("tab", name="Compare")).to_have_attribute("aria-selected", "true")
     expect(page.locator("#compare-download-grid")).to_be_visible()
     snapshot(page, "replay-compare")
+
+
+def test_chat_sends_regenerates_continues_and_clears(page, hub_server, tmp_path):
+    """SmolLM2-135M-Instruct's repo on the local Hub holds a tiny Llama with its ChatML template."""
+    from genart.registry import get_spec
+    from tests.checkpoints import saved_files
+    from tests.test_text_pipeline import byte_bpe
+    from tests.test_text_registry import CHATML, stand_in
+
+    spec = get_spec("smollm2-135m-instruct")
+    files = saved_files(stand_in("llama"), tmp_path)
+    byte_bpe(300).save(str(tmp_path / "tokenizer.json"))
+    files["tokenizer.json"] = (tmp_path / "tokenizer.json").read_bytes()
+    files["tokenizer_config.json"] = json.dumps({"chat_template": CHATML}).encode()
+    hub_server.repos.commit(spec.repo_id, files, sha=spec.revision)
+
+    open_text_tab(page)
+    page.get_by_role("tab", name="Chat").click()
+    set_text(page, "#chat-message textarea", "Paint a quiet harbour.")
+    page.locator("#chat-send").click()
+    status = page.locator("#chat-status")
+    status.get_by_text("done").wait_for(timeout=60_000)
+    window = page.locator("#chat-window")
+    expect(window.get_by_text("Paint a quiet harbour.")).to_be_visible()
+    assert page.locator("#chat-message textarea").input_value() == ""  # the box is ready for the next message
+    snapshot(page, "chat")
+    page.locator("#chat-regenerate").click()
+    page.wait_for_timeout(500)
+    status.get_by_text("done").wait_for(timeout=60_000)
+    page.locator("#chat-continue").click()
+    page.wait_for_timeout(500)
+    status.get_by_text("done").wait_for(timeout=60_000)
+    with page.expect_download() as download:
+        page.locator("#chat-save").click()
+    saved = json.loads(Path(download.value.path()).read_text())
+    assert saved["genart"]["task"] == "chat" and saved["genart"]["continue_reply"] is True
+    assert saved["genart"]["turns"][0] == "Paint a quiet harbour."
+    page.locator("#chat-clear").click()
+    expect(window.get_by_text("Paint a quiet harbour.")).to_have_count(0)

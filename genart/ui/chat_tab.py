@@ -148,10 +148,11 @@ def build() -> dict:
             message = gr.Textbox(label="Message", lines=2, placeholder="Write to the model…", elem_id="chat-message")
             with gr.Row():
                 send = gr.Button("Send", variant="primary", elem_id="chat-send")
-                again = gr.Button("Regenerate", elem_id="chat-regenerate")
-                more = gr.Button("Continue", elem_id="chat-continue")
-                clear = gr.Button("Clear", elem_id="chat-clear")
                 stop = gr.Button("Stop", variant="stop", elem_id="chat-stop")
+            with gr.Row():
+                again = gr.Button("Regenerate", size="sm", elem_id="chat-regenerate")
+                more = gr.Button("Continue", size="sm", elem_id="chat-continue")
+                clear = gr.Button("Clear", size="sm", elem_id="chat-clear")
             status = gr.Markdown(elem_id="chat-status")
             save = gr.DownloadButton("Save the conversation with its record (JSON)", visible=False, size="sm",
                                      elem_id="chat-save")
@@ -163,6 +164,7 @@ def build() -> dict:
               **shared)
     stoppable(more, stop, run_continue, [model, knobs["system"], turns, *settings], outputs, **shared)
     clear.click(lambda: ([], [], "", gr.update(visible=False)), None, [window, turns, status, save], api_name=False)
+    window.clear(lambda: [], None, turns, api_name=False)  # the window's own bin empties the conversation too
     gr.api(chat_api, api_name="chat", **MODEL_RUN)
     return {"chat.model": model, "chat.window": window, "chat.turns": turns, "chat.status": status,
             **{f"chat.{k}": v for k, v in knobs.items()}}
