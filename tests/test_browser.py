@@ -313,3 +313,28 @@ def test_chat_sends_regenerates_continues_and_clears(page, hub_server, tmp_path)
     assert saved["genart"]["turns"][0] == "Paint a quiet harbour."
     page.locator("#chat-clear").click()
     expect(window.get_by_text("Paint a quiet harbour.")).to_have_count(0)
+
+
+def test_biggan_draws_an_imagenet_class_picked_by_name(page, hub_server):
+    """biggan-deep-128's repo on the local Hub holds a small BigGAN-deep made by the reference package."""
+    from tests.checkpoints import bin_bytes
+    from tests.test_biggan import small_biggan
+
+    model = small_biggan()
+    hub_server.repos.commit("osanseviero/BigGAN-deep-128", {"config.json": model.config.to_json_string().encode(),
+                                                             "pytorch_model.bin": bin_bytes(model)})
+    page.get_by_role("tab", name="Generate").click()
+    picker = page.get_by_label("Model")
+    picker.fill("biggan-deep-128")
+    picker.press("Enter")
+    truncation = page.locator("input[aria-label='number input for Truncation']").first
+    expect(truncation).to_have_value("0.4", timeout=60_000)  # picking the model brought its own truncation
+    label = page.get_by_label("Class")
+    expect(label).to_have_value("golden retriever", timeout=60_000)  # the registry's default class
+    label.fill("volcano")
+    label.press("Enter")
+    page.get_by_role("button", name="Generate", exact=True).click()
+    page.get_by_text("volcano from biggan-deep-128").wait_for(timeout=120_000)
+    thumb = page.locator(".gallery-item img, button.thumbnail-item img").first
+    assert thumb.evaluate("img => img.naturalWidth") == 128
+    snapshot(page, "generate-biggan")

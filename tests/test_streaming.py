@@ -55,3 +55,37 @@ def test_flush_releases_whole_characters_held_with_an_unfinished_one(byte_bpe):
     stream = TextStream(byte_bpe.decode)
     shown = "".join(stream.push(t) for t in ids[:cut])
     assert shown + stream.flush() == byte_bpe.decode(ids[:cut]).rstrip("\ufffd")
+
+
+def spm_like() -> Tokenizer:
+    """A SentencePiece-style tokenizer: words start with '▁', which the decoder turns into a space except at the very
+    start of the text."""
+    tok = Tokenizer(models.BPE(unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    tok.decoder = decoders.Metaspace()
+    tok.train_from_iterator([TEXT], trainers.BpeTrainer(vocab_size=400, special_tokens=["<unk>"]))
+    return tok
+
+
+@pytest.mark.parametrize("make", ["byte_bpe", "spm_like"])
+def test_the_incremental_stream_gives_exactly_the_full_decode(byte_bpe, make):
+    tok = byte_bpe if make == "byte_bpe" else spm_like()
+    ids = tok.encode(TEXT[:400]).ids
+    stream = TextStream(tok.decode)
+    pieces = [stream.push(i) for i in ids]
+    assert "".join(pieces) + stream.flush() == tok.decode(ids)
+    assert all("\ufffd" not in p for p in pieces)
+
+
+def test_each_push_decodes_a_few_tokens_however_long_the_text(byte_bpe):
+    ids = byte_bpe.encode(TEXT * 4).ids
+    widths = []
+
+    def decode(window):
+        widths.append(len(window))
+        return byte_bpe.decode(window)
+
+    stream = TextStream(decode)
+    for i in ids:
+        stream.push(i)
+    assert len(ids) > 1000 and max(widths) <= 2 * TextStream.MAX_HELD

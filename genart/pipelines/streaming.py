@@ -5,11 +5,14 @@ REPLACEMENT = "\ufffd"  # what a decoder emits for an unfinished UTF-8 sequence
 
 
 class TextStream:
-    """Feed token ids one at a time; get back the new text they complete.
+    """Feed token ids one at a time; get back the new text they complete, at a cost that does not grow with the text.
 
-    Byte-level tokens can end inside a character: such text is held back until the character is whole, but for at
-    most MAX_HELD tokens (a UTF-8 character has at most 4 bytes), so a byte that can never complete one does not
-    hold back everything after it.
+    Only a short window is decoded each time: from `prefix` (where the text returned last time began) to the end, and
+    the same window up to `read` (the tokens already returned); the new text is the difference. Both start at the same
+    token, so a decoder that treats its first token specially (SentencePiece's leading space) treats both alike.
+    Byte-level tokens can end inside a character: such text is held back until the character is whole, but for at most
+    MAX_HELD tokens (a UTF-8 character has at most 4 bytes), so a byte that can never complete one does not hold back
+    everything after it.
     """
 
     MAX_HELD = 4
@@ -17,22 +20,25 @@ class TextStream:
     def __init__(self, decode: Callable[[list[int]], str]):
         self.decode = decode
         self.tokens: list[int] = []
-        self.emitted = 0  # characters of decode(tokens) already returned
+        self.prefix = self.read = 0  # token offsets: the window's start, and the end of what was returned
         self.held = 0  # tokens pushed since text was last returned
+
+    def _new_text(self) -> str:
+        return self.decode(self.tokens[self.prefix:])[len(self.decode(self.tokens[self.prefix:self.read])):]
 
     def push(self, token: int) -> str:
         self.tokens.append(token)
-        text = self.decode(self.tokens)
-        if text.endswith(REPLACEMENT) and self.held < self.MAX_HELD - 1:
+        new = self._new_text()
+        if new.endswith(REPLACEMENT) and self.held < self.MAX_HELD - 1:
             self.held += 1
             return ""
-        new, self.emitted, self.held = text[self.emitted:], len(text), 0
+        self.prefix, self.read, self.held = self.read, len(self.tokens), 0
         return new
 
     def flush(self) -> str:
         """The whole characters still held back, once the stream has ended; an unfinished last one is dropped."""
-        text = self.decode(self.tokens)
-        new, self.emitted, self.held = text[self.emitted:].rstrip(REPLACEMENT), len(text), 0
+        new = self._new_text().rstrip(REPLACEMENT)
+        self.prefix, self.read, self.held = self.read, len(self.tokens), 0
         return new
 
 
