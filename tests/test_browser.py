@@ -324,12 +324,10 @@ def test_biggan_draws_an_imagenet_class_picked_by_name(page, hub_server):
     hub_server.repos.commit("osanseviero/BigGAN-deep-128", {"config.json": model.config.to_json_string().encode(),
                                                              "pytorch_model.bin": bin_bytes(model)})
     page.get_by_role("tab", name="Generate").click()
-    picker = page.get_by_label("Model")
-    picker.fill("biggan-deep-128")
-    picker.press("Enter")
+    set_text(page, "#generate-model input", "biggan-deep-128")
     truncation = page.locator("input[aria-label='number input for Truncation']").first
     expect(truncation).to_have_value("0.4", timeout=60_000)  # picking the model brought its own truncation
-    label = page.get_by_label("Class")
+    label = page.get_by_label("Class", exact=True)
     expect(label).to_have_value("golden retriever", timeout=60_000)  # the registry's default class
     label.fill("volcano")
     label.press("Enter")

@@ -10,6 +10,7 @@ from ..pipelines import generate as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..pipelines.generate import GenerateSettings
 from ..pipelines.interpolate import InterpolateSettings, interpolate
+from ..pipelines.settings import setting
 from ..pipelines.task import method_for
 from ..registry import get_spec, list_models
 from . import uploads
@@ -38,8 +39,9 @@ def on_model_change(model: str, label: str, label_b: str, progress=gr.Progress()
     morph_update = gr.update(choices=[NO_MORPH, *classes], visible=bool(classes))
     if label_b not in classes:
         morph_update["value"] = NO_MORPH[1]
-    return (label_update, gr.update(visible=method.sized), gr.update(visible=method.latent),
-            gr.update(interactive=method.latent), morph_update)
+    highest = setting(GenerateSettings, "truncation").knob.high
+    truncation = gr.update(visible=method.latent, maximum=min(highest, method.gan.max_truncation) if method.gan else highest)
+    return (label_update, gr.update(visible=method.sized), truncation, gr.update(interactive=method.latent), morph_update)
 
 
 @user_errors
@@ -99,7 +101,7 @@ def build() -> tuple[SendFrom, dict]:
     names = [s.name for s in list_models("generate")]
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", allow_custom_value=True,
+            model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", allow_custom_value=True, elem_id="generate-model",
                                 info="A registry model, or any Hub DCGAN or BigGAN typed as hf-hub:org/name[@revision].")
             label = control(GenerateSettings, "label", choices=list(CLASSES), value=CLASSES[0], info=None)
             with gr.Row(equal_height=True):
