@@ -67,7 +67,10 @@ def test_a_greedy_reply_is_what_the_reference_writes_after_the_rendered_conversa
     (ChatSettings(turns=[]), "must end with the user's turn"),
     (ChatSettings(turns=["Hi", "Hello"]), "must end with the user's turn"),
     (ChatSettings(turns=["Hi"], continue_reply=True), "must end with the model's turn"),
-    (ChatSettings(turns=["x" * 16_001]), "Conversation is 16,001 characters; use at most 16,000"),
+    (ChatSettings(turns=["x" * 16_001]), "Each of the conversation turns may be at most 16,000 characters; one is "
+                                         "16,001"),
+    (ChatSettings(turns=["Hi"] * 201), "Give at most 200 conversation turns; 201 were given"),
+    (ChatSettings(turns=["Hi", 7, "Yo"]), "Conversation turns must be a list of text; one of them is int"),
 ])
 def test_a_conversation_that_does_not_fit_gets_one_sentence(hub_server, tiny_llama, settings, message):
     with pytest.raises(GenartError, match=message):

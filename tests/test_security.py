@@ -102,6 +102,12 @@ def cases() -> list[tuple[str, str, object]]:
     vary("interpolate", interp, 5, [0, 1000], "fps")
     vary("interpolate", interp, 6, ["exe", 5, None], "format")
     vary("interpolate", interp, 2, [-5, "a"], "seed_a")
+    chat = ["text-art", "", ["Hi"], False, 4, 0, 0.8, 0, 1.0, 0.0, 1.0, ""]
+    vary("chat", chat, 0, ["text-art", None, "hf-hub:x/y@.hidden"], "model")  # text-art has no chat template
+    vary("chat", chat, 1, [5, "x" * 20_000], "system")
+    vary("chat", chat, 2, ["Hi", [1], ["x" * 20_000], ["a"] * 201, [], ["Hi", "Yo"], {"a": 1}], "turns")
+    vary("chat", chat, 3, ["yes", 2], "continue_reply")
+    vary("chat", chat, 4, [0, 100_000, "NaN"], "max_new_tokens")
     text = ["text-art", "«Quiet", 4, 0.8, 0, 1.0, 0.0, 1.0, 0, "", 1, True]
     vary("text", text, 0, [None, 3, {"a": 1}, "gpt2@..", "hf-hub:x/y@.hidden"], "model")
     vary("text", text, 1, [None, 42, ["a"], "", "   "], "prompt")

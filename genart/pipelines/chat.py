@@ -20,8 +20,8 @@ MAX_TURN_CHARS = 16_000
 class ChatSettings:
     system: str = knob("", "System prompt", "What the model is told before the conversation; empty: none.",
                        high=MAX_TURN_CHARS)
-    turns: list[str] = knob([], "Conversation", "The turns so far: the user's first, then the model's and the user's "
-                            "in turn.", high=200, item_chars=MAX_TURN_CHARS)
+    turns: list[str] = knob([], "Conversation turns", "The conversation so far: the user's turn first, then the "
+                            "model's and the user's in turn.", high=200, item_chars=MAX_TURN_CHARS)
     continue_reply: bool = knob(False, "Continue the last reply", "The last turn is the model's unfinished reply: "
                                 "go on writing it instead of answering the user.")
     max_new_tokens: int = same_as(TextSettings, "max_new_tokens")

@@ -42,7 +42,12 @@ def check_texts(name: str, values, max_items: int, max_chars: int) -> list[str]:
         raise GenartError(f"{name} must be a list of text, got {type(values).__name__}.")
     if len(values) > max_items:
         raise GenartError(f"Give at most {max_items} {name.lower()}; {len(values)} were given.")
-    return [check_text(name, v, max_chars) for v in values]
+    for v in values:
+        if not isinstance(v, str):
+            raise GenartError(f"{name} must be a list of text; one of them is {type(v).__name__}.")
+        if len(v) > max_chars:
+            raise GenartError(f"Each of the {name.lower()} may be at most {max_chars:,} characters; one is {len(v):,}.")
+    return list(values)
 
 
 def check_params(value) -> dict:
