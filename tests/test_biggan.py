@@ -18,6 +18,7 @@ from genart.models.biggan import fold_spectral_norm
 from genart.pipelines.gans import truncated_latents
 from genart.pipelines.generate import GenerateSettings, generate
 from genart.pipelines.interpolate import InterpolateSettings, interpolate
+from genart.pipelines.remake import remake_file, verdict
 from genart.registry import get_spec
 from tests.checkpoints import bin_bytes
 
@@ -94,7 +95,7 @@ def test_truncated_latents_stay_within_two_and_are_prefix_stable():
     assert torch.equal(truncated_latents(5, 3, 128), z[:3])
 
 
-def test_classes_are_imagenets_by_name_and_truncation_above_one_is_refused(hub_server):
+def test_classes_are_imagenets_by_name_replay_and_truncation_above_one_is_refused(hub_server, tmp_path):
     name = publish(hub_server, "someone/biggan-classes", small_biggan())
     assert CLASSES[207] == "golden retriever" and len(CLASSES) == 1000
     arts = generate(name, GenerateSettings(seed=0, label="goldfish", truncation=0.3))
@@ -105,6 +106,9 @@ def test_classes_are_imagenets_by_name_and_truncation_above_one_is_refused(hub_s
     last = generate(name, GenerateSettings(seed=5, label="tench", truncation=0.5))[0].image
     assert np.array_equal(np.asarray(walk.frames[0]), np.asarray(first))
     assert np.array_equal(np.asarray(walk.frames[-1]), np.asarray(last))
+    saved = arts[0].save(tmp_path / "goldfish.png")
+    record, remade = remake_file(saved)
+    assert record["revision"] and verdict(saved, remade) == "Made again: pixel for pixel the same as the file."
     with pytest.raises(GenartError, match="takes a truncation of at most 1; got 2"):
         generate(name, GenerateSettings(label="goldfish", truncation=2.0))
     with pytest.raises(GenartError, match="makes these classes: tench, goldfish"):
