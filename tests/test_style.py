@@ -1,4 +1,5 @@
 """Style transfer: each method's checkpoint layout loads strictly, and each method does what it says."""
+import copy
 import io
 import json
 import shutil
@@ -14,7 +15,7 @@ from genart import hub
 from genart.data.procedural import render
 from genart.errors import GenartError
 from genart.loaders import load_model
-from genart.models.adain import AdaIN
+from genart.models.adain import AdaIN, adain
 from genart.models.transformer_net import TransformerNet
 from genart.pipelines.images import to_tensor
 from genart.pipelines.style import StyleSettings, region_adain, stylize
@@ -109,6 +110,19 @@ def test_adain_with_alpha_0_is_the_decoders_reconstruction_of_the_content(adain_
     with torch.no_grad():
         expected = net.decode(net.encode(to_tensor(content))).clamp(0, 1)[..., :64, :64]
     assert np.abs(np.asarray(out.image, dtype=float) - expected[0].permute(1, 2, 0).numpy() * 255).max() <= 1.0
+
+
+def test_adain_runs_channels_last_with_the_eager_networks_output(adain_release):
+    net = load_model(get_spec("adain")).module
+    assert net.encoder[2].weight.is_contiguous(memory_format=torch.channels_last)
+    eager = copy.deepcopy(net).to(memory_format=torch.contiguous_format)
+    assert eager.encoder[2].weight.is_contiguous()
+    content, style = torch.rand(1, 3, 96, 80), torch.rand(1, 3, 64, 64)
+    with torch.no_grad():
+        fast = net.decode(adain(net.encode(content.contiguous(memory_format=torch.channels_last)),
+                                net.encode(style.contiguous(memory_format=torch.channels_last))))
+        plain = eager.decode(adain(eager.encode(content), eager.encode(style)))
+    assert torch.allclose(fast, plain, atol=1e-4)
 
 
 def test_adain_spatial_control_puts_each_style_where_it_was_painted(adain_release):

@@ -3,9 +3,11 @@
 Networks with weights that cannot be downloaded here (AdaIN, VGG-19) run with random weights: the same work.
 Gatys is timed per optimisation step and scaled to the paper's 500 iterations.
 """
+import copy
+
 import torch
 
-from ..loaders import load_model
+from ..loaders import ARCHITECTURES, load_model
 from ..models.adain import AdaIN, adain
 from ..models.random_features import RandomFeatures, RandomFeaturesConfig
 from ..models.vgg import VGG19Features, VGGConfig
@@ -25,9 +27,12 @@ def fast_seconds(size: int, device) -> float:
     return median_seconds(lambda: net(x), device)
 
 
-def adain_seconds(size: int, device) -> float:
+def adain_seconds(size: int, device, prepared: bool) -> float:
+    """AdaIN as genart loads and calls it (channels-last), or as a plain eager module (the reference)."""
     net = AdaIN().to(device).eval()
-    content, style = torch.rand(1, 3, size, size, device=device), torch.rand(1, 3, size, size, device=device)
+    layout = torch.channels_last if prepared else torch.contiguous_format
+    net = ARCHITECTURES["adain"].prepare(net) if prepared else net
+    content, style = (torch.rand(1, 3, size, size, device=device).contiguous(memory_format=layout) for _ in range(2))
     return median_seconds(lambda: net.decode(adain(net.encode(content), net.encode(style))), device)
 
 
@@ -54,10 +59,16 @@ def run():
     device = pick_device()
     with torch.no_grad():
         rows = [("fast network (fast-stained-glass)", [fast_seconds(s, device) for s in SIZES], None),
-                ("AdaIN (random weights)", [adain_seconds(s, device) for s in SIZES], PAPER["AdaIN"])]
+                ("AdaIN (random weights), as genart runs it", [adain_seconds(s, device, True) for s in SIZES],
+                 PAPER["AdaIN"]),
+                ("AdaIN (random weights), plain eager NCHW", [adain_seconds(s, device, False) for s in SIZES],
+                 PAPER["AdaIN"])]
     random_net = RandomFeatures(RandomFeaturesConfig()).to(device)
     vgg_net = VGG19Features(VGGConfig()).to(device).requires_grad_(False)
-    for name, net in (("Gatys, random features", random_net), ("Gatys, VGG-19 (random weights)", vgg_net)):
+    prepared_vgg = ARCHITECTURES["vgg19"].prepare(copy.deepcopy(vgg_net))
+    for name, net in (("Gatys, random features", random_net), ("Gatys, VGG-19 (random weights), as genart runs it",
+                                                                prepared_vgg),
+                      ("Gatys, VGG-19 (random weights), plain eager NCHW", vgg_net)):
         rows.append((f"{name}, {GATYS_STEPS} steps", [gatys_step_seconds(net, s, device) * GATYS_STEPS for s in SIZES],
                      PAPER["Gatys et al. (500 iterations)"]))
     print(f"\n### style — seconds per image — {machine(device)}\n")

@@ -137,9 +137,10 @@ def adain_transfer(spec: ModelSpec, job: StyleJob, progress: Progress | None):
     and the second where it is 0."""
     loaded = load_model(spec, progress)
     net, device, s = loaded.module, loaded.device, job.settings
+    layout = {"memory_format": torch.channels_last}  # as the loaded network's weights
     with torch.no_grad():
-        c = net.encode(job.content.to(device))  # (1, 512, h, w)
-        style_feats = [net.encode(x.to(device)) for x in job.styles]
+        c = net.encode(job.content.to(device, **layout))  # (1, 512, h, w)
+        style_feats = [net.encode(x.to(device, **layout)) for x in job.styles]
         if job.mask is not None:
             if len(job.styles) != 2:
                 raise GenartError("Spatial control takes exactly two style images: the first for the painted area, "
