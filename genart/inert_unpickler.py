@@ -62,7 +62,8 @@ def rebuild_tensor(storage: Storage, offset: int, size: tuple, stride: tuple, *r
     return storage.flat.as_strided(tuple(size), tuple(stride), offset)
 
 
-def rebuild_parameter(data: torch.Tensor, requires_grad: bool, *rest) -> torch.Tensor:
+def rebuild_parameter(data: torch.Tensor, *rest) -> torch.Tensor:
+    """A parameter as its plain tensor (rest: requires_grad and hooks, which loading does not need)."""
     return data
 
 
