@@ -223,7 +223,7 @@ def test_inpaint_tab_paints_a_stroke_and_fills_it(page):
     page.wait_for_function("old => { const img = document.querySelector('#style-content img');"
                            " return img && img.src !== old && img.src.includes('inpainted'); }", arg=before,
                            timeout=30_000)
-    expect(page.get_by_role("tab", name="Style")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("tab", name="Style")).to_have_attribute("aria-selected", "true", timeout=30_000)
 
 
 def test_send_a_generated_image_to_inpaint_and_to_style(page):
@@ -232,7 +232,7 @@ def test_send_a_generated_image_to_inpaint_and_to_style(page):
     page.locator(".gallery-item img, button.thumbnail-item img").first.wait_for(timeout=60_000)
     page.locator("#generate-to-inpaint").click()
     page.locator("#inpaint-editor canvas").first.wait_for(timeout=30_000)
-    expect(page.get_by_role("tab", name="Inpaint")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("tab", name="Inpaint")).to_have_attribute("aria-selected", "true", timeout=30_000)
     page.get_by_role("tab", name="Generate").click()
     page.locator("#generate-to-style").click()
     content = page.locator("#style-content img")
@@ -271,7 +271,7 @@ def test_compare_three_inpainters_download_the_grid_and_replay_it(page, tmp_path
     page.get_by_text("Replay: drop a file genart wrote").click()
     page.locator("#replay-file input[type=file]").set_input_files(str(grid))
     page.locator("#replay-status").get_by_text("Comparison run again: 3 cells").wait_for(timeout=120_000)
-    expect(page.get_by_role("tab", name="Compare")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("tab", name="Compare")).to_have_attribute("aria-selected", "true", timeout=30_000)
     expect(page.locator("#compare-download-grid")).to_be_visible()
     snapshot(page, "replay-compare")
 
