@@ -75,15 +75,21 @@ def cmd_interpolate(args):
     print(interpolate(args.model, settings("interpolate", args.model, args)).save(Path(args.out)))
 
 
+def streamed(updates, show: bool):
+    """Prints the first text as it is written (when `show`); -> the last update."""
+    shown = ""
+    for update in updates:
+        if show:
+            print(update.texts[0][len(shown):], end="", flush=True)
+            shown = update.texts[0]
+    return update
+
+
 def cmd_text(args):
     from .pipelines.text import generate_text
 
     s = settings("text", args.model, args)
-    shown = ""
-    for update in generate_text(args.model, s):
-        if s.n == 1 and not args.json:  # one completion streams as it is written
-            print(update.texts[0][len(shown):], end="", flush=True)
-            shown = update.texts[0]
+    update = streamed(generate_text(args.model, s), show=s.n == 1 and not args.json)  # one completion streams
     if args.json:
         print(json.dumps({"texts": update.texts, "notice": update.notice, "record": update.record}, indent=2,
                          ensure_ascii=False))
@@ -98,11 +104,7 @@ def cmd_text(args):
 def cmd_chat(args):
     from .pipelines.chat import chat
 
-    shown = ""
-    for update in chat(args.model, settings("chat", args.model, args)):
-        if not args.json:  # the reply streams as it is written
-            print(update.texts[0][len(shown):], end="", flush=True)
-            shown = update.texts[0]
+    update = streamed(chat(args.model, settings("chat", args.model, args)), show=not args.json)
     if args.json:
         print(json.dumps({"reply": update.texts[0], "notice": update.notice, "record": update.record}, indent=2,
                          ensure_ascii=False))

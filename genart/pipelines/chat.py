@@ -2,16 +2,16 @@
 the model's own chat template (sandboxed, chat_template.py), and the model's next reply streamed. With
 continue_reply the last turn is the model's unfinished reply and it goes on writing it."""
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 from ..errors import GenartError
 from ..hub import Progress
 from ..replay import make_record
 from . import chat_template
-from .settings import checked, knob, same_as
+from .settings import knob, same_as
 from .task import Output, Task
 from .text import TASK as TEXT
-from .text import TextModel, TextSettings, TextUpdate, fit_context, load_text_model, stream_text
+from .text import TextModel, TextSettings, TextUpdate, fit_context, load_text_model, ready, stream_text
 
 MAX_TURN_CHARS = 16_000
 
@@ -59,8 +59,7 @@ def prompt_text(model: TextModel, s: ChatSettings) -> str:
 def chat(name: str, settings: ChatSettings, progress: Progress | None = None) -> Iterator[TextUpdate]:
     """Stream the model's next reply (texts[0]: what it writes now; with continue_reply, what follows the unfinished
     reply). Closing the iterator stops generation at once."""
-    s = checked(settings)
-    s = replace(s, stop=[x for x in s.stop if x])
+    s = ready(settings)
     model = load_text_model(name, progress)
     ids, notice = fit_context(model, model.tokenizer.encode(prompt_text(model, s), add_special_tokens=False).ids,
                               s.max_new_tokens)

@@ -140,12 +140,17 @@ def fit_context(model: TextModel, ids: list[int], max_new_tokens: int) -> tuple[
 
 def generate_text(name: str, settings: TextSettings, progress: Progress | None = None) -> Iterator[TextUpdate]:
     """Stream settings.n completions of settings.prompt. Closing the iterator stops generation at once."""
-    s = checked(settings)
-    s = replace(s, stop=[x for x in s.stop if x])
+    s = ready(settings)
     model = load_text_model(name, progress)
     ids, notice = encode_prompt(model, s.prompt, s.max_new_tokens, s.chat)
     record = make_record("text", model.loaded.spec.name, model.loaded.provenance, **asdict(s))
     yield from stream_text(model, ids, s.n, s, record, notice, continues_prompt=not (s.chat and model.chat_template))
+
+
+def ready(settings):
+    """A text or chat task's settings checked, the empty stop strings dropped (as the record keeps them)."""
+    s = checked(settings)
+    return replace(s, stop=[x for x in s.stop if x])
 
 
 def sampling_of(s) -> SamplingSettings:
@@ -159,7 +164,7 @@ def stream_text(model: TextModel, ids: list[int], n: int, s, record: dict, notic
     The last update is done and carries the record."""
     streams = [TextStream(model.tokenizer.decode) for _ in range(n)]
     filters = [StopFilter(s.stop) for _ in range(n)]
-    texts, finished, raw = [""] * n, [False] * n, continues_prompt
+    texts, finished = [""] * n, [False] * n
     count = 0
     with model.lock, runtime.oom_guard("fewer completions or new tokens"):
         start = time.perf_counter()
@@ -173,13 +178,14 @@ def stream_text(model: TextModel, ids: list[int], n: int, s, record: dict, notic
                     continue
                 texts[i] += filters[i].push(streams[i].push(token))
                 finished[i] = filters[i].stopped
-            yield TextUpdate(list(texts), count, count / (time.perf_counter() - start), notice, continues_prompt=raw)
+            yield TextUpdate(list(texts), count, count / (time.perf_counter() - start), notice,
+                             continues_prompt=continues_prompt)
             if all(finished):
                 break
     # Text held back (an unfinished character, a possible stop string's start) is what the model wrote after all.
     texts = [t + f.push(st.flush()) + f.flush() for t, st, f in zip(texts, streams, filters)]
     yield TextUpdate(texts, count, count / max(time.perf_counter() - start, 1e-9), notice, done=True, record=record,
-                     continues_prompt=raw)
+                     continues_prompt=continues_prompt)
 
 
 def complete(name: str, settings: TextSettings) -> list[str]:

@@ -17,7 +17,7 @@ from ..replay import text_json
 from .common import MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
-from .text_tab import split_stops, status_line
+from .text_tab import joined_stops, split_stops, status_line
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
 # The settings the Send, Regenerate and Continue events read after the model, the system prompt and the turns.
@@ -121,7 +121,7 @@ def replayed(record: dict, output, path: None) -> dict:
     continued = record.get("continue_reply")
     now = [*turns[:-1], turns[-1] + output.texts[0]] if continued else [*turns, output.texts[0]]
     values = recorded(ChatSettings, record)
-    stops = "\n".join(s.encode("unicode_escape").decode() for s in values.pop("stop", []))
+    stops = joined_stops(values.pop("stop", []))
     values.pop("turns", None)
     values.pop("continue_reply", None)
     return {"mode": "chat", "chat.model": record["model"], "chat.stop": stops, "chat.window": shown(now),

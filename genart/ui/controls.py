@@ -35,9 +35,9 @@ def controls(cls: type, names: Sequence[str], **per_name) -> dict[str, gr.compon
     return {name: control(cls, name, **per_name.get(name, {})) for name in names}
 
 
-def settings_from(cls: type, names: Sequence[str], values: Sequence, **more):
+def settings_from(cls: type, names: Sequence[str], values: Sequence):
     """The settings from the controls' values (in the order of `names`), the dataclass's defaults for the rest."""
-    return cls(**dict(zip(names, values)) | more)
+    return cls(**dict(zip(names, values)))
 
 
 def recorded(cls: type, record: dict) -> dict:

@@ -29,9 +29,9 @@ NO_MORPH = ("(one class)", "")
 
 @user_errors
 def on_model_change(model: str, label: str, label_b: str, progress=gr.Progress()):
-    spec = get_spec(model, task="generate")
-    method = method_for(spec, pipeline.METHODS, forward_progress(progress))
-    classes = method.classes(spec, forward_progress(progress))
+    spec, forward = get_spec(model, task="generate"), forward_progress(progress)
+    method = method_for(spec, pipeline.METHODS, forward)
+    classes = method.classes(spec, forward)
     # Set the class only when the current one does not fit: a reply must not undo a choice made while it ran.
     label_update = gr.update(choices=classes, visible=bool(classes))
     if label not in classes:

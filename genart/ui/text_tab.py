@@ -36,6 +36,11 @@ def split_stops(stops: str) -> list[str]:
                           "digits, or a plain backslash as \\\\.") from None
 
 
+def joined_stops(stops: list[str]) -> str:
+    """Stop strings as the text box shows them: split_stops' inverse."""
+    return "\n".join(s.encode("unicode_escape").decode() for s in stops)
+
+
 def status_line(update: pipeline.TextUpdate, stopped: bool = False) -> str:
     state = "done" if update.done else "stopped" if stopped else "generating"
     line = f"{update.tokens} tokens · {update.tokens_per_second:.1f} tokens/s · {state}"
@@ -115,7 +120,7 @@ def replayed(record: dict, output, path: None) -> dict:
     """The tab's fields for a remade text output: every setting, and the completions (as shown) in their boxes."""
     boxes = [gr.update(value=t, visible=True) for t in output.shown_texts()]
     hidden = [gr.update(visible=False)] * (pipeline.MAX_COMPLETIONS - len(boxes))
-    stops = "\n".join(s.encode("unicode_escape").decode() for s in record.get("stop") or [])
+    stops = joined_stops(record.get("stop") or [])
     return {"mode": "complete", "model": record["model"], **recorded(TextSettings, record), "stop": stops,
             **{f"output{i}": box for i, box in enumerate(boxes + hidden)}}
 
