@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from . import commands
-from .cli_flags import add_settings
+from .cli_flags import add_setting, add_settings
 from .errors import GenartError
 from .registry import TASKS
 
@@ -45,14 +45,33 @@ def add_task(sub, name: str, task: str, help: str, func, model: str, out: str | 
     return p
 
 
+def add_sentence_vae_flags(text: argparse.ArgumentParser):
+    """What a sentence VAE does besides sampling: its flags on the text command."""
+    from .pipelines.sentence_vae import BetweenSettings
+    from .pipelines.settings import setting
+
+    vae = text.add_argument_group("a sentence VAE (text-art-vae)")
+    vae.add_argument("--reconstruct", action="store_true",
+                     help="read the prompt into the latent space and print it decoded back (greedy)")
+    vae.add_argument("--between", nargs=2, metavar=("A", "B"),
+                     help="print the sentences on the line between A's latent and B's, one per step (greedy)")
+    add_setting(vae, setting(BetweenSettings, "steps"))
+
+
 def add_tasks(sub):
     add_task(sub, "generate", "generate", "sample images; writes DIR/<seed>-<i>.png", commands.cmd_generate,
              "dcgan-art-64", "outputs")
-    add_task(sub, "interpolate", "interpolate", "animated WebP or GIF between two seeds", commands.cmd_interpolate,
-             "dcgan-art-64", "interpolation.webp")
+    walk = add_task(sub, "interpolate", "interpolate", "animated WebP or GIF between two seeds, or a VAE's encoded "
+                    "images", commands.cmd_interpolate, "dcgan-art-64", "interpolation.webp")
+    walk.add_argument("--image-a", help="start from this image's latent instead of the first seed's (a VAE)")
+    walk.add_argument("--image-b", help="end at this image's latent instead of the second seed's (a VAE)")
+    enc = add_task(sub, "encode", "encode", "take an image into a VAE's latent space; writes its reconstruction",
+                   commands.cmd_encode, "vae-art-64", "reconstruction.png")
+    enc.add_argument("--image", required=True)
     text = add_task(sub, "text", "text", "continue a prompt with a language model, streamed to stdout",
                     commands.cmd_text, "text-art")
     text.add_argument("--json", action="store_true", help="print the completions and the replay record as JSON")
+    add_sentence_vae_flags(text)
     chat = add_task(sub, "chat", "chat", "an instruct model's next reply in a conversation (--turns once per turn, the "
                     "user's first), streamed to stdout", commands.cmd_chat, "smollm2-135m-instruct")
     chat.add_argument("--json", action="store_true", help="print the reply and the replay record as JSON")

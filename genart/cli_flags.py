@@ -21,19 +21,24 @@ def flag_help(s: Setting) -> str:
 
 
 def add_settings(parser: argparse.ArgumentParser, cls: type):
-    """--name-with-dashes for every field: --x/--no-x for a flag, repeatable for a list of text, several numbers
-    after one flag for a list of numbers. A flag not given takes the model's registry default, else the one shown."""
+    """--name-with-dashes for every field of `cls` (add_setting)."""
     for s in settings_of(cls):
-        name = "--" + s.name.replace("_", "-")
-        kw = {"dest": s.name, "default": argparse.SUPPRESS, "help": flag_help(s)}
-        if s.kind is bool:
-            parser.add_argument(name, action=argparse.BooleanOptionalAction, **kw)
-        elif s.kind is list and s.item is str:
-            parser.add_argument(name, action="append", **kw)
-        elif s.kind is list:
-            parser.add_argument(name, type=s.item, nargs="+", **kw)
-        else:
-            parser.add_argument(name, type=s.kind, **kw)
+        add_setting(parser, s)
+
+
+def add_setting(parser: argparse.ArgumentParser, s: Setting):
+    """--name-with-dashes for one field: --x/--no-x for a flag, repeatable for a list of text, several numbers after
+    one flag for a list of numbers. A flag not given takes the model's registry default, else the one shown."""
+    name = "--" + s.name.replace("_", "-")
+    kw = {"dest": s.name, "default": argparse.SUPPRESS, "help": flag_help(s)}
+    if s.kind is bool:
+        parser.add_argument(name, action=argparse.BooleanOptionalAction, **kw)
+    elif s.kind is list and s.item is str:
+        parser.add_argument(name, action="append", **kw)
+    elif s.kind is list:
+        parser.add_argument(name, type=s.item, nargs="+", **kw)
+    else:
+        parser.add_argument(name, type=s.kind, **kw)
 
 
 def given_settings(args: argparse.Namespace, cls: type) -> dict:

@@ -1,4 +1,5 @@
 """What each `python -m genart` command does: the same pipeline functions the app calls."""
+import argparse
 import dataclasses
 import json
 import sys
@@ -12,8 +13,10 @@ from .registry import list_models
 # model -> (training script, the arguments that make that model; later ones on the command line override them)
 TRAINABLE = {
     "dcgan-art-64": ("genart.train.dcgan", []),
+    "vae-art-64": ("genart.train.vae", ["--out", "weights/vae-art-64"]),
     "text-art": ("genart.train.text_lm", ["--arch", "gpt2", "--out", "weights/text-art"]),
     "text-art-lstm": ("genart.train.text_lm", ["--arch", "lstm", "--out", "weights/text-art-lstm"]),
+    "text-art-vae": ("genart.train.sentence_vae", ["--out", "weights/text-art-vae"]),
     "inpaint-art": ("genart.train.inpaint", ["--out", "weights/inpaint-art"]),
     "denoise-art": ("genart.train.denoise", ["--out", "weights/denoise-art"]),
     "fast-stained-glass": ("genart.train.fast_style", ["--style-class", "stained_glass", "--style-seed", "7",
@@ -70,9 +73,21 @@ def cmd_generate(args):
 
 
 def cmd_interpolate(args):
+    from .pipelines.images import open_image
     from .pipelines.interpolate import interpolate
 
-    print(interpolate(args.model, settings("interpolate", args.model, args)).save(Path(args.out)))
+    image_a, image_b = (open_image(path) if path else None for path in (args.image_a, args.image_b))
+    animation = interpolate(args.model, settings("interpolate", args.model, args), image_a=image_a, image_b=image_b)
+    print(animation.save(Path(args.out)))
+
+
+def cmd_encode(args):
+    from .pipelines.encode import encode
+    from .pipelines.images import open_image
+
+    art, notice = encode(args.model, open_image(args.image), settings("encode", args.model, args))
+    print(notice, file=sys.stderr)
+    print(art.save(Path(args.out)))
 
 
 def streamed(updates, show: bool):
@@ -88,6 +103,8 @@ def streamed(updates, show: bool):
 def cmd_text(args):
     from .pipelines.text import generate_text
 
+    if args.reconstruct or args.between:
+        return sentence_vae_text(args)
     s = settings("text", args.model, args)
     update = streamed(generate_text(args.model, s), show=s.n == 1 and not args.json)  # one completion streams
     if args.json:
@@ -99,6 +116,25 @@ def cmd_text(args):
     print()
     note = f"{update.notice} " if update.notice else ""
     print(f"{note}{update.tokens} tokens, {update.tokens_per_second:.1f} tokens/s", file=sys.stderr)
+
+
+def sentence_vae_text(args):
+    """text --reconstruct / --between: the sentence VAE's own actions, printed a line at a time."""
+    from .pipelines import sentence_vae
+
+    if args.between:
+        given = argparse.Namespace(**vars(args), sentence_a=args.between[0], sentence_b=args.between[1])
+        updates = sentence_vae.between(args.model, settings("between", args.model, given))
+    else:
+        given = argparse.Namespace(sentence=getattr(args, "prompt", ""))
+        updates = sentence_vae.reconstruct(args.model, settings("reconstruct", args.model, given))
+    update = streamed(updates, show=not args.json)
+    if args.json:
+        print(json.dumps({"texts": update.texts, "notice": update.notice, "record": update.record}, indent=2,
+                         ensure_ascii=False))
+        return
+    print()
+    print(update.notice, file=sys.stderr)
 
 
 def cmd_chat(args):

@@ -17,8 +17,10 @@ from .models.dcgan import DCGANConfig, DCGANGenerator
 from .models.dncnn import DnCNN, DnCNNConfig
 from .models.inpaint_net import InpaintNet, InpaintNetConfig
 from .models.lstm_lm import LSTMConfig, LSTMLanguageModel
+from .models.sentence_vae import SentenceVAE, SentenceVAEConfig
 from .models.torchscript_inpainter import TorchScriptInpainter
 from .models.transformer_net import TransformerNetConfig
+from .models.vae import ConvVAE, VAEConfig
 from .registry import AUTO_ARCH, ModelSpec
 from .state_dicts import read_state_dict
 
@@ -58,8 +60,8 @@ def dcgan_config(config: dict | None, state: dict) -> DCGANConfig:
 
 
 def is_dcgan(config: dict | None, state: dict) -> bool:
-    if config is not None:
-        return {"latent_dim", "hidden_size", "num_channels"} <= config.keys()
+    if config is not None:  # huggan's and ours have no model_type; genart's VAE has the same sizes and one
+        return "model_type" not in config and {"latent_dim", "hidden_size", "num_channels"} <= config.keys()
     return all(k in state and state[k].ndim == 4 for k in ("model.0.weight", "model.12.weight"))
 
 
@@ -108,6 +110,8 @@ ARCHITECTURES: dict[str, Architecture] = {
     "dcgan": Architecture("generate", is_dcgan, lambda c, s: DCGANGenerator(dcgan_config(c, s)), half_safe=True),
     "biggan": Architecture("generate", is_biggan, lambda c, s: BigGAN(BigGANConfig(**known_fields(BigGANConfig, c))),
                            half_safe=True, convert=lambda s, m: fold_spectral_norm(s)),
+    "vae": Architecture("generate", model_type_is("genart-vae"), lambda c, s: ConvVAE(VAEConfig(**known_fields(VAEConfig, c))),
+                        half_safe=True),
     "gpt2": Architecture("text", model_type_is("gpt2"), lambda c, s: gpt2.GPT2(text_configs.gpt2_config(c, "GPT-2")),
                          half_safe=True, convert=lambda s, m: gpt2.from_hf_state_dict(s, m.config), prepare=input_major),
     "llama": Architecture("text", model_type_is(*text_configs.LLAMA_FAMILY),
@@ -115,6 +119,8 @@ ARCHITECTURES: dict[str, Architecture] = {
                           half_safe=True, convert=lambda s, m: llama.from_hf_state_dict(s, m.config), prepare=input_major),
     "lstm": Architecture("text", model_type_is("genart-lstm"),
                          lambda c, s: LSTMLanguageModel(LSTMConfig(**known_fields(LSTMConfig, c))), half_safe=False),
+    "sentence-vae": Architecture("text", model_type_is("genart-sentence-vae"), lambda c, s: SentenceVAE(
+                                     SentenceVAEConfig(**known_fields(SentenceVAEConfig, c))), half_safe=False),
     # Style transfer optimises pixels through VGG-19 and measures small differences: float32 everywhere.
     "vgg19": Architecture("style", lambda c, s: (c or {}).get("architecture") == "vgg19",
                           lambda c, s: vgg.VGG19Features(vgg.VGGConfig()), half_safe=False,

@@ -60,6 +60,16 @@ BUILTIN: tuple[ModelSpec, ...] = (
         embedded=True,
         defaults={"label": "landscape", "truncation": 2.0},
     ),
+    ModelSpec(
+        name="vae-art-64",
+        task="generate",
+        arch="vae",
+        description="Class-conditional VAE trained here on the same procedural art as dcgan-art-64: blurrier samples, "
+                    "and an encoder that takes your own image into its latent space.",
+        license="apache-2.0",
+        embedded=True,
+        defaults={"label": "landscape", "truncation": 1.0},
+    ),
     *(ModelSpec(
         name=f"biggan-deep-{size}",
         task="generate",
@@ -96,6 +106,16 @@ BUILTIN: tuple[ModelSpec, ...] = (
         license="apache-2.0",
         embedded=True,
         defaults={"prompt": "«Quiet", "max_new_tokens": 64, "temperature": 0.8},
+    ),
+    ModelSpec(
+        name="text-art-vae",
+        task="text",
+        arch="sentence-vae",
+        description="A sentence VAE (Bowman et al. 2016) on the same corpus and tokenizer as text-art: samples from its "
+                    "prior, reconstructs a sentence, and walks between two.",
+        license="apache-2.0",
+        embedded=True,
+        defaults={"prompt": "«", "max_new_tokens": 48, "temperature": 0.8},
     ),
     ModelSpec(
         name="gpt2",

@@ -15,9 +15,9 @@ from genart.data.imagenet import CLASSES
 from genart.errors import GenartError
 from genart.loaders import load_model
 from genart.models.biggan import fold_spectral_norm
-from genart.pipelines.gans import truncated_latents
 from genart.pipelines.generate import GenerateSettings, generate
 from genart.pipelines.interpolate import InterpolateSettings, interpolate
+from genart.pipelines.latent_models import truncated_latents
 from genart.pipelines.remake import remake_file, verdict
 from genart.registry import get_spec
 from tests.checkpoints import bin_bytes

@@ -90,6 +90,34 @@ def test_a_dropped_interpolation_is_made_again_with_its_settings(page, tmp_path)
     replay.click()
 
 
+def test_vae_encodes_an_upload_and_walks_between_two_uploads(page, tmp_path):
+    from genart.data.procedural import render
+
+    paths = {}
+    for name, seed in (("mandala", 3), ("landscape", 4)):
+        paths[name] = tmp_path / f"{name}.png"
+        render(name, 500_000 + seed, 160).save(paths[name])
+    model = page.get_by_label("Model").first
+    model.fill("vae-art-64")
+    model.press("Enter")
+    page.get_by_text("Encode an image (a VAE)").click()
+    page.locator("#encode-image input[type=file]").set_input_files(str(paths["mandala"]))
+    page.locator("#encode-run").click()
+    page.locator("#encode-status").get_by_text("nearest class mandala").wait_for(timeout=60_000)
+    for shown in ("#encode-seen img", "#encode-result img"):  # what the encoder saw, and its reconstruction
+        assert page.locator(shown).evaluate("img => img.naturalWidth") == 64
+    snapshot(page, "vae-encode")
+    page.locator("#interpolate-image-a input[type=file]").set_input_files(str(paths["mandala"]))
+    page.locator("#interpolate-image-b input[type=file]").set_input_files(str(paths["landscape"]))
+    page.get_by_role("button", name="Interpolate").click()
+    expect(page.locator("#interpolate-animation img")).to_have_attribute(
+        "src", re.compile(r"image-to-image\.(webp|gif)$"), timeout=60_000)
+    snapshot(page, "vae-interpolate")
+    model.fill("dcgan-art-64")
+    model.press("Enter")
+    expect(page.get_by_text("Encode an image (a VAE)")).to_be_hidden(timeout=30_000)  # a GAN has no encoder
+
+
 def open_text_tab(page):
     page.get_by_role("tab", name="Text").click()
     page.locator("#text-generate").wait_for()
@@ -300,19 +328,60 @@ def test_chat_sends_regenerates_continues_and_clears(page, hub_server, tmp_path)
     expect(window.get_by_text("Paint a quiet harbour.")).to_be_visible()
     assert page.locator("#chat-message textarea").input_value() == ""  # the box is ready for the next message
     snapshot(page, "chat")
-    page.locator("#chat-regenerate").click()
-    page.wait_for_timeout(500)
-    status.get_by_text("done").wait_for(timeout=60_000)
-    page.locator("#chat-continue").click()
-    page.wait_for_timeout(500)
-    status.get_by_text("done").wait_for(timeout=60_000)
-    with page.expect_download() as download:
-        page.locator("#chat-save").click()
-    saved = json.loads(Path(download.value.path()).read_text())
+    for button in ("#chat-regenerate", "#chat-continue"):  # each waits for its own reply, not the last one's line
+        before = status.inner_text()
+        page.locator(button).click()
+        expect(status).not_to_have_text(before, timeout=60_000)
+        status.get_by_text("done").wait_for(timeout=60_000)
+    for _ in range(20):  # the save button's new file can land a moment after the status line under load
+        with page.expect_download() as download:
+            page.locator("#chat-save").click()
+        saved = json.loads(Path(download.value.path()).read_text())
+        if saved["genart"]["continue_reply"]:
+            break
+        page.wait_for_timeout(500)
     assert saved["genart"]["task"] == "chat" and saved["genart"]["continue_reply"] is True
     assert saved["genart"]["turns"][0] == "Paint a quiet harbour."
     page.locator("#chat-clear").click()
     expect(window.get_by_text("Paint a quiet harbour.")).to_have_count(0)
+
+
+def test_sentence_vae_walks_between_two_sentences_a_line_at_a_time(page):
+    page.get_by_role("tab", name="Text").click()
+    page.get_by_role("tab", name="Sentence VAE").click()
+    page.locator("#vae-between").click()
+    page.locator("#vae-status").get_by_text("7 points in").wait_for(timeout=60_000)
+    lines = page.locator("#vae-output textarea").input_value().split("\n")
+    assert len(lines) == 7 and all(line.startswith("«") for line in lines)
+    snapshot(page, "sentence-vae")
+    page.locator("#vae-reconstruct").click()
+    page.locator("#vae-status").get_by_text("Decoded back to").wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Complete").click()
+
+
+def test_a_dropped_walk_between_sentences_opens_in_its_mode_made_again(page, tmp_path):
+    from genart.pipelines.sentence_vae import BetweenSettings, between
+    from genart.replay import text_json
+
+    *_, done = between("text-art-vae", BetweenSettings("«Quiet Harbour» — watercolour. A landscape of still water, "
+                                                       "with a pale moon.", "«Tides at Dusk» — ink and wash. A "
+                                                       "window of leaded panes, with a pale moon.", steps=4))
+    path = tmp_path / "walk.json"
+    path.write_text(text_json(done.record, done.texts))
+    replay = page.get_by_text("Replay: drop a file genart wrote")
+    if not page.locator("#replay-file").is_visible():  # an earlier test may have left it open, holding its file
+        replay.click()
+    if not page.locator("#replay-file input[type=file]").count():
+        page.locator("#replay-file").get_by_label("Clear").click()
+    page.locator("#replay-file input[type=file]").set_input_files(str(path))
+    page.locator("#replay-status").get_by_text("between").wait_for(timeout=60_000)
+    expect(page.locator("#vae-output textarea")).to_have_value(done.texts[0])
+    expect(page.locator("#vae-steps input[type=number]")).to_have_value("4")
+    snapshot(page, "replay-between")
+    page.locator("#replay-file").get_by_label("Clear").click()
+    page.locator("#replay-file input[type=file]").wait_for(state="attached")
+    replay.click()
+    page.get_by_role("tab", name="Complete").click()
 
 
 def test_biggan_draws_an_imagenet_class_picked_by_name(page, hub_server):

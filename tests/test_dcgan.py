@@ -2,8 +2,8 @@ import pytest
 import torch
 
 from genart.models.dcgan import DCGANConfig, DCGANGenerator
-from genart.pipelines.gans import latents
 from genart.pipelines.interpolate import slerp
+from genart.pipelines.latent_models import latents
 
 HUGGAN_KEYS = ["model.0.weight"] + [f"model.{i}.{p}" for i in (1, 4, 7, 10)
                                     for p in ("weight", "bias", "running_mean", "running_var", "num_batches_tracked")

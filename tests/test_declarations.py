@@ -18,10 +18,13 @@ from genart.pipelines.settings import Knob, for_model, settings_of
 from genart.pipelines.text import TextSettings
 from genart.registry import AUTO_ARCH, BUILTIN
 from genart.registry import TASKS as MODEL_TASKS
-from genart.ui import chat_tab, compare_tab, generate_tab, inpaint_tab, style_tab, text_tab
+from genart.ui import chat_tab, compare_tab, encode_panel, generate_tab, inpaint_tab, sentence_vae_tab, style_tab, text_tab
 
-COMMANDS = {"generate": "generate", "interpolate": "interpolate", "inpaint": "inpaint", "restore": "restore",
-            "style": "stylize", "text": "text", "chat": "chat"}
+COMMANDS = {"generate": "generate", "interpolate": "interpolate", "encode": "encode", "inpaint": "inpaint", "restore": "restore",
+            "style": "stylize", "text": "text", "chat": "chat", "reconstruct": "text", "between": "text"}
+# The sentence VAE's actions are flags of the text command: their sentences come from --prompt and --between A B.
+FLAG_OF = {("reconstruct", "sentence"): "prompt", ("between", "sentence_a"): "between",
+           ("between", "sentence_b"): "between"}
 
 
 def test_the_registry_and_the_declarations_agree():
@@ -56,6 +59,9 @@ def test_every_setting_is_a_flag_whose_help_says_its_range_and_default():
     for name, task in TASKS.items():
         actions = flags(COMMANDS[name])
         for s in settings_of(task.settings):
+            if (name, s.name) in FLAG_OF:
+                assert FLAG_OF[name, s.name] in actions
+                continue
             action = actions[s.name]
             assert action.default is argparse.SUPPRESS  # not given: the model's registry default, else the field's
             assert s.knob.label in action.help
@@ -72,15 +78,21 @@ def built_fields() -> dict[str, dict]:
         _, style_fields = style_tab.build()
         text_fields = text_tab.build()
         chat_fields = chat_tab.build()
+        vae_fields = sentence_vae_tab.build()
         compare_fields = compare_tab.build()
     return {"generate": generate_fields, "interpolate": generate_fields, "inpaint": inpaint_fields,
+            "encode": {"label": generate_fields["encode_label"]},
             "restore": inpaint_fields, "style": style_fields, "text": text_fields, "compare": compare_fields,
-            "chat": {k.removeprefix("chat."): v for k, v in chat_fields.items()}}
+            "chat": {k.removeprefix("chat."): v for k, v in chat_fields.items()},
+            "reconstruct": {k.removeprefix("vae."): v for k, v in vae_fields.items()},
+            "between": {k.removeprefix("vae."): v for k, v in vae_fields.items()}}
 
 
 # Where a tab deliberately starts elsewhere than the default (its range and label are still the field's).
 STARTING = {("generate", "n"): generate_tab.STARTING_BATCH, ("generate", "label"): "landscape",
             ("interpolate", "label"): "landscape", ("interpolate", "label_b"): generate_tab.NO_MORPH[1],
+            ("encode", "label"): encode_panel.NEAREST[1], ("reconstruct", "sentence"): sentence_vae_tab.EXAMPLE_A,
+            ("between", "sentence_a"): sentence_vae_tab.EXAMPLE_A, ("between", "sentence_b"): sentence_vae_tab.EXAMPLE_B,
             ("text", "n"): text_tab.STARTING_COMPLETIONS, ("text", "prompt"): "«Quiet"}
 
 

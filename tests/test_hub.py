@@ -8,8 +8,8 @@ import torch
 from genart import hub
 from genart.errors import GenartError
 from genart.loaders import load_model
-from genart.pipelines.gans import latents
 from genart.pipelines.generate import GenerateSettings, generate
+from genart.pipelines.latent_models import latents
 from genart.registry import get_spec
 from tests.checkpoints import bin_bytes, huggan_config, huggan_generator, safetensors_bytes
 

@@ -6,7 +6,7 @@ from PIL import Image
 from genart.data.damage import gaussian_noise, salt_and_pepper
 from genart.data.procedural import render
 from genart.errors import GenartError
-from genart.metrics.restore_quality import psnr
+from genart.pipelines.images import psnr
 from genart.pipelines.restore import RestoreSettings, impulses, restore
 
 

@@ -102,6 +102,14 @@ def cases() -> list[tuple[str, str, object]]:
     vary("interpolate", interp, 5, [0, 1000], "fps")
     vary("interpolate", interp, 6, ["exe", 5, None], "format")
     vary("interpolate", interp, 2, [-5, "a"], "seed_a")
+    vary("interpolate", [*interp, None, None, None], 9, ["/etc/passwd", 5, {"path": "/etc/passwd"}], "image_a")
+    vary("encode", ["vae-art-64", None, ""], 0, ["dcgan-art-64", "text-art", None], "model")
+    vary("encode", ["vae-art-64", None, ""], 2, ["unicorn", 5], "label")
+    vary("reconstruct", ["text-art-vae", "«Quiet"], 0, ["text-art", "vae-art-64", None], "model")
+    vary("reconstruct", ["text-art-vae", "«Quiet"], 1, [None, "", "  ", "x" * 20_000, " moon" * 80], "sentence")
+    between = ["text-art-vae", "«Quiet", "«Tides", 5]
+    vary("between", between, 3, [0, 2, 18, 10**9, "NaN", "many"], "steps")
+    vary("between", between, 2, [None, "", "\n", " moon" * 80], "sentence_b")
     chat = ["text-art", "", ["Hi"], False, 4, 0, 0.8, 0, 1.0, 0.0, 1.0, ""]
     vary("chat", chat, 0, ["text-art", None, "hf-hub:x/y@.hidden"], "model")  # text-art has no chat template
     vary("chat", chat, 1, [5, "x" * 20_000], "system")
@@ -138,6 +146,7 @@ def cases() -> list[tuple[str, str, object]]:
         out.append((f"compare-{name}", "compare", lambda f, n=name: ["restore", ["median-filter"], {}, "", "", f[n],
                                                                      None, None]))
         out.append((f"restore-{name}", "restore", lambda f, n=name: ["median-filter", f[n], 25]))
+        out.append((f"encode-{name}", "encode", lambda f, n=name: ["vae-art-64", f[n], ""]))
         out.append((f"stylize-{name}", "stylize", lambda f, n=name: ["fast-stained-glass", f[n], None, None, None,
                                                                      None, 1, 1, 1, 1, 64, 1.0, False, 1, 1, 10, 1,
                                                                      0, None]))

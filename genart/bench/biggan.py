@@ -3,7 +3,7 @@ made with), the same random weights, batch 1 and 8, float32. Random weights: no 
 import torch
 
 from ..loaders import ARCHITECTURES
-from ..pipelines.gans import truncated_latents
+from ..pipelines.latent_models import truncated_latents
 from ..runtime import pick_device
 from .timing import machine, median_seconds
 

@@ -5,8 +5,8 @@ import statistics
 import torch
 
 from ..loaders import load_model
-from ..pipelines.gans import latents
 from ..pipelines.generate import GenerateSettings, generate
+from ..pipelines.latent_models import latents
 from ..registry import get_spec
 from .timing import machine, percentile, seconds_per_call
 

@@ -36,6 +36,7 @@ GRAMMAR: dict[str, list[str]] = {
     "number": [str(n) for n in range(1, 13)],
 }
 NONTERMINAL = re.compile(r"<(\w+)>")
+HELD_OUT_SEED = 1_000_003  # validation and held-out lines come from this corpus seed, never a training one
 
 
 def expand(symbol: str, rng: random.Random) -> str:

@@ -11,6 +11,7 @@ import numpy as np
 from PIL import Image
 
 from ..data.damage import gaussian_noise, salt_and_pepper
+from ..pipelines.images import psnr
 from ..pipelines.restore import RestoreSettings, restore
 from .inpaint_quality import HELD_OUT_SEEDS, held_out
 
@@ -18,11 +19,6 @@ GAUSSIAN = (15, 25, 50)
 IMPULSE = (0.10, 0.30)
 GAUSSIAN_METHODS = ("denoise-art", "gaussian-filter", "bilateral-filter")
 IMPULSE_METHODS = ("impulse-inpaint", "median-filter")
-
-
-def psnr(a: np.ndarray, b: np.ndarray) -> float:
-    mse = ((a.astype(np.float64) - b.astype(np.float64)) ** 2).mean()
-    return float(10 * np.log10(255.0 ** 2 / max(mse, 1e-10)))
 
 
 def table(n: int) -> list[dict]:

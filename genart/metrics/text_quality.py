@@ -8,36 +8,27 @@ the training corpus (its lines are regenerated from the corpus seed in the model
 import argparse
 import json
 
-import torch
 from torch import nn
 
 from ..checkpoint_io import last_run
 from ..data.text_corpus import accepts, corpus
-from ..pipelines.decode import decode
+from ..pipelines.decode import decode_rows
 from ..pipelines.sampling import SamplingSettings
 from ..pipelines.text import load_text_model
 
 
-@torch.inference_mode()
+def lines_from(model: nn.Module, tokenizer, rows: int, max_new_tokens: int, sampling: SamplingSettings,
+               seed: int) -> list[str]:
+    """`rows` lines from the start token alone (the post-processor's), each up to its first end token."""
+    start = tokenizer.encode("").ids
+    return [tokenizer.decode(t) for t in decode_rows(model, start, rows, max_new_tokens, sampling, start[-1], seed)]
+
+
 def sample_lines(model: nn.Module, tokenizer, n: int, max_new_tokens: int, temperature: float = 1.0,
                  seed: int = 0, batch: int = 100) -> list[str]:
-    """n lines, each from the start token up to the first end token (or max_new_tokens)."""
-    start = tokenizer.encode("").ids  # the post-processor's start token alone
-    end = start[-1]
-    lines = []
-    for first in range(0, n, batch):
-        rows = [[] for _ in range(min(batch, n - first))]
-        done = [False] * len(rows)
-        for step in decode(model, [start] * len(rows), max_new_tokens, SamplingSettings(temperature=temperature),
-                           seed=seed + first):
-            for row, token in enumerate(step.tolist()):
-                done[row] = done[row] or token == end
-                if not done[row]:
-                    rows[row].append(token)
-            if all(done):
-                break
-        lines += [tokenizer.decode(r) for r in rows]
-    return lines
+    """n lines sampled from the start token alone, in batches."""
+    return [line for first in range(0, n, batch) for line in lines_from(
+        model, tokenizer, min(batch, n - first), max_new_tokens, SamplingSettings(temperature=temperature), seed + first)]
 
 
 def grammar_figures(lines: list[str], training: set[str]) -> dict:

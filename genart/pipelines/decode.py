@@ -66,3 +66,17 @@ def decode(model: nn.Module, prompts: list[list[int]], max_new_tokens: int, sett
     finally:
         if use_cache:
             model.clear_cache()
+
+
+def decode_rows(model: nn.Module, prompt: list[int], rows: int, max_new_tokens: int, settings: SamplingSettings,
+                end: int, seed: int = 0) -> list[list[int]]:
+    """`rows` continuations of one prompt, each up to its first `end` token (or max_new_tokens), without it."""
+    tokens, done = [[] for _ in range(rows)], [False] * rows
+    for step in decode(model, [prompt] * rows, max_new_tokens, settings, seed=seed):
+        for row, token in enumerate(step.tolist()):
+            done[row] = done[row] or token == end
+            if not done[row]:
+                tokens[row].append(token)
+        if all(done):
+            break
+    return tokens

@@ -1,5 +1,5 @@
-"""Image generation: GAN samples (gans.py says how each architecture samples), and the procedural renderer as a
-reference 'model', behind one method table."""
+"""Image generation: GAN and VAE samples (latent_models.py says how each architecture samples), and the procedural
+renderer as a reference 'model', behind one method table."""
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -10,7 +10,7 @@ from ..loaders import load_model
 from ..registry import ModelSpec, get_spec
 from ..replay import Artwork, make_record
 from .checks import MAX_SEED
-from .gans import GANS, LatentGAN, one_class, run_generator
+from .latent_models import LATENT_MODELS, LatentModel, one_class, run_generator
 from .settings import checked, knob
 from .task import Output, Task, method_for
 
@@ -22,7 +22,8 @@ class GenerateSettings:
                   sweep=False)
     label: str | None = knob(None, "Class", "For class-conditional models; empty: the model's default class.", high=100)
     truncation: float = knob(2.0, "Truncation", "Lower is more typical, higher more varied: a DCGAN's latents are "
-                             "clamped to ±this, BigGAN's (at most 1) scaled by it.", 0.1, 4.0, 0.1)
+                             "clamped to ±this, BigGAN's (at most 1) scaled by it, a VAE's prior too (at most 2: a "
+                             "temperature).", 0.1, 4.0, 0.1)
     size: int = knob(64, "Size", "Pixels; procedural-art only: the renderer draws at any size.",
                      procedural.MIN_SIZE, procedural.MAX_SIZE, 1)
 
@@ -32,16 +33,16 @@ class GenerateMethod:
     classes: Callable[[ModelSpec, Progress | None], list[str]]  # [] for an unconditional model
     # (spec, settings with a label that fits, progress) -> the batch
     sample: Callable[[ModelSpec, GenerateSettings, Progress | None], list[Artwork]]
-    gan: LatentGAN | None  # a latent space: truncation applies and it can be interpolated
+    sampler: LatentModel | None  # a latent space: truncation applies and it can be interpolated
     sized: bool  # draws at the size setting
 
     @property
     def latent(self) -> bool:
-        return self.gan is not None
+        return self.sampler is not None
 
 
-def gan_method(arch: str) -> GenerateMethod:
-    gan = GANS[arch]
+def latent_method(arch: str) -> GenerateMethod:
+    gan = LATENT_MODELS[arch]
 
     def classes(spec: ModelSpec, progress: Progress | None) -> list[str]:
         return gan.classes(load_model(spec, progress).module.config)
@@ -62,7 +63,7 @@ def procedural_samples(spec: ModelSpec, s: GenerateSettings, progress: Progress 
 
 
 METHODS: dict[str, GenerateMethod] = {
-    **{arch: gan_method(arch) for arch in GANS},
+    **{arch: latent_method(arch) for arch in LATENT_MODELS},
     "procedural": GenerateMethod(lambda spec, progress: list(procedural.CLASSES), procedural_samples, None,
                                  sized=True),
 }

@@ -88,3 +88,9 @@ def to_image(x: torch.Tensor) -> Image.Image:
     """(1, 3, H, W) in [0, 1] -> RGB PIL."""
     pixels = (x[0].float().clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).cpu().numpy()  # (H, W, 3)
     return Image.fromarray(pixels, "RGB")
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    """PSNR in dB between two uint8 images of one shape."""
+    mse = ((a.astype(np.float64) - b.astype(np.float64)) ** 2).mean()
+    return float(10 * np.log10(255.0 ** 2 / max(mse, 1e-10)))

@@ -1,17 +1,20 @@
-"""Latent interpolation: an animation along the great circle between two seeds' latents, for any model whose
-generate method has a latent space."""
-from dataclasses import asdict, dataclass
+"""Latent interpolation: an animation along the great circle between two latents, for any model whose generate
+method has a latent space. An end is a seed's noise, or for a model with an encoder (a VAE) an uploaded image's
+latent, which the record keeps so that the file alone remakes the animation."""
+from dataclasses import asdict, dataclass, replace
 
 import torch
+from PIL import Image
 
 from ..errors import GenartError
 from ..hub import Progress
 from ..loaders import load_model
-from ..registry import get_spec
+from ..registry import ModelSpec, get_spec
 from ..replay import Animation, make_record
 from .checks import MAX_SEED
-from .gans import class_morph, one_class, run_generator
+from .encode import encoded, encoder_of, image_tensor
 from .generate import METHODS, GenerateSettings, fitting_label
+from .latent_models import class_morph, one_class, run_generator
 from .settings import checked, knob, same_as
 from .task import Task, method_for
 
@@ -26,6 +29,11 @@ class InterpolateSettings:
     label_b: str | None = knob(None, "To class", "Morph into this class along the way (a class-conditional GAN); "
                                "empty: one class all the way.", high=100)
     truncation: float = same_as(GenerateSettings, "truncation")
+    latent_a: list[float] | None = knob(None, "From latent", "Noise to start from instead of the first seed's (an "
+                                        "encoded image's, before truncation); empty: the seed's.", -100.0, 1024,
+                                        sweep=False)
+    latent_b: list[float] | None = knob(None, "To latent", "Noise to end at instead of the second seed's; empty: the "
+                                        "seed's.", -100.0, 1024, sweep=False)
 
 
 def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
@@ -38,11 +46,23 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     return (torch.sin((1 - t) * omega) / s)[:, None] * a[None] + (torch.sin(t * omega) / s)[:, None] * b[None]
 
 
+def end_noise(given: list[float] | None, seed: int, noise, dim: int, name: str) -> torch.Tensor:
+    """(dim,) noise of one end: the latent given, else the seed's first."""
+    if given is None:
+        return noise(seed, 1, dim)[0]
+    if len(given) != dim:
+        raise GenartError(f"{name} has {len(given)} numbers; this model's latent has {dim}.")
+    return torch.tensor(given, dtype=torch.float32)
+
+
 def interpolate(model: str, settings: InterpolateSettings = InterpolateSettings(),
-                progress: Progress | None = None) -> Animation:
-    """An animation from seed_a's first latent to seed_b's (slerp), and from one class to another when label_b is
-    given (the classes' embeddings mixed linearly)."""
+                progress: Progress | None = None, image_a: Image.Image | None = None,
+                image_b: Image.Image | None = None) -> Animation:
+    """An animation from one end's latent to the other's (slerp), and from one class to another when label_b is
+    given (the classes' embeddings mixed linearly). An image given for an end (a model with an encoder) takes the
+    place of its seed: its latent goes into the record."""
     spec, s = get_spec(model, task="generate"), checked(settings)
+    s = with_encoded_ends(spec, s, image_a, image_b, progress)
     method = method_for(spec, METHODS, progress)
     if not method.latent:
         raise GenartError(f"{spec.name} has no latent space to interpolate; pick a GAN such as dcgan-art-64.")
@@ -50,16 +70,28 @@ def interpolate(model: str, settings: InterpolateSettings = InterpolateSettings(
     label = fitting_label(spec, classes, s.label)
     label_b = fitting_label(spec, classes, s.label_b) if s.label_b else None
     s = InterpolateSettings(**asdict(s) | {"label": label, "label_b": label_b})
-    loaded, gan = load_model(spec, progress), method.gan
+    loaded, gan = load_model(spec, progress), method.sampler
     dim, t = loaded.module.config.latent_dim, torch.linspace(0, 1, s.frames)  # t: (frames,)
-    ends = [gan.noise(seed, 1, dim)[0] for seed in (s.seed_a, s.seed_b)]  # (dim,) each, before truncation
+    ends = [end_noise(s.latent_a, s.seed_a, gan.noise, dim, "From latent"),
+            end_noise(s.latent_b, s.seed_b, gan.noise, dim, "To latent")]  # (dim,) each, before truncation
     labels = class_morph(gan, loaded, label, label_b, t) if label_b else one_class(gan, loaded, label, s.frames)
     images = run_generator(gan, loaded, slerp(*ends, t), labels, s.truncation)
     return Animation(images, make_record("interpolate", spec.name, loaded.provenance, **asdict(s)), s.fps)
 
 
+def with_encoded_ends(spec: ModelSpec, s: InterpolateSettings, image_a: Image.Image | None, image_b: Image.Image | None,
+                      progress: Progress | None) -> InterpolateSettings:
+    """The settings with each given image's latent as its end's."""
+    if image_a is None and image_b is None:
+        return s
+    sampler, loaded = encoder_of(spec, progress), load_model(spec, progress)
+    latents = {name: [float(v) for v in encoded(sampler, loaded, image_tensor(loaded, image), s.truncation)]
+               for name, image in (("latent_a", image_a), ("latent_b", image_b)) if image is not None}
+    return replace(s, **latents)
+
+
 def run(model: str, s: InterpolateSettings, inputs: dict, progress: Progress | None) -> list[Animation]:
-    return [interpolate(model, s, progress)]
+    return [interpolate(model, s, progress)]  # an encoded image's latent is in the settings
 
 
 TASK = Task("interpolate", InterpolateSettings, METHODS, run, model_task="generate")

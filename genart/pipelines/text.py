@@ -4,10 +4,11 @@ stop strings and whole characters in streaming.py."""
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 
 from tokenizers import Tokenizer
+from torch import nn
 
 from .. import runtime
 from ..errors import GenartError
@@ -18,6 +19,7 @@ from ..replay import make_record
 from . import chat_template
 from .checks import MAX_SEED
 from .decode import decode
+from .latent_models import latents
 from .sampling import SamplingSettings
 from .settings import checked, knob, setting
 from .streaming import StopFilter, TextStream
@@ -162,13 +164,14 @@ def stream_text(model: TextModel, ids: list[int], n: int, s, record: dict, notic
                 continues_prompt: bool) -> Iterator[TextUpdate]:
     """n completions of the prompt ids, streamed: s gives max_new_tokens, the sampling, the seed and stop strings.
     The last update is done and carries the record."""
+    decoder = DECODERS[model.loaded.arch](model.loaded.module, n, s.seed)
     streams = [TextStream(model.tokenizer.decode) for _ in range(n)]
     filters = [StopFilter(s.stop) for _ in range(n)]
     texts, finished = [""] * n, [False] * n
     count = 0
     with model.lock, runtime.oom_guard("fewer completions or new tokens"):
         start = time.perf_counter()
-        for step in decode(model.loaded.module, [ids] * n, s.max_new_tokens, sampling_of(s), seed=s.seed):
+        for step in decode(decoder, [ids] * n, s.max_new_tokens, sampling_of(s), seed=s.seed):
             for i, token in enumerate(step.tolist()):
                 if finished[i]:
                     continue
@@ -199,5 +202,15 @@ def run(model: str, s: TextSettings, inputs: dict, progress: Progress | None) ->
     return [Output(last.record, texts=last.texts, notice=last.notice, continues_prompt=last.continues_prompt)]
 
 
-# Every text architecture decodes the same way: prefill, then one token at a time with its cache.
-TASK = Task("text", TextSettings, dict.fromkeys(("gpt2", "llama", "lstm"), decode), run)
+def from_prior(module: nn.Module, n: int, seed: int) -> nn.Module:
+    """A sentence VAE's decoder conditioned on n latents from its prior, completion i on the seed's latent i."""
+    weight = next(module.parameters())
+    return module.decoder_for(latents(seed, n, module.config.latent_dim).to(weight.device, weight.dtype))
+
+
+# Every text architecture decodes the same way (prefill, then one token at a time with its cache), through the module
+# each makes for n completions from a seed: a language model is its own; a sentence VAE's is its decoder on latents
+# drawn from its prior.
+DECODERS: dict[str, Callable[[nn.Module, int, int], nn.Module]] = {
+    **dict.fromkeys(("gpt2", "llama", "lstm"), lambda module, n, seed: module), "sentence-vae": from_prior}
+TASK = Task("text", TextSettings, DECODERS, run)

@@ -131,7 +131,7 @@ def keep(run: GanRun, generator: DCGANGenerator, folder: Path, step: int):
     """The folder gets the generator (folded to plain transposed convolutions), its samples, and the training
     state that goes with it."""
     save_hub_folder(folded(generator), run.config, folder)
-    sample_grid(generator, folder / "samples.png", run.device)
+    sample_grid(generator.eval(), run.config, folder / "samples.png", run.device)
     save_state(state_path(folder), step, run.gen, run.ema, run.disc, run.opt_g, run.opt_d)
 
 
@@ -146,7 +146,7 @@ def train(args):
     if classifier is not None and args.init_from:  # the folder's generator is the one to beat
         baseline = copy.deepcopy(run.gen).eval()
         best = log.add(0, **judge(baseline, classifier, real_features, run.device))["frechet"]
-        sample_grid(baseline, out / "samples.png", run.device)
+        sample_grid(baseline, run.config, out / "samples.png", run.device)
         save_hub_folder(folded(baseline), run.config, out)
     for step in range(1, args.steps + 1):
         losses = gan_step(run, step)

@@ -1,5 +1,6 @@
 """What the DCGAN trainer looks at while it trains: sample grids, the variety of samples, and the art classifier's
 judgement of them against held-out real art (the figures --keep-best keeps the best generator by)."""
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from genart.metrics.gan_quality import predict, to_tensor
 from genart.metrics.precision_recall import precision_recall
 from genart.metrics.tiling import repeat_at
 from genart.models.dcgan import DCGANGenerator
-from genart.pipelines.gans import to_images
+from genart.pipelines.latent_models import to_images
 
 VALIDATION_SEEDS = 400_000  # real art that --keep-best compares samples with, apart from gan_quality's sets
 
@@ -37,14 +38,15 @@ def recalibrate_batchnorm(generator: DCGANGenerator, device: torch.device, batch
     generator.eval()
 
 
-def sample_grid(generator: DCGANGenerator, path: Path, device: torch.device, per_class: int = 8):
-    """One row per class, fixed latents, so successive grids are comparable."""
+def sample_grid(draw: Callable, config, path: Path, device: torch.device, per_class: int = 8):
+    """One row per class of what `draw(z, labels)` makes from fixed latents, so successive grids are comparable:
+    a generator in eval mode, or a VAE's decoder."""
     g = torch.Generator().manual_seed(0)
-    z = torch.randn(per_class * len(CLASSES), generator.config.latent_dim, generator=g).to(device)
+    z = torch.randn(per_class * len(CLASSES), config.latent_dim, generator=g).to(device)
     labels = torch.arange(len(CLASSES)).repeat_interleave(per_class).to(device)
     with torch.no_grad():
-        images = to_images(generator.eval()(z, labels))  # 6 * per_class images, class by class
-    size = generator.config.image_size
+        images = to_images(draw(z, labels))  # 6 * per_class images, class by class
+    size = config.image_size
     sheet = Image.new("RGB", (per_class * size, len(CLASSES) * size))
     for i, image in enumerate(images):
         sheet.paste(image, ((i % per_class) * size, (i // per_class) * size))

@@ -17,7 +17,7 @@ from safetensors.torch import save_file
 
 from genart.checkpoint_io import save_hub_folder
 from genart.data.art_tokenizer import END, train_tokenizer
-from genart.data.text_corpus import corpus
+from genart.data.text_corpus import HELD_OUT_SEED, corpus
 from genart.metrics.text_quality import grammar_figures, sample_lines
 from genart.models.gpt2 import GPT2, GPT2Config, to_hf_state_dict
 from genart.models.lstm_lm import LSTMConfig, LSTMLanguageModel
@@ -25,7 +25,6 @@ from genart.runtime import pick_device
 from genart.train.common import TrainingLog, optimise, run_main, write_run
 from genart.train.text_card import write_text_card
 
-VAL_SEED = 1_000_003  # validation lines come from a different corpus seed
 DEFAULT_LAYERS = {"gpt2": 4, "lstm": 2}
 
 
@@ -106,7 +105,7 @@ def train(args):
     lines = corpus(args.train_lines, seed=args.corpus_seed)
     tokenizer = train_tokenizer(lines, args.vocab_size)
     stream, starts = token_stream(tokenizer, lines)
-    val_stream, val_starts = token_stream(tokenizer, corpus(4096, seed=VAL_SEED))
+    val_stream, val_starts = token_stream(tokenizer, corpus(4096, seed=HELD_OUT_SEED))
     model, config = build(args, tokenizer.get_vocab_size())
     init_weights(model)
     model.to(device).train()

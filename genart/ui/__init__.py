@@ -7,7 +7,19 @@ import gradio as gr
 from .. import access, runtime
 from ..loaders import load_model
 from ..registry import get_spec
-from . import chat_tab, compare_tab, edge, generate_tab, inpaint_tab, models_tab, replay_drop, send_to, style_tab, text_tab
+from . import (
+    chat_tab,
+    compare_tab,
+    edge,
+    generate_tab,
+    inpaint_tab,
+    models_tab,
+    replay_drop,
+    send_to,
+    sentence_vae_tab,
+    style_tab,
+    text_tab,
+)
 from .limits import current_limits
 
 CSS = """
@@ -39,6 +51,8 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
                         fields["text"] = text_tab.build()
                     with gr.Tab("Chat", id="chat"):
                         fields["text"] |= chat_tab.build() | {"mode": text_mode}
+                    with gr.Tab("Sentence VAE", id="vae"):
+                        fields["text"] |= sentence_vae_tab.build()
             with gr.Tab("Compare", id="compare"):
                 fields["compare"] = compare_tab.build()
             with gr.Tab("Models", id="models"):

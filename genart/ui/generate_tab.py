@@ -1,4 +1,5 @@
-"""The Generate tab: GAN samples in a gallery, latent interpolation, the procedural renderer for comparison."""
+"""The Generate tab: GAN and VAE samples in a gallery, latent interpolation (between seeds, or a VAE's encoded
+images), a VAE's Encode panel, the procedural renderer for comparison."""
 import random
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from ..pipelines.interpolate import InterpolateSettings, interpolate
 from ..pipelines.settings import setting
 from ..pipelines.task import method_for
 from ..registry import get_spec, list_models
-from . import uploads
+from . import encode_panel, uploads
 from .common import MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .controls import control, controls, recorded, settings_from
 from .gpu import on_gpu
@@ -29,6 +30,7 @@ NO_MORPH = ("(one class)", "")
 
 @user_errors
 def on_model_change(model: str, label: str, label_b: str, progress=gr.Progress()):
+    """The controls the model takes: its classes, truncation's range, size for the renderer, images for an encoder."""
     spec, forward = get_spec(model, task="generate"), forward_progress(progress)
     method = method_for(spec, pipeline.METHODS, forward)
     classes = method.classes(spec, forward)
@@ -40,8 +42,10 @@ def on_model_change(model: str, label: str, label_b: str, progress=gr.Progress()
     if label_b not in classes:
         morph_update["value"] = NO_MORPH[1]
     highest = setting(GenerateSettings, "truncation").knob.high
-    truncation = gr.update(visible=method.latent, maximum=min(highest, method.gan.max_truncation) if method.gan else highest)
-    return (label_update, gr.update(visible=method.sized), truncation, gr.update(interactive=method.latent), morph_update)
+    truncation = gr.update(visible=method.latent, maximum=min(highest, method.sampler.max_truncation) if method.sampler else highest)
+    encoder = gr.update(visible=method.latent and method.sampler.encode is not None)
+    return (label_update, gr.update(visible=method.sized), truncation, gr.update(interactive=method.latent), morph_update,
+            encoder, encoder)
 
 
 @user_errors
@@ -68,12 +72,16 @@ def run_generate(model, *values, progress=gr.Progress()):
 
 @user_errors
 @on_gpu(30)
-def run_interpolate(model, *values, progress=gr.Progress()):
-    given = dict(zip(INTERPOLATE_FIELDS, values))
-    fmt = given.pop("format")
-    settings = InterpolateSettings(**given)
-    animation = interpolate(model, settings, forward_progress(progress))
-    return str(animation.save(output_dir() / f"{settings.seed_a}-to-{settings.seed_b}.{fmt}"))
+def run_interpolate(model, label, seed_a, seed_b, frames, fps, file_format, truncation, label_b, image_a=None, image_b=None,
+                    progress=gr.Progress()):
+    """The arguments: INTERPOLATE_FIELDS, then an image for each end (None: its seed's latent), optional for API
+    clients written before images could be ends."""
+    settings = InterpolateSettings(label=label, seed_a=seed_a, seed_b=seed_b, frames=frames, fps=fps,
+                                   truncation=truncation, label_b=label_b)
+    animation = interpolate(model, settings, forward_progress(progress), image_a, image_b)
+    ends = ["image" if image is not None else str(seed) for image, seed in ((image_a, settings.seed_a),
+                                                                          (image_b, settings.seed_b))]
+    return str(animation.save(output_dir() / f"{ends[0]}-to-{ends[1]}.{file_format}"))
 
 
 def replayed(record: dict, output, image_path: str) -> dict:
@@ -89,7 +97,7 @@ def replayed_animation(record: dict, output, animation_path: str) -> dict:
 
 
 REPLAYED = {"generate": Replayed("generate", "status", replayed),
-            "interpolate": Replayed("generate", "status", replayed_animation)}
+            "interpolate": Replayed("generate", "status", replayed_animation), **encode_panel.REPLAYED}
 
 
 def selected_index(event: gr.SelectData) -> int:
@@ -102,7 +110,7 @@ def build() -> tuple[SendFrom, dict]:
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", allow_custom_value=True, elem_id="generate-model",
-                                info="A registry model, or any Hub DCGAN or BigGAN typed as hf-hub:org/name[@revision].")
+                                info="A registry model, or any Hub DCGAN, BigGAN or genart VAE typed as hf-hub:org/name[@revision].")
             label = control(GenerateSettings, "label", choices=list(CLASSES), value=CLASSES[0], info=None)
             with gr.Row(equal_height=True):
                 seed = control(GenerateSettings, "seed", scale=4)
@@ -124,25 +132,34 @@ def build() -> tuple[SendFrom, dict]:
             walk = controls(InterpolateSettings, ("seed_a", "seed_b", "frames", "fps"))
             walk["label_b"] = control(InterpolateSettings, "label_b", choices=[NO_MORPH, *CLASSES], value="")
             fmt = gr.Radio(["webp", "gif"], value="webp", label="Format")
+        with gr.Row(visible=False) as ends:
+            image_a = uploads.image(type="pil", label="From image (instead of the first seed)", height=200,
+                                    elem_id="interpolate-image-a")
+            image_b = uploads.image(type="pil", label="To image (instead of the second seed)", height=200,
+                                    elem_id="interpolate-image-b")
         interp_button = gr.Button("Interpolate")
         animation = uploads.image(label="Interpolation", type="filepath", elem_classes=["pixelated", "enlarged"], height=320,
+                                  elem_id="interpolate-animation",
                              interactive=False)
 
-    gr.Examples([[DEFAULT_MODEL, c, 7] for c in CLASSES] + [["procedural-art", "mandala", 7]],
+    encoding = encode_panel.build(model)
+
+    gr.Examples([[DEFAULT_MODEL, c, 7] for c in CLASSES] + [["procedural-art", "mandala", 7], ["vae-art-64", "mandala", 7]],
                 inputs=[model, label, seed], label="Try a class")
 
     # Progress (a Hub download) and errors show on the status line, not on the controls being updated.
     model.change(on_model_change, [model, label, walk["label_b"]],
-                 [label, size, truncation, interp_button, walk["label_b"]], api_name=False,
+                 [label, size, truncation, interp_button, walk["label_b"], encoding["encoding"], ends],
+                 api_name=False,
                  show_progress_on=status, **MODEL_RUN)  # it loads the model to read its classes
     model.input(on_model_pick, model, truncation, api_name=False, show_progress_on=status)
     dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
     fields = {"model": model, "label": label, "seed": seed, "n": n, "truncation": truncation, "size": size, **walk,
               "gallery": gallery, "status": status, "interpolation": interpolation, "format": fmt,
-              "animation": animation}
+              "animation": animation, **encoding}
     button.click(run_generate, [model, *(fields[k] for k in GENERATE_FIELDS)], [gallery, status], api_name="generate",
                  **MODEL_RUN)
-    interp_button.click(run_interpolate, [model, *(fields[k] for k in INTERPOLATE_FIELDS)], animation,
+    interp_button.click(run_interpolate, [model, *(fields[k] for k in INTERPOLATE_FIELDS), image_a, image_b], animation,
                         api_name="interpolate", **MODEL_RUN)
     gallery.select(selected_index, None, chosen, api_name=False)
     return SendFrom(gallery, chosen, to_inpaint, to_style), fields

@@ -156,7 +156,8 @@ def build():
                                       min_width=240,
                                       buttons=["copy"], elem_id=f"text-output-{i}") for i in range(pipeline.MAX_COMPLETIONS)]
 
-    gr.Examples([["text-art", "«Quiet"], ["text-art-lstm", "«Quiet"], ["text-art", "«Study of Tides No. 3» —"],
+    gr.Examples([["text-art", "«Quiet"], ["text-art-lstm", "«Quiet"], ["text-art-vae", "«"],
+                 ["text-art", "«Study of Tides No. 3» —"],
                  ["smollm2-135m-instruct", "Describe a painting of a quiet harbour at dawn."]],
                 inputs=[model, knobs["prompt"]], label="Try a prompt")
 

@@ -1,5 +1,7 @@
-"""How each GAN architecture turns a seed into images: the noise it is sampled from, how truncation applies to it,
-how the network is called, and what its classes are called. generate.py and interpolate.py read these."""
+"""How each architecture with a latent space (the GANs, the VAE's decoder) turns a seed into images: the noise it is
+sampled from, how truncation (a VAE's temperature) applies to it, how the network is called, what its classes are
+called, and for a VAE how an image is taken back into the latent space. generate.py, encode.py and interpolate.py
+read these."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,30 +52,36 @@ def imagenet_or_numbered(config) -> list[str]:
 
 
 @dataclass(frozen=True)
-class LatentGAN:
+class LatentModel:
     noise: Callable[[int, int, int], torch.Tensor]  # (seed, n, dim) -> (n, dim), before truncation
     truncate: Callable[[torch.Tensor, float], torch.Tensor]  # applied after any interpolation of the noise
     call: Callable  # (module, z (B, dim), labels (B,) or None, truncation) -> (B, C, H, W) in [-1, 1]
     classes: Callable[[object], list[str]]  # config -> class names
     max_truncation: float = float("inf")
+    # (module, images (B, C, H, W) in [-1, 1], truncation) -> noise (B, dim) that this truncation turns into the
+    # posterior's mean, so an encoded image walks beside a seed's noise; None: no encoder (a GAN)
+    encode: Callable | None = None
 
 
-GANS: dict[str, LatentGAN] = {
+LATENT_MODELS: dict[str, LatentModel] = {
     # Latents clamped to ±truncation.
-    "dcgan": LatentGAN(latents, lambda z, t: z.clamp(-t, t), lambda m, z, y, t: m(z, y), named_or_numbered),
+    "dcgan": LatentModel(latents, lambda z, t: z.clamp(-t, t), lambda m, z, y, t: m(z, y), named_or_numbered),
     # Brock et al.'s truncation trick: a normal truncated at ±2, scaled by the truncation, which also picks the
     # batch-norm statistics recorded for it.
-    "biggan": LatentGAN(truncated_latents, lambda z, t: z * t, lambda m, z, y, t: m(z, y, t), imagenet_or_numbered,
-                        max_truncation=1.0),
+    "biggan": LatentModel(truncated_latents, lambda z, t: z * t, lambda m, z, y, t: m(z, y, t), imagenet_or_numbered,
+                          max_truncation=1.0),
+    # A VAE's prior scaled by a temperature; its encoder gives the posterior's mean.
+    "vae": LatentModel(latents, lambda z, t: z * t, lambda m, z, y, t: m.decode(z, y), named_or_numbered,
+                       max_truncation=2.0, encode=lambda m, x, t: m.encode(x)[0] / t),
 }
 
 
-def one_class(gan: LatentGAN, model: LoadedModel, label: str | None, n: int) -> torch.Tensor | None:
+def one_class(gan: LatentModel, model: LoadedModel, label: str | None, n: int) -> torch.Tensor | None:
     """(n,) indices of one class, or None for an unconditional model."""
     return None if label is None else torch.full((n,), gan.classes(model.module.config).index(label), dtype=torch.long)
 
 
-def class_morph(gan: LatentGAN, model: LoadedModel, label_a: str, label_b: str, t: torch.Tensor) -> torch.Tensor:
+def class_morph(gan: LatentModel, model: LoadedModel, label_a: str, label_b: str, t: torch.Tensor) -> torch.Tensor:
     """(frames, num_classes) weights moving from class a to class b at fractions t (frames,)."""
     names = gan.classes(model.module.config)
     weights = torch.zeros(len(t), len(names))
@@ -82,7 +90,7 @@ def class_morph(gan: LatentGAN, model: LoadedModel, label_a: str, label_b: str, 
     return weights
 
 
-def run_generator(gan: LatentGAN, model: LoadedModel, noise: torch.Tensor, labels: torch.Tensor | None,
+def run_generator(gan: LatentModel, model: LoadedModel, noise: torch.Tensor, labels: torch.Tensor | None,
                   truncation: float) -> list[Image.Image]:
     """Images from noise (B, latent_dim) and classes (one_class or class_morph), truncated as the architecture
     does."""
