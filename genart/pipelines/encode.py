@@ -13,8 +13,8 @@ from ..loaders import LoadedModel, load_model
 from ..registry import ModelSpec, get_spec
 from ..replay import Artwork, make_record
 from .generate import METHODS, fitting_label
-from .images import checked_image, psnr
-from .latent_models import LatentModel, one_class, run_generator, to_images
+from .images import checked_image, psnr, to_tensor
+from .latent_models import LatentModel, one_class, run_generator
 from .settings import checked, knob
 from .task import Output, Task, method_for
 
@@ -34,12 +34,15 @@ def encoder_of(spec: ModelSpec, progress: Progress | None) -> LatentModel:
     return sampler
 
 
-def image_tensor(model: LoadedModel, image: Image.Image) -> torch.Tensor:
-    """An image centre-cropped to a square at the model's size -> (1, C, S, S) in [-1, 1]."""
+def centre_square(model: LoadedModel, image: Image.Image) -> Image.Image:
+    """What the encoder sees of an RGB image: its centre square at the model's size."""
     size = model.module.config.image_size
-    square = ImageOps.fit(checked_image(image, "encode"), (size, size), Image.Resampling.LANCZOS)
-    x = torch.frombuffer(bytearray(square.tobytes()), dtype=torch.uint8).reshape(size, size, 3)  # (S, S, 3)
-    return (x.permute(2, 0, 1)[None].float() / 127.5 - 1).to(model.device, model.dtype)
+    return ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)
+
+
+def image_tensor(model: LoadedModel, image: Image.Image) -> torch.Tensor:
+    """An RGB image's centre square -> (1, C, S, S) in [-1, 1] on the model's device."""
+    return (to_tensor(centre_square(model, image)) * 2 - 1).to(model.device, model.dtype)
 
 
 def encoded(sampler: LatentModel, model: LoadedModel, x: torch.Tensor, truncation: float) -> torch.Tensor:
@@ -72,7 +75,7 @@ def encode(model: str, image: Image.Image | None, settings: EncodeSettings = Enc
     label = fitting_label(spec, classes, s.label) if s.label else nearest
     reconstruction, = run_generator(sampler, loaded, z[None], one_class(sampler, loaded, label, 1), 1.0)
     size = reconstruction.size
-    quality = round(psnr(np.asarray(ImageOps.fit(image, size, Image.Resampling.LANCZOS)), np.asarray(reconstruction)), 2)
+    quality = round(psnr(np.asarray(centre_square(loaded, image)), np.asarray(reconstruction)), 2)
     record = make_record("encode", spec.name, loaded.provenance, **asdict(s), nearest_class=nearest,
                          psnr=quality)
     near = f"nearest class {nearest}; " if nearest else ""
@@ -81,8 +84,7 @@ def encode(model: str, image: Image.Image | None, settings: EncodeSettings = Enc
 
 def square_input(model: str, image: Image.Image, progress: Progress | None = None) -> Image.Image:
     """What the encoder sees of an image: its centre square at the model's size."""
-    loaded = load_model(get_spec(model, task="generate"), progress)
-    return to_images(image_tensor(loaded, image))[0]
+    return centre_square(load_model(get_spec(model, task="generate"), progress), checked_image(image, "encode"))
 
 
 def run(model: str, s: EncodeSettings, inputs: dict, progress: Progress | None) -> list[Output]:

@@ -14,6 +14,7 @@ from ..replay import Animation, make_record
 from .checks import MAX_SEED
 from .encode import encoded, encoder_of, image_tensor
 from .generate import METHODS, GenerateSettings, fitting_label
+from .images import checked_image
 from .latent_models import class_morph, one_class, run_generator
 from .settings import checked, knob, same_as
 from .task import Task, method_for
@@ -85,7 +86,8 @@ def with_encoded_ends(spec: ModelSpec, s: InterpolateSettings, image_a: Image.Im
     if image_a is None and image_b is None:
         return s
     sampler, loaded = encoder_of(spec, progress), load_model(spec, progress)
-    latents = {name: [float(v) for v in encoded(sampler, loaded, image_tensor(loaded, image), s.truncation)]
+    latents = {name: [float(v) for v in encoded(sampler, loaded, image_tensor(loaded, checked_image(image, "encode")),
+                                                s.truncation)]
                for name, image in (("latent_a", image_a), ("latent_b", image_b)) if image is not None}
     return replace(s, **latents)
 

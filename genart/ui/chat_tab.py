@@ -13,11 +13,10 @@ from ..errors import GenartError
 from ..pipelines.chat import ChatSettings, chat
 from ..pipelines.checks import MAX_SEED
 from ..registry import list_models
-from ..replay import text_json
-from .common import MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
+from .common import MODEL_RUN, Replayed, forward_progress, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
-from .text_tab import joined_stops, split_stops, status_line
+from .text_tab import joined_stops, saved_record, split_stops, status_line
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
 # The settings the Send, Regenerate and Continue events read after the model, the system prompt and the turns.
@@ -28,13 +27,6 @@ ROLES = ("user", "assistant")
 def shown(turns: list[str]) -> list[dict]:
     """The turns as the chat window's messages."""
     return [{"role": ROLES[i % 2], "content": text} for i, text in enumerate(turns)]
-
-
-def saved(record: dict, reply: str) -> str:
-    """The conversation with its record as a JSON file (Replay takes it back)."""
-    path = output_dir() / "conversation.json"
-    path.write_text(text_json(record, [reply]))
-    return str(path)
 
 
 def reply(model, system, turns: list[str], continuing: bool, values: tuple, stop_request, progress) -> Iterator:
@@ -48,7 +40,7 @@ def reply(model, system, turns: list[str], continuing: bool, values: tuple, stop
         for update in updates:
             now = [*before, start + update.texts[0]]
             stopped = stop_request.pressed and not update.done
-            save = gr.update(value=saved(update.record, update.texts[0]), visible=True) if update.done else gr.update()
+            save = gr.update(value=saved_record(update, "conversation"), visible=True) if update.done else gr.update()
             yield shown(now), now, status_line(update, stopped), "", save
             if stopped:
                 return

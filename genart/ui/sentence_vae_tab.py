@@ -6,27 +6,21 @@ import gradio as gr
 
 from ..pipelines.sentence_vae import BETWEEN, RECONSTRUCT, BetweenSettings, ReconstructSettings, between, reconstruct
 from ..registry import list_models
-from ..replay import text_json
-from .common import MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
+from .common import MODEL_RUN, Replayed, forward_progress, user_errors
 from .controls import control, recorded
 from .gpu import on_gpu
+from .text_tab import saved_record
 
 DEFAULT_MODEL = "text-art-vae"
 EXAMPLE_A = "«Quiet Harbour» — watercolour. A landscape of still water, with a pale moon."
 EXAMPLE_B = "«Golden Rings» — stained glass. A mandala of concentric rings, with leaded panes."
 
 
-def saved(record: dict, texts: list[str]) -> str:
-    path = output_dir() / f"{record['task']}.json"
-    path.write_text(text_json(record, texts))
-    return str(path)
-
-
 def streamed(updates):
     """(text, status, saved file) as the lines come; the file with the last one."""
     with closing(updates):
         for update in updates:
-            save = gr.update(value=saved(update.record, update.texts), visible=True) if update.done else gr.update()
+            save = gr.update(value=saved_record(update, update.record["task"]), visible=True) if update.done else gr.update()
             yield update.texts[0], update.notice, save
 
 

@@ -54,9 +54,9 @@ def stream(model, *values, progress=None) -> Iterator[pipeline.TextUpdate]:
     return pipeline.generate_text(model, settings, progress)
 
 
-def saved_record(update: pipeline.TextUpdate) -> str:
-    """The finished completions and their replay record as a JSON file (Replay takes it back)."""
-    path = output_dir() / "completions.json"
+def saved_record(update: pipeline.TextUpdate, stem: str = "completions") -> str:
+    """The finished texts and their replay record as a JSON file (Replay takes it back)."""
+    path = output_dir() / f"{stem}.json"
     path.write_text(text_json(update.record, update.texts))
     return str(path)
 
