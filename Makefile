@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test bench chromium space
+.PHONY: run test bench chromium photos space
 
 $(VENV)/.runtime-installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -22,7 +22,12 @@ run: $(VENV)/.runtime-installed
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
 
-test: $(VENV)/.dev-installed chromium
+# Debian's nature photographs, beside the sample photos that scikit-image, scikit-learn and gradio ship: the photo
+# half of the image models' training data (genart/data/photos.py).
+photos:
+	@test -d /usr/share/backgrounds/mate/nature || (apt-get update -q && apt-get install -y -q mate-backgrounds)
+
+test: $(VENV)/.dev-installed chromium photos
 	$(PY) -m pytest
 
 bench: $(VENV)/.dev-installed

@@ -16,7 +16,7 @@ from genart.data.procedural import render
 from genart.errors import GenartError
 from genart.loaders import load_model
 from genart.models.adain import AdaIN, adain
-from genart.models.transformer_net import TransformerNet
+from genart.models.transformer_net import TransformerNet, TransformerNetConfig
 from genart.pipelines.images import to_tensor
 from genart.pipelines.style import StyleSettings, region_adain, stylize
 from genart.registry import get_spec
@@ -88,6 +88,15 @@ def test_transformer_net_loads_a_pytorch_examples_checkpoint_with_stale_keys(hub
     hub_server.repos.commit("someone/broken-candy", {"model.pth": pth(broken)})
     with pytest.raises(GenartError, match="missing res3.conv1.conv2d.weight"):
         load_model(get_spec("hf-hub:someone/broken-candy", task="style"))
+
+
+def test_a_narrow_network_has_the_examples_layout_at_its_width():
+    narrow, full = TransformerNet(TransformerNetConfig(width=8)), TransformerNet()
+    assert narrow.state_dict().keys() == full.state_dict().keys()
+    assert narrow.conv1.conv2d.out_channels == 8 and narrow.res1.conv1.conv2d.in_channels == 32
+    x = torch.rand(1, 3, 32, 36) * 255
+    with torch.no_grad():
+        assert narrow.eval()(x).shape == x.shape
 
 
 def test_adain_loads_both_release_files_strictly_and_checks_their_hash(adain_release):

@@ -25,10 +25,12 @@ def dcgan_states_in_tmp(tmp_path, monkeypatch):
     ("dcgan-art-64", dcgan, ["--steps", "2", "--per-class", "4", "--hidden-size", "8", "--batch-size", "8",
                              "--ac-weight", "0.5", "--lr-decay", "--precision", "bf16", "--diff-augment",
                              "--repeat-penalty", "1", "--resize-kernels"]),
-    ("inpaint-art", inpaint, ["--steps", "2", "--per-class", "2", "--masks", "4", "--size", "64", "--width", "8"]),
-    ("denoise-art", denoise, ["--steps", "2", "--per-class", "2", "--size", "64", "--crop", "32", "--width", "8",
-                              "--depth", "3"]),
-    ("fast-stained-glass", fast_style, ["--steps", "2", "--per-class", "2", "--size", "32", "--style-size", "32"]),
+    ("inpaint-art", inpaint, ["--steps", "2", "--per-class", "2", "--photo-crops", "2", "--masks", "4", "--size", "64",
+                             "--width", "8"]),
+    ("denoise-art", denoise, ["--steps", "2", "--per-class", "2", "--photo-crops", "2", "--size", "64", "--crop", "32",
+                              "--width", "8", "--depth", "3"]),
+    ("fast-stained-glass", fast_style, ["--steps", "2", "--per-class", "2", "--photo-crops", "2", "--size", "32",
+                                        "--style-size", "32", "--width", "8"]),
 ])
 def test_training_script_writes_a_loadable_model(tmp_path, monkeypatch, name, script, args):
     weights = tmp_path / "weights"
@@ -38,6 +40,23 @@ def test_training_script_writes_a_loadable_model(tmp_path, monkeypatch, name, sc
     monkeypatch.setattr(runtime, "MODELS", runtime.ModelCache(2))  # not the shipped model from an earlier test
     module = load_model(get_spec(name)).module
     assert all(p.dtype == torch.float32 for p in module.parameters())  # saved in float16, run in float32 on a CPU
+
+
+@pytest.mark.parametrize("script, small", [
+    (denoise, ["--per-class", "2", "--photo-crops", "2", "--size", "64", "--crop", "32", "--depth", "3"]),
+    (inpaint, ["--per-class", "2", "--photo-crops", "2", "--masks", "4", "--size", "64"]),
+])
+def test_init_from_continues_the_folders_network_and_log(tmp_path, script, small):
+    first, second = tmp_path / "first", tmp_path / "second"
+    script.main(["--steps", "2", "--width", "8", "--out", str(first), "--log-every", "1", *small])
+    # The network's shape comes from the folder (a width of 4 is not used); lr 0 leaves its weights as they were.
+    script.main(["--steps", "1", "--width", "4", "--init-from", str(first), "--out", str(second), "--log-every", "1",
+                 "--lr", "0", *small])
+    runs = json.loads((second / "training_log.json").read_text())["runs"]
+    assert len(runs) == 2 and runs[0]["summary"]["steps"] == 2
+    before, after = load_file(first / "model.safetensors"), load_file(second / "model.safetensors")
+    learned = [k for k in before if "running_" not in k and "num_batches" not in k]  # BatchNorm's statistics move
+    assert before.keys() == after.keys() and all(torch.equal(before[k], after[k]) for k in learned)
 
 
 def test_dcgan_keep_best_keeps_the_generator_closest_to_real_art(tmp_path, monkeypatch):

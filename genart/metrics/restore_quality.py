@@ -1,6 +1,7 @@
-"""Restoration quality on the held-out inpainting set: PSNR of the damaged input and of each method.
+"""Restoration quality on the held-out inpainting set (procedural art, or with --photos crops of the held-out
+photos): PSNR of the damaged input and of each method.
 
-    python -m genart.metrics.restore_quality
+    python -m genart.metrics.restore_quality [--photos]
 
 Gaussian noise at sigma 15, 25 and 50 (the methods are told the true sigma); salt-and-pepper at 10% and 30%.
 """
@@ -21,8 +22,8 @@ GAUSSIAN_METHODS = ("denoise-art", "gaussian-filter", "bilateral-filter")
 IMPULSE_METHODS = ("impulse-inpaint", "median-filter")
 
 
-def table(n: int) -> list[dict]:
-    images, _ = held_out(n)
+def table(n: int, photos: bool = False) -> list[dict]:
+    images, _ = held_out(n, photos=photos)
     damages = [(f"gaussian sigma {s}", s, lambda x, i, s=s: gaussian_noise(x, s, HELD_OUT_SEEDS + i), GAUSSIAN_METHODS)
                for s in GAUSSIAN]
     damages += [(f"salt and pepper {p:.0%}", 25, lambda x, i, p=p: salt_and_pepper(x, p, HELD_OUT_SEEDS + i),
@@ -42,8 +43,9 @@ def table(n: int) -> list[dict]:
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--images", type=int, default=200)
+    p.add_argument("--photos", action="store_true", help="crops of the held-out photos instead of procedural art")
     args = p.parse_args(argv)
-    print(json.dumps(table(args.images), indent=2))
+    print(json.dumps(table(args.images, args.photos), indent=2))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from torch import nn
 class TransformerNetConfig:
     model_type: str = "transformer-net"
     style: str = ""  # what it paints, in words
+    width: int = 32  # channels of the first layer (2x and 4x deeper down); pytorch/examples' networks have 32
 
 
 class ConvLayer(nn.Module):
@@ -55,22 +56,23 @@ class TransformerNet(nn.Module):
     def __init__(self, config: TransformerNetConfig | None = None):
         super().__init__()
         self.config = config or TransformerNetConfig()
-        self.conv1, self.in1 = ConvLayer(3, 32, 9, 1), nn.InstanceNorm2d(32, affine=True)
-        self.conv2, self.in2 = ConvLayer(32, 64, 3, 2), nn.InstanceNorm2d(64, affine=True)
-        self.conv3, self.in3 = ConvLayer(64, 128, 3, 2), nn.InstanceNorm2d(128, affine=True)
-        self.res1, self.res2, self.res3, self.res4, self.res5 = (ResidualBlock(128) for _ in range(5))
-        self.deconv1, self.in4 = UpsampleConvLayer(128, 64, 3, 1), nn.InstanceNorm2d(64, affine=True)
-        self.deconv2, self.in5 = UpsampleConvLayer(64, 32, 3, 1), nn.InstanceNorm2d(32, affine=True)
-        self.deconv3 = ConvLayer(32, 3, 9, 1)
+        c1, c2, c3 = (self.config.width * k for k in (1, 2, 4))
+        self.conv1, self.in1 = ConvLayer(3, c1, 9, 1), nn.InstanceNorm2d(c1, affine=True)
+        self.conv2, self.in2 = ConvLayer(c1, c2, 3, 2), nn.InstanceNorm2d(c2, affine=True)
+        self.conv3, self.in3 = ConvLayer(c2, c3, 3, 2), nn.InstanceNorm2d(c3, affine=True)
+        self.res1, self.res2, self.res3, self.res4, self.res5 = (ResidualBlock(c3) for _ in range(5))
+        self.deconv1, self.in4 = UpsampleConvLayer(c3, c2, 3, 1), nn.InstanceNorm2d(c2, affine=True)
+        self.deconv2, self.in5 = UpsampleConvLayer(c2, c1, 3, 1), nn.InstanceNorm2d(c1, affine=True)
+        self.deconv3 = ConvLayer(c1, 3, 9, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x (B, 3, H, W) in [0, 255] -> (B, 3, H', W') in about [0, 255]; H' = H when H is a multiple of 4."""
         y = F.relu(self.in1(self.conv1(x)))
-        y = F.relu(self.in2(self.conv2(y)))  # (B, 64, H/2, W/2)
-        y = F.relu(self.in3(self.conv3(y)))  # (B, 128, H/4, W/4)
+        y = F.relu(self.in2(self.conv2(y)))  # (B, 2 width, H/2, W/2)
+        y = F.relu(self.in3(self.conv3(y)))  # (B, 4 width, H/4, W/4)
         y = self.res5(self.res4(self.res3(self.res2(self.res1(y)))))
-        y = F.relu(self.in4(self.deconv1(y)))  # (B, 64, H/2, W/2)
-        y = F.relu(self.in5(self.deconv2(y)))  # (B, 32, H, W)
+        y = F.relu(self.in4(self.deconv1(y)))  # (B, 2 width, H/2, W/2)
+        y = F.relu(self.in5(self.deconv2(y)))  # (B, width, H, W)
         return self.deconv3(y)
 
 

@@ -49,11 +49,11 @@ FEATURES = {"random-features": random_features, "vgg19": loaded_features}
 
 
 def style_losses(net, x, content_targets, style_targets) -> dict[str, torch.Tensor]:
-    """x (B, 3, H, W) in [0, 1]; targets from the same network: content features, style Gram matrices."""
-    cfg = net.config
-    feats = net(x, tuple(cfg.content_layers) + tuple(cfg.style_layers))
-    content = sum(relative(feats[n], content_targets[n]) for n in cfg.content_layers)
-    style = sum(relative(gram(feats[n]), style_targets[n]) for n in cfg.style_layers) / len(cfg.style_layers)
+    """x (B, 3, H, W) in [0, 1]; targets from the same network: content features and style Gram matrices, by layer
+    (the layers compared are the targets')."""
+    feats = net(x, tuple(content_targets) + tuple(style_targets))
+    content = sum(relative(feats[n], t) for n, t in content_targets.items())
+    style = sum(relative(gram(feats[n]), t) for n, t in style_targets.items()) / len(style_targets)
     return {"content": content, "style": style, "tv": total_variation(x)}
 
 

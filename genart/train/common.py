@@ -1,6 +1,7 @@
 """What every training script shares: the common options, one optimiser step, one log format, the training log
 beside the weights, and the entry point."""
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -8,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import torch
+from safetensors.torch import load_file
 
 from genart.checkpoint_io import LOG_FILE
 
@@ -25,6 +27,16 @@ def run_main(doc: str, add_arguments: Callable[[argparse.ArgumentParser], None],
     add_arguments(p)
     add_common_arguments(p, log_every)
     train(p.parse_args(argv))
+
+
+def start_from(folder: str | Path, config_cls, model_cls) -> tuple[object, torch.nn.Module]:
+    """-> (config, model in float32) of a folder a trainer wrote, to train further; strict, as every load is."""
+    folder = Path(folder)
+    config = json.loads((folder / "config.json").read_text())
+    config = config_cls(**{f.name: config[f.name] for f in dataclasses.fields(config_cls) if f.name in config})
+    model = model_cls(config)
+    model.load_state_dict({k: v.float() for k, v in load_file(folder / "model.safetensors").items()}, strict=True)
+    return config, model
 
 
 def optimise(opt: torch.optim.Optimizer, loss: torch.Tensor, clip: float | None = None, schedule=None):

@@ -1,8 +1,9 @@
-"""Train the denoiser on procedural art with Gaussian noise of random strength; write a Hub-format folder.
+"""Train the denoiser on photos and procedural art with Gaussian noise of random strength; write a Hub-format folder.
 
     python -m genart.train.denoise --out weights/denoise-art
 
 Each training crop gets a noise level drawn uniformly from 0 to 55 (0-255 units), given to the network as a map.
+--init-from continues from a folder this trainer wrote (its training log is carried on).
 """
 from pathlib import Path
 
@@ -10,10 +11,10 @@ import torch
 import torch.nn.functional as F
 
 from genart.checkpoint_io import save_hub_folder
-from genart.data.datasets import art_dataset
+from genart.data.photos import photos_and_art
 from genart.models.dncnn import DnCNN, DnCNNConfig
 from genart.runtime import pick_device
-from genart.train.common import TrainingLog, optimise, run_main, write_run
+from genart.train.common import TrainingLog, optimise, run_main, start_from, write_run
 
 TRAIN_SEEDS = 600_000
 MAX_SIGMA = 55.0
@@ -22,10 +23,14 @@ MAX_SIGMA = 55.0
 def train(args):
     torch.manual_seed(args.seed)
     device = pick_device(args.device)
-    images, _ = art_dataset(args.per_class, args.size, first_seed=TRAIN_SEEDS)
+    images = photos_and_art(args.photo_crops, args.per_class, args.size, TRAIN_SEEDS, args.seed)
     data = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()  # (N, 3, S, S) uint8
-    config = DnCNNConfig(width=args.width, depth=args.depth)
-    net = DnCNN(config).to(device).train()
+    if args.init_from:
+        config, net = start_from(args.init_from, DnCNNConfig, DnCNN)
+    else:
+        config = DnCNNConfig(width=args.width, depth=args.depth)
+        net = DnCNN(config)
+    net = net.to(device).train()
     opt = torch.optim.Adam(net.parameters(), args.lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, args.steps)
     log = TrainingLog(args.steps, args.log_every)
@@ -41,9 +46,9 @@ def train(args):
             log.add(step, mse=loss.item())
     out = Path(args.out)
     save_hub_folder(net.eval(), config, out, dtype=torch.float16)
-    summary = {"crop": args.crop, "train_images": len(data), "max_sigma": MAX_SIGMA,
+    summary = {"crop": args.crop, "train_images": len(data), "photo_crops": args.photo_crops, "max_sigma": MAX_SIGMA,
                "parameters": sum(p.numel() for p in net.parameters())}
-    write_run(out, "genart.train.denoise", args, log, device, summary)
+    write_run(out, "genart.train.denoise", args, log, device, summary, continues=args.init_from)
 
 
 def arguments(p):
@@ -55,6 +60,8 @@ def arguments(p):
     p.add_argument("--width", type=int, default=48)
     p.add_argument("--depth", type=int, default=10)
     p.add_argument("--per-class", type=int, default=300)
+    p.add_argument("--photo-crops", type=int, default=3000, help="crops of the training photos, beside the art")
+    p.add_argument("--init-from", default=None, help="a folder this trainer wrote, to train further")
     p.add_argument("--lr", type=float, default=1e-3)
 
 

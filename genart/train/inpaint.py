@@ -1,7 +1,8 @@
-"""Train genart's inpainting network on procedural art with free-form holes; write a Hub-format folder.
+"""Train genart's inpainting network on photos and procedural art with free-form holes; write a Hub-format folder.
 
     python -m genart.train.inpaint --out weights/inpaint-art
 
+--init-from continues from a folder this trainer wrote (its training log is carried on).
 L1 loss, six times heavier inside the hole than outside (Liu et al. 2018 weigh theirs the same way). The shipped
 weights are an exponential moving average of the trained ones.
 """
@@ -14,9 +15,10 @@ import torch
 from genart.checkpoint_io import save_hub_folder
 from genart.data.datasets import art_dataset
 from genart.data.masks import free_form_mask
+from genart.data.photos import photo_crops_of, photo_split, photos_and_art, read_photo
 from genart.models.inpaint_net import InpaintNet, InpaintNetConfig
 from genart.runtime import pick_device
-from genart.train.common import TrainingLog, ema_update, optimise, run_main, write_run
+from genart.train.common import TrainingLog, ema_update, optimise, run_main, start_from, write_run
 
 TRAIN_SEEDS = 400_000  # procedural art for training, apart from the measuring set
 VALIDATION_SEEDS = 450_000  # watched during training; the measuring set (genart.metrics.inpaint_quality) is not
@@ -26,6 +28,14 @@ HOLE_WEIGHT = 6.0
 def mask_bank(n: int, size: int, first_seed: int) -> torch.Tensor:
     """(n, 1, size, size) float masks, 1 in the hole."""
     return torch.from_numpy(np.stack([free_form_mask(first_seed + i, size) for i in range(n)])).float()[:, None]
+
+
+def validation_images(size: int) -> np.ndarray:
+    """uint8 (90, size, size, 3): 10 images of each art class, then 30 crops of held-out photos (the measuring set
+    draws other crops of them, with other masks)."""
+    art, _ = art_dataset(10, size, first_seed=VALIDATION_SEEDS)
+    photos = [read_photo(p) for p in photo_split(held_out=True)]
+    return np.concatenate([art, photo_crops_of(photos, 30, size, seed=VALIDATION_SEEDS)])
 
 
 @torch.no_grad()
@@ -42,14 +52,18 @@ def hole_psnr(net: InpaintNet, images: torch.Tensor, masks: torch.Tensor) -> flo
 def train(args):
     torch.manual_seed(args.seed)
     device = pick_device(args.device)
-    images, _ = art_dataset(args.per_class, args.size, first_seed=TRAIN_SEEDS)
+    images = photos_and_art(args.photo_crops, args.per_class, args.size, TRAIN_SEEDS, args.seed)
     data = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()  # (N, 3, S, S) uint8
     masks = mask_bank(args.masks, args.size, first_seed=TRAIN_SEEDS)
-    val_images, _ = art_dataset(10, args.size, first_seed=VALIDATION_SEEDS)
-    val_x = (torch.from_numpy(val_images).permute(0, 3, 1, 2).float() / 255).to(device)  # (60, 3, S, S)
-    val_m = mask_bank(len(val_x), args.size, first_seed=VALIDATION_SEEDS).to(device)  # (60, 1, S, S)
-    config = InpaintNetConfig(width=args.width)
-    net = InpaintNet(config).to(device).train()
+    val_images = validation_images(args.size)
+    val_x = (torch.from_numpy(val_images).permute(0, 3, 1, 2).float() / 255).to(device)  # (90, 3, S, S)
+    val_m = mask_bank(len(val_x), args.size, first_seed=VALIDATION_SEEDS).to(device)  # (90, 1, S, S)
+    if args.init_from:
+        config, net = start_from(args.init_from, InpaintNetConfig, InpaintNet)
+    else:
+        config = InpaintNetConfig(width=args.width)
+        net = InpaintNet(config)
+    net = net.to(device).train()
     ema = copy.deepcopy(net).eval()
     opt = torch.optim.AdamW(net.parameters(), args.lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, args.lr, total_steps=args.steps, pct_start=0.05)
@@ -70,9 +84,9 @@ def train(args):
             net.train()
     out = Path(args.out)
     save_hub_folder(ema, config, out, dtype=torch.float16)
-    summary = {"size": args.size, "train_images": len(data), "masks": args.masks,
+    summary = {"size": args.size, "train_images": len(data), "photo_crops": args.photo_crops, "masks": args.masks,
                "parameters": sum(p.numel() for p in net.parameters())}
-    write_run(out, "genart.train.inpaint", args, log, device, summary)
+    write_run(out, "genart.train.inpaint", args, log, device, summary, continues=args.init_from)
 
 
 def arguments(p):
@@ -82,6 +96,8 @@ def arguments(p):
     p.add_argument("--size", type=int, default=128)
     p.add_argument("--width", type=int, default=32)
     p.add_argument("--per-class", type=int, default=500)
+    p.add_argument("--photo-crops", type=int, default=3000, help="crops of the training photos, beside the art")
+    p.add_argument("--init-from", default=None, help="a folder this trainer wrote, to train further")
     p.add_argument("--masks", type=int, default=2000, help="distinct free-form masks to draw from")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--ema", type=float, default=0.999)
