@@ -101,6 +101,11 @@ def photo_split(held_out: bool) -> list[Photo]:
     return [p for p in PHOTOS if p.held_out == held_out]
 
 
+def read_split(held_out: bool) -> list[Image.Image]:
+    """Every photo of one side of the split, read."""
+    return [read_photo(p) for p in photo_split(held_out)]
+
+
 def photo_crops_of(photos: list[Image.Image], n: int, size: int, seed: int) -> np.ndarray:
     """n random crops, uint8 (n, size, size, 3): each from a random photo, at a random scale (the shorter side
     from `size` up to the photo's own), flipped left-right half the time."""
@@ -124,5 +129,4 @@ def photos_and_art(photo_crops: int, per_class: int, size: int, art_first_seed: 
     art, _ = art_dataset(per_class, size, first_seed=art_first_seed)
     if not photo_crops:
         return art
-    photos = [read_photo(p) for p in photo_split(held_out=False)]
-    return np.concatenate([photo_crops_of(photos, photo_crops, size, seed), art])
+    return np.concatenate([photo_crops_of(read_split(held_out=False), photo_crops, size, seed), art])

@@ -15,7 +15,7 @@ from PIL import Image
 
 from ..data.datasets import art_dataset
 from ..data.masks import free_form_mask
-from ..data.photos import photo_crops_of, photo_split, read_photo
+from ..data.photos import photo_crops_of, read_split
 from ..data.procedural import CLASSES
 from ..pipelines.inpaint import InpaintSettings, inpaint
 
@@ -27,7 +27,7 @@ def held_out(n: int = 200, size: int = 128, photos: bool = False) -> tuple[np.nd
     classes in turn, or with `photos` random crops of the held-out photos (no training crop came from them)."""
     masks = np.stack([free_form_mask(HELD_OUT_SEEDS + i, size) for i in range(n)])
     if photos:
-        return photo_crops_of([read_photo(p) for p in photo_split(held_out=True)], n, size, HELD_OUT_SEEDS), masks
+        return photo_crops_of(read_split(held_out=True), n, size, HELD_OUT_SEEDS), masks
     images, _ = art_dataset(-(-n // 6), size, first_seed=HELD_OUT_SEEDS)
     order = np.arange(len(images)).reshape(6, -1).T.reshape(-1)[:n]  # interleave the classes
     return images[order], masks
@@ -63,10 +63,10 @@ def measure(models: list[str], n: int = 200, photos: bool = False) -> list[dict]
             out = np.asarray(art.image)
             scores.append((psnr(out, image, mask), float(ssim_map(out, image)[mask].mean())))
         p, s = np.array(scores).T
-        classes = np.arange(n) % len(CLASSES)  # held_out interleaves them
         row = {"model": model, "images": n, "psnr_hole": round(float(p.mean()), 2),
                "ssim_hole": round(float(s.mean()), 4), "seconds": round(time.time() - start, 1)}
         if not photos:
+            classes = np.arange(n) % len(CLASSES)  # held_out interleaves them
             row["psnr_hole_per_class"] = {c: round(float(p[classes == k].mean()), 2) for k, c in enumerate(CLASSES)}
         rows.append(row)
     return rows

@@ -18,7 +18,7 @@ from PIL import Image
 
 from genart.data.photos import photo_split, read_photo
 from genart.metrics.inpaint_quality import ssim_map
-from genart.pipelines.gatys import FEATURES, gram, relative
+from genart.pipelines.gatys import FEATURES, gram, style_losses
 from genart.pipelines.images import to_tensor
 from genart.pipelines.style import StyleSettings, stylize
 from genart.registry import get_spec
@@ -55,14 +55,13 @@ class GramDistance:
     def __init__(self, style: Image.Image):
         spec = get_spec(LOSS_NETWORK, task="style")
         self.net, self.device = FEATURES[spec.arch](spec, None)
-        self.layers = tuple(self.net.config.style_layers)
+        layers = tuple(self.net.config.style_layers)
         with torch.no_grad():
-            self.targets = {n: gram(f) for n, f in self.net(to_tensor(style).to(self.device), self.layers).items()}
+            self.targets = {n: gram(f) for n, f in self.net(to_tensor(style).to(self.device), layers).items()}
 
     def __call__(self, image: Image.Image) -> float:
         with torch.no_grad():
-            feats = self.net(to_tensor(image).to(self.device), self.layers)
-            return sum(relative(gram(feats[n]), self.targets[n]).item() for n in self.layers) / len(self.layers)
+            return style_losses(self.net, to_tensor(image).to(self.device), {}, self.targets)["style"].item()
 
 
 def measure(models: list[str], style: Image.Image, photos: list[tuple[str, Image.Image]],

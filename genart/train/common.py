@@ -1,7 +1,6 @@
 """What every training script shares: the common options, one optimiser step, one log format, the training log
 beside the weights, and the entry point."""
 import argparse
-import dataclasses
 import json
 import sys
 import time
@@ -12,6 +11,7 @@ import torch
 from safetensors.torch import load_file
 
 from genart.checkpoint_io import LOG_FILE
+from genart.loaders import known_fields
 
 
 def add_common_arguments(p: argparse.ArgumentParser, log_every: int = 100):
@@ -32,8 +32,7 @@ def run_main(doc: str, add_arguments: Callable[[argparse.ArgumentParser], None],
 def start_from(folder: str | Path, config_cls, model_cls) -> tuple[object, torch.nn.Module]:
     """-> (config, model in float32) of a folder a trainer wrote, to train further; strict, as every load is."""
     folder = Path(folder)
-    config = json.loads((folder / "config.json").read_text())
-    config = config_cls(**{f.name: config[f.name] for f in dataclasses.fields(config_cls) if f.name in config})
+    config = config_cls(**known_fields(config_cls, json.loads((folder / "config.json").read_text())))
     model = model_cls(config)
     model.load_state_dict({k: v.float() for k, v in load_file(folder / "model.safetensors").items()}, strict=True)
     return config, model

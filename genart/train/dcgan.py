@@ -9,14 +9,12 @@ step, when it is not the kept one, goes to a folder beside it (OUT-last). GPU wh
 autocast by default on a GPU, and on a CPU with --precision bf16 (25% less time per step on an AVX-512 BF16 CPU).
 """
 import copy
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file
 
 from genart.checkpoint_io import save_hub_folder
 from genart.data.datasets import art_dataset
@@ -25,7 +23,7 @@ from genart.metrics.gan_quality import train_classifier
 from genart.metrics.tiling import repeat_at
 from genart.models.dcgan import DCGANConfig, DCGANGenerator, ProjectionDiscriminator
 from genart.runtime import pick_device
-from genart.train.common import TrainingLog, ema_update, optimise, run_main, write_run
+from genart.train.common import TrainingLog, ema_update, optimise, run_main, start_from, write_run
 from genart.train.diff_augment import diff_augment
 from genart.train.gan_checks import diversity, judge, recalibrate_batchnorm, sample_grid, validation_features
 from genart.train.gan_data import GROUP, class_weights, real_batch
@@ -57,13 +55,13 @@ class GanRun:
 
 
 def networks(args, device: torch.device) -> tuple[DCGANConfig, DCGANGenerator, ProjectionDiscriminator]:
-    config = DCGANConfig(hidden_size=args.hidden_size, num_classes=len(CLASSES), label_dim=args.label_dim,
-                         class_names=list(CLASSES))
     if args.init_from:  # continue from a generator this trainer wrote
-        config = DCGANConfig(**json.loads((Path(args.init_from) / "config.json").read_text()))
-    gen, disc = DCGANGenerator(config).to(device), ProjectionDiscriminator(config).to(device)
-    if args.init_from:
-        gen.load_state_dict(load_file(Path(args.init_from) / "model.safetensors"), strict=True)
+        config, gen = start_from(args.init_from, DCGANConfig, DCGANGenerator)
+    else:
+        config = DCGANConfig(hidden_size=args.hidden_size, num_classes=len(CLASSES), label_dim=args.label_dim,
+                             class_names=list(CLASSES))
+        gen = DCGANGenerator(config)
+    gen, disc = gen.to(device), ProjectionDiscriminator(config).to(device)
     if args.resize_kernels:
         constrain(gen)
     return config, gen, disc

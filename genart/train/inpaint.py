@@ -15,7 +15,7 @@ import torch
 from genart.checkpoint_io import save_hub_folder
 from genart.data.datasets import art_dataset
 from genart.data.masks import free_form_mask
-from genart.data.photos import photo_crops_of, photo_split, photos_and_art, read_photo
+from genart.data.photos import photo_crops_of, photos_and_art, read_split
 from genart.models.inpaint_net import InpaintNet, InpaintNetConfig
 from genart.runtime import pick_device
 from genart.train.common import TrainingLog, ema_update, optimise, run_main, start_from, write_run
@@ -34,8 +34,7 @@ def validation_images(size: int) -> np.ndarray:
     """uint8 (90, size, size, 3): 10 images of each art class, then 30 crops of held-out photos (the measuring set
     draws other crops of them, with other masks)."""
     art, _ = art_dataset(10, size, first_seed=VALIDATION_SEEDS)
-    photos = [read_photo(p) for p in photo_split(held_out=True)]
-    return np.concatenate([art, photo_crops_of(photos, 30, size, seed=VALIDATION_SEEDS)])
+    return np.concatenate([art, photo_crops_of(read_split(held_out=True), 30, size, seed=VALIDATION_SEEDS)])
 
 
 @torch.no_grad()
