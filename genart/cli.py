@@ -87,6 +87,12 @@ def add_tasks(sub):
     sty.add_argument("--content", required=True)
     sty.add_argument("--style", action="append", default=[], help="a style image; repeat for up to 4")
     sty.add_argument("--mask", default=None, help="AdaIN spatial control: white where the first style goes")
+    rep = add_task(sub, "repair", "repair", "fill a gap in a recording (or remove its clicks); writes OUT (a WAV that "
+                   "carries the input and its record) and the same name's .png (spectrograms before and after)",
+                   commands.cmd_repair, "lpc-interpolation", "repaired.wav")
+    rep.add_argument("--audio", required=True, help="the recording: a WAV file")
+    add_task(sub, "melody", "melody", "a melody from a melody model: writes OUT (a WAV) and the same name's .mid and "
+             ".png, each with its replay record", commands.cmd_melody, "melody-lstm", "tune.wav")
 
 
 def add_compare_and_replay(sub):
@@ -100,11 +106,12 @@ def add_compare_and_replay(sub):
     cmp.add_argument("--image", help="inpaint and restore: the image; style: the content")
     cmp.add_argument("--mask", help="inpaint: white = fill")
     cmp.add_argument("--style", help="style: the style image")
+    cmp.add_argument("--audio", help="repair: the recording (a WAV file)")
     cmp.add_argument("--out", default="compare", help="folder for grid.png and compare.zip")
     cmp.set_defaults(func=commands.cmd_compare)
     rep = sub.add_parser("replay", help="make a file genart wrote again, with every setting it was made with")
     rep.add_argument("file", help="a PNG genart wrote (an output or a Compare grid), an interpolation's WebP or GIF, "
-                                  "or a text output's .json")
+                                  "a melody's WAV or MIDI file, or a text output's .json")
     rep.add_argument("--out", help="where to write the remake (default: beside the file, -replay added)")
     rep.set_defaults(func=commands.cmd_replay)
 

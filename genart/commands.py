@@ -23,6 +23,9 @@ TRAINABLE = {
                                                        "--out", "weights/fast-stained-glass"]),
     "fast-flow-field": ("genart.train.fast_style", ["--style-class", "flow_field", "--style-seed", "3",
                                                     "--out", "weights/fast-flow-field"]),
+    "melody-lstm": ("genart.train.melody_lm", ["--arch", "lstm", "--out", "weights/melody-lstm"]),
+    "melody-transformer": ("genart.train.melody_lm", ["--arch", "gpt2", "--width", "128",
+                                                      "--out", "weights/melody-transformer"]),
 }
 
 
@@ -186,6 +189,36 @@ def cmd_restore(args):
     print(art.save(Path(args.out)))
 
 
+def cmd_melody(args):
+    """The melody as OUT (a .wav), with OUT's .mid and .png beside it; the piano roll's growth on stderr."""
+    from .pipelines.melody import generate_melody
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".wav":
+        raise GenartError(f"--out names the WAV file (tune.wav); its .mid and .png go beside it, not {out.name}.")
+    s = settings("melody", args.model, args)
+    for update in generate_melody(args.model, s):
+        print(f"bar {update.steps // 16}/{s.bars}", file=sys.stderr)
+    sound = update.output.sound
+    print(sound.save(out), sound.save(out.with_suffix(".mid")), update.output.artwork().save(out.with_suffix(".png")),
+          sep="\n")
+
+
+def cmd_repair(args):
+    from .pipelines.repair import read_clip, repair
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".wav":
+        raise GenartError(f"--out names the repaired WAV file (repaired.wav); its .png goes beside it, not {out.name}.")
+    source = Path(args.audio)
+    if not source.is_file():
+        raise GenartError(f"There is no file {source}.")
+    output = repair(args.model, read_clip(source.read_bytes()), settings("repair", args.model, args))
+    if output.notice:
+        print(output.notice, file=sys.stderr)
+    print(output.sound.save(out), output.artwork().save(out.with_suffix(".png")), sep="\n")
+
+
 def parse_settings(pairs: list[str]) -> dict:
     """['seed=3', 'label=mandala'] -> {'seed': 3, 'label': 'mandala'}: a value is JSON where it reads as JSON."""
     params = {}
@@ -223,9 +256,11 @@ def write_comparison(c, out: Path):
 def cmd_compare(args):
     from .pipelines.compare import compare, parse_values, task_inputs
     from .pipelines.images import open_image
+    from .pipelines.repair import read_clip
 
     image, mask, style = (open_image(path) if path else None for path in (args.image, args.mask, args.style))
-    *_, c = compare(args.task, args.models, parse_settings(args.set), task_inputs(args.task, image, mask, style),
+    audio = read_clip(Path(args.audio).read_bytes()) if args.audio else None
+    *_, c = compare(args.task, args.models, parse_settings(args.set), task_inputs(args.task, image, mask, style, audio),
                     args.sweep, parse_values(args.task, args.sweep, args.values))
     write_comparison(c, Path(args.out))
 
@@ -244,7 +279,10 @@ def cmd_replay(args):
     if isinstance(output, Animation):
         print(output.save(Path(args.out or source.with_name(source.stem + "-replay" + source.suffix.lower()))))
         return
-    if output.image is None:
+    if output.sound is not None:
+        suffix = source.suffix.lower() if source.suffix.lower() in (".wav", ".mid", ".midi") else ".wav"
+        out = output.sound.save(Path(args.out or source.with_name(source.stem + "-replay" + suffix)))
+    elif output.image is None:
         out = Path(args.out or source.with_name(source.stem + "-replay.json"))
         out.write_text(output.text_json())
         print("\n\n".join(output.texts))

@@ -27,7 +27,7 @@ from .state_dicts import read_state_dict
 
 @dataclass(frozen=True)
 class Architecture:
-    task: str
+    task: str  # what a Hub repo detected as this architecture is listed under
     matches: Callable[[dict | None, dict], bool]  # (config.json or None, state dict) -> is this architecture
     build: Callable[[dict | None, dict], nn.Module]  # -> an unloaded module of the right shape
     half_safe: bool  # may run in fp16/bf16 on a GPU
@@ -38,6 +38,7 @@ class Architecture:
     load: Callable[[ModelSpec, hub.Resolved], nn.Module] | None = None
     # Last touches on the loaded module, on its device and dtype (a faster memory layout).
     prepare: Callable[[nn.Module], nn.Module] = lambda module: module
+    also_for: tuple[str, ...] = ()  # other tasks whose registry entries may name it (a language model of melodies)
 
 
 @dataclass
@@ -113,12 +114,14 @@ ARCHITECTURES: dict[str, Architecture] = {
     "vae": Architecture("generate", model_type_is("genart-vae"), lambda c, s: ConvVAE(VAEConfig(**known_fields(VAEConfig, c))),
                         half_safe=True),
     "gpt2": Architecture("text", model_type_is("gpt2"), lambda c, s: gpt2.GPT2(text_configs.gpt2_config(c, "GPT-2")),
-                         half_safe=True, convert=lambda s, m: gpt2.from_hf_state_dict(s, m.config), prepare=input_major),
+                         half_safe=True, convert=lambda s, m: gpt2.from_hf_state_dict(s, m.config), prepare=input_major,
+                         also_for=("melody",)),
     "llama": Architecture("text", model_type_is(*text_configs.LLAMA_FAMILY),
                           lambda c, s: llama.Llama(text_configs.llama_config(c, c["model_type"])),
                           half_safe=True, convert=lambda s, m: llama.from_hf_state_dict(s, m.config), prepare=input_major),
     "lstm": Architecture("text", model_type_is("genart-lstm"),
-                         lambda c, s: LSTMLanguageModel(LSTMConfig(**known_fields(LSTMConfig, c))), half_safe=False),
+                         lambda c, s: LSTMLanguageModel(LSTMConfig(**known_fields(LSTMConfig, c))), half_safe=False,
+                         also_for=("melody",)),
     "sentence-vae": Architecture("text", model_type_is("genart-sentence-vae"), lambda c, s: SentenceVAE(
                                      SentenceVAEConfig(**known_fields(SentenceVAEConfig, c))), half_safe=False),
     # Style transfer optimises pixels through VGG-19 and measures small differences: float32 everywhere.
@@ -189,7 +192,7 @@ def _build(spec: ModelSpec, resolved: hub.Resolved, device: torch.device) -> Loa
     entry = ARCHITECTURES[arch]
     if not entry.matches(config, state):
         raise GenartError(f"The files of {spec.name} do not hold a {arch} checkpoint.")
-    if entry.task != spec.task:
+    if spec.task not in (entry.task, *entry.also_for):
         raise GenartError(f"{spec.name} is a {arch} model for the {entry.task} task, not {spec.task}.")
     module = entry.build(config, state)
     try:

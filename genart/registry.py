@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from .errors import GenartError
 
-TASKS = ("generate", "inpaint", "restore", "style", "text")
+TASKS = ("generate", "inpaint", "restore", "style", "text", "melody", "repair")
 IOPAINT_LAMA_MD5 = "e3aa4aaa15225a33ec84f9f4bc47e500"  # what IOPaint publishes for its big-lama.pt
 HUB_PREFIX = "hf-hub:"
 AUTO_ARCH = "auto"  # a Hub repo's architecture, detected from its files when it loads
@@ -116,6 +116,45 @@ BUILTIN: tuple[ModelSpec, ...] = (
         license="apache-2.0",
         embedded=True,
         defaults={"prompt": "«", "max_new_tokens": 48, "temperature": 0.8},
+    ),
+    ModelSpec(
+        name="melody-lstm",
+        task="melody",
+        arch="lstm",
+        description="MelodyRNN's shape (2 LSTM layers of 256 units), trained here on O'Neill's 1850 Irish tunes.",
+        license="apache-2.0",
+        embedded=True,
+        defaults={"primer": "D4 E4 F#4 G4:4 A4:4", "bars": 8, "temperature": 0.9},
+    ),
+    ModelSpec(
+        name="melody-transformer",
+        task="melody",
+        arch="gpt2",
+        description="A small GPT-2 on the same tunes and events as melody-lstm, to set a Transformer beside the RNN.",
+        license="apache-2.0",
+        embedded=True,
+        defaults={"primer": "D4 E4 F#4 G4:4 A4:4", "bars": 8, "temperature": 0.9},
+    ),
+    ModelSpec(
+        name="lpc-interpolation",
+        task="repair",
+        arch="lpc",
+        description="Linear prediction (order 256) from 0.2 s each side of the gap, forward and backward, cross-faded.",
+        license="apache-2.0",
+    ),
+    ModelSpec(
+        name="running-median",
+        task="repair",
+        arch="median",
+        description="A running median wide enough to step over the span: the classical click remover.",
+        license="apache-2.0",
+    ),
+    ModelSpec(
+        name="silence",
+        task="repair",
+        arch="silence",
+        description="The span set to zero: what a gap sounds like unrepaired, the floor every method must beat.",
+        license="apache-2.0",
     ),
     ModelSpec(
         name="gpt2",

@@ -40,6 +40,9 @@ class Artwork:
         info = PngImagePlugin.PngInfo()
         stored, left_out, total = {}, [], 0
         for name, image in self.inputs.items():
+            if not isinstance(image, Image.Image):  # a recording (a repair comparison's) travels in a WAV, not here
+                left_out.append(name)
+                continue
             text = base64.b64encode(png_bytes(image)).decode("ascii")
             if len(text) > MAX_CHUNK or total + len(text) > INPUTS_BUDGET:
                 left_out.append(name)

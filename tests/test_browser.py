@@ -403,5 +403,63 @@ def test_biggan_draws_an_imagenet_class_picked_by_name(page, hub_server):
     page.get_by_role("button", name="Generate", exact=True).click()
     page.get_by_text("volcano from biggan-deep-128").wait_for(timeout=120_000)
     thumb = page.locator(".gallery-item img, button.thumbnail-item img").first
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle(),
+                           timeout=30_000)  # the thumbnail decoded (slow on a busy machine)
     assert thumb.evaluate("img => img.naturalWidth") == 128
     snapshot(page, "generate-biggan")
+
+
+def test_audio_tab_grows_a_piano_roll_plays_the_melody_and_replays_its_midi(page, tmp_path):
+    from genart.audio.events import Note
+    from genart.audio.midi import midi_bytes, midi_file_record
+
+    primer = tmp_path / "primer.mid"
+    primer.write_bytes(midi_bytes([Note(67, 0, 2), Note(69, 2, 4), Note(71, 4, 8)], 120, 0))
+    page.get_by_role("tab", name="Audio").click()
+    page.locator("#melody-generate").wait_for()
+    page.locator("#melody-midi input[type=file]").set_input_files(str(primer))
+    expect(page.locator("#melody-primer textarea")).to_have_value("G4 A4 B4:4", timeout=30_000)
+    expect(page.locator("#melody-primer-note")).to_contain_text("3 notes")
+    page.locator("#melody-generate").click()
+    page.locator("#melody-status").get_by_text("done").wait_for(timeout=60_000)
+    assert page.locator("#melody-roll img").evaluate("img => img.naturalWidth") > 8 * 16 * 6
+    audio = page.locator("#melody-audio [data-testid^=waveform] audio")  # the player Gradio draws the waveform of
+    audio.wait_for(state="attached", timeout=30_000)
+    assert audio.evaluate("a => new Promise(r => a.duration ? r(a.duration) : a.onloadedmetadata = () => r(a.duration))") > 8
+    snapshot(page, "audio-melody")
+    links = page.locator("#melody-files a")
+    expect(links).to_have_count(3)
+    with page.expect_download() as download:
+        links.nth(1).click()  # the rows: WAV, MIDI, PNG
+    saved = tmp_path / "melody.mid"
+    download.value.save_as(saved)
+    assert midi_file_record(saved.read_bytes())["primer"] == "G4 A4 B4:4"
+
+    page.locator("#melody-primer textarea").fill("C4 H4")
+    page.locator("#melody-primer-note").get_by_text("'H4' is not a note").wait_for(timeout=30_000)
+    page.get_by_role("tab", name="Generate").click()
+    page.get_by_text("Replay: drop a file genart wrote").click()
+    page.locator("#replay-file input[type=file]").set_input_files(str(saved))
+    page.locator("#replay-status").get_by_text("note for note the same").wait_for(timeout=60_000)
+    expect(page.get_by_role("tab", name="Audio")).to_have_attribute("aria-selected", "true", timeout=30_000)
+    expect(page.locator("#melody-primer textarea")).to_have_value("G4 A4 B4:4")
+    snapshot(page, "replay-melody")
+    page.locator("#replay-file").get_by_label("Clear").click()
+    page.locator("#replay-file input[type=file]").wait_for(state="attached")
+    page.get_by_text("Replay: drop a file genart wrote").click()
+
+
+def test_repair_takes_the_melody_fills_a_gap_and_shows_both_spectrograms(page):
+    page.get_by_role("tab", name="Audio").click()
+    page.locator("#melody-generate").click()  # a melody to repair
+    page.locator("#melody-status").get_by_text("done").wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Repair").click()
+    page.locator("#repair-take-melody").click()
+    page.locator("#repair-input [data-testid^=waveform] audio").first.wait_for(state="attached", timeout=30_000)
+    page.locator("#repair-run").click()
+    page.locator("#repair-status").get_by_text("100 ms filled at 1 s by lpc-interpolation").wait_for(timeout=60_000)
+    picture = page.locator("#repair-picture img")
+    assert picture.evaluate("img => img.naturalHeight") > 300  # before above after
+    page.locator("#repair-output [data-testid^=waveform] audio").wait_for(state="attached", timeout=30_000)
+    expect(page.locator("#repair-files a")).to_have_count(2)
+    snapshot(page, "audio-repair")

@@ -13,15 +13,29 @@ from genart.errors import GenartError
 from genart.pipelines import settings as settings_module
 from genart.pipelines.chat import ChatSettings
 from genart.pipelines.inpaint import InpaintSettings
+from genart.pipelines.melody import MelodySettings
+from genart.pipelines.repair import RepairSettings
 from genart.pipelines.runner import TASKS
 from genart.pipelines.settings import Knob, for_model, settings_of
 from genart.pipelines.text import TextSettings
 from genart.registry import AUTO_ARCH, BUILTIN
 from genart.registry import TASKS as MODEL_TASKS
-from genart.ui import chat_tab, compare_tab, encode_panel, generate_tab, inpaint_tab, sentence_vae_tab, style_tab, text_tab
+from genart.ui import (
+    chat_tab,
+    compare_tab,
+    encode_panel,
+    generate_tab,
+    inpaint_tab,
+    melody_tab,
+    repair_tab,
+    sentence_vae_tab,
+    style_tab,
+    text_tab,
+)
 
 COMMANDS = {"generate": "generate", "interpolate": "interpolate", "encode": "encode", "inpaint": "inpaint", "restore": "restore",
-            "style": "stylize", "text": "text", "chat": "chat", "reconstruct": "text", "between": "text"}
+            "style": "stylize", "text": "text", "chat": "chat", "reconstruct": "text", "between": "text",
+            "melody": "melody", "repair": "repair"}
 # The sentence VAE's actions are flags of the text command: their sentences come from --prompt and --between A B.
 FLAG_OF = {("reconstruct", "sentence"): "prompt", ("between", "sentence_a"): "between",
            ("between", "sentence_b"): "between"}
@@ -80,7 +94,10 @@ def built_fields() -> dict[str, dict]:
         chat_fields = chat_tab.build()
         vae_fields = sentence_vae_tab.build()
         compare_fields = compare_tab.build()
-    return {"generate": generate_fields, "interpolate": generate_fields, "inpaint": inpaint_fields,
+        melody_fields = melody_tab.build()
+        repair_fields = repair_tab.build(melody_fields["audio"])
+    return {"melody": melody_fields, "repair": {k.removeprefix(repair_tab.PREFIX): v for k, v in repair_fields.items()},
+            "generate": generate_fields, "interpolate": generate_fields, "inpaint": inpaint_fields,
             "encode": {"label": generate_fields["encode_label"]},
             "restore": inpaint_fields, "style": style_fields, "text": text_fields, "compare": compare_fields,
             "chat": {k.removeprefix("chat."): v for k, v in chat_fields.items()},
@@ -93,7 +110,8 @@ STARTING = {("generate", "n"): generate_tab.STARTING_BATCH, ("generate", "label"
             ("interpolate", "label"): "landscape", ("interpolate", "label_b"): generate_tab.NO_MORPH[1],
             ("encode", "label"): encode_panel.NEAREST[1], ("reconstruct", "sentence"): sentence_vae_tab.EXAMPLE_A,
             ("between", "sentence_a"): sentence_vae_tab.EXAMPLE_A, ("between", "sentence_b"): sentence_vae_tab.EXAMPLE_B,
-            ("text", "n"): text_tab.STARTING_COMPLETIONS, ("text", "prompt"): "«Quiet"}
+            ("text", "n"): text_tab.STARTING_COMPLETIONS, ("text", "prompt"): "«Quiet",
+            ("melody", "primer"): "D4 E4 F#4 G4:4 A4:4", ("melody", "temperature"): 0.9}
 
 
 def assert_control_reads(component, s, start):
@@ -131,6 +149,13 @@ def test_the_text_api_defaults_are_the_fields_defaults():
     for s in settings_of(ChatSettings):
         if s.name not in ("turns", "stop"):  # None for no turns; stop: text, one per line
             assert parameters[s.name].default == s.default, s.name
+    parameters = inspect.signature(melody_tab.melody_api).parameters
+    for s in settings_of(MelodySettings):
+        if s.name != "primer":  # the default model's example
+            assert parameters[s.name].default == s.default, s.name
+    parameters = inspect.signature(repair_tab.repair_api).parameters
+    for s in settings_of(RepairSettings):
+        assert parameters[s.name].default == s.default, s.name
 
 
 def test_every_range_is_checked_with_the_fields_label():

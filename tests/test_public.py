@@ -96,11 +96,13 @@ def test_server_files_are_never_read_whether_or_not_they_exist(app_url, path, ma
         "inpaint": ["telea", None, image, 0, 0, True],
         "stylize": ["fast-stained-glass", image, None, None, None, None, 1, 1, 1, 1, 64, 1.0, False, 1, 1, 10, 1, 0,
                     None],
-        "compare": ["restore", ["median-filter"], {}, "", "", image, None, None],
+        "compare": ["restore", ["median-filter"], {}, "", "", image, None, None, None],
+        "compare-audio": ["repair", ["silence"], {}, "", "", None, None, None, image],
+        "repair": ["lpc-interpolation", image, 0.5, 100, False],
         "replay": [image],
     }
     for endpoint, data in attempts.items():
-        assert call(app_url, endpoint, data).error == NOT_AN_UPLOAD, (endpoint, path)
+        assert call(app_url, endpoint.partition("-")[0], data).error == NOT_AN_UPLOAD, (endpoint, path)
 
 
 def test_an_upload_is_read_and_a_path_beside_it_is_not(app_url, tmp_path):
@@ -213,7 +215,7 @@ def test_every_event_that_runs_a_model_shares_one_concurrency_group():
 
     by_name = {fn.api_name: fn for fn in build_demo().fns.values() if fn.api_name}
     for name in ("generate", "interpolate", "encode", "inpaint", "restore", "stylize", "text", "reconstruct", "between",
-                 "compare", "replay", "download_model", "add_model"):
+                 "melody", "repair", "compare", "replay", "download_model", "add_model"):
         assert by_name[name].concurrency_id == "models", name
 
 
@@ -269,7 +271,7 @@ def test_every_event_that_runs_a_model_asks_for_a_gpu_for_what_it_needs():
 
     by_name = {fn.api_name: fn for fn in build_demo().fns.values() if fn.api_name}
     for name in ("generate", "interpolate", "encode", "inpaint", "restore", "stylize", "text", "reconstruct", "between",
-                 "compare", "replay"):
+                 "melody", "repair", "compare", "replay"):
         assert callable(getattr(by_name[name].fn, "gpu_seconds", None)), name
 
     def work(x):
@@ -282,6 +284,8 @@ def test_every_event_that_runs_a_model_asks_for_a_gpu_for_what_it_needs():
     assert run_stylize.gpu_seconds(*gatys, "lots") == 300
     compare = ["generate", ["a", "b"], "seed", "1, 2, 3"] + [None] * 20
     assert run_compare.gpu_seconds(*compare) == 30 * 2 * 3
+    from genart.ui.melody_tab import run_melody
+    assert run_melody.gpu_seconds("melody-lstm", "", 16, 0) == 15 + 2 * 16
 
 
 def test_on_zerogpu_each_tab_default_model_is_placed_at_start_up(monkeypatch):

@@ -12,6 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image, PngImagePlugin
 
+from genart.audio.midi import midi_bytes
+from genart.audio.sound import Clip
+from genart.audio.wav import wav_bytes
 from genart.data.procedural import render
 from tests.raw_api import call, call_index, upload
 
@@ -39,6 +42,7 @@ def files(app_url, tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     good = {"seed": 1, "label": "mandala", "truncation": 2.0, "size": 64, "n": 1, "index": 0}
     generate_record = {"version": 1, "task": "generate", "model": "dcgan-art-64", **good}
+    melody_record = {"version": 1, "task": "melody", "model": "melody-lstm", "bars": 1, "seed": 1}
     text_bomb = PngImagePlugin.PngInfo()
     text_bomb.add_text("genart", "x" * (80 << 20), zip=True)  # 80 MB of text in an 80 kB chunk
     made = {
@@ -65,6 +69,13 @@ def files(app_url, tmp_path_factory):
         "record-traversal.png": record_png(generate_record | {"model": "gpt2", "repo_id": "openai-community/gpt2",
                                                               "revision": "../../../../etc"}),
         "text.json": json.dumps({"genart": {"version": 1, "task": "text", "model": "text-art", "prompt": 5}}).encode(),
+        "not-a-wav.wav": b"RIFF\x10\x00\x00\x00WAVEjunkjunk",
+        "wav-huge-chunk.wav": b"RIFF\xff\xff\xff\xffWAVEdata\xff\xff\xff\x7f" + bytes(64),
+        "wav-record-not-json.wav": wav_bytes(np.zeros(8, np.int16), 8000, {"a": 1}).replace(b'{"a": 1}', b'{"a"::1}'),
+        "wav-record-wrong-types.wav": wav_bytes(np.zeros(8, np.int16), 8000, melody_record | {"bars": "many"}),
+        "tune.wav": Clip(np.sin(np.arange(16000) / 5).astype(np.float32) * 0.5, 8000).wav(),
+        "midi-garbage.mid": b"MThd\x00\x00\x00\x06\x00\x01\x00\x01\x00\x60MTrk\xff\xff\xff\xff\x90",
+        "midi-record-wrong-types.mid": midi_bytes([], 120, 0, melody_record | {"instrument": 7}),
         "broken.json": b"{\"genart\": ",
     }
     uploaded = {}
@@ -130,21 +141,43 @@ def cases() -> list[tuple[str, str, object]]:
     vary("text", text, 10, [0, 99, "two"], "n")
     vary("text", text, 11, ["yes", 3], "chat")
     out.append(("text-too-few-arguments", "text", ["text-art", "«Quiet"]))
-    compare = ["generate", ["dcgan-art-64"], {"seed": 1}, "", "", None, None, None]
+    melody = ["melody-lstm", "D4 E4", 1, 0, 0.9, 0, 1.0, 120, "piano"]
+    vary("melody", melody, 0, [None, 5, "text-art-lstm", "dcgan-art-64", "x" * 5000, "hf-hub:a/b@../x"], "model")
+    vary("melody", melody, 1, [5, ["C4"], "C4 Q4", "C9", "C4:99", "C4 " * 5000], "primer")
+    vary("melody", melody, 2, [0, 17, 10**9, "NaN", "many"], "bars")
+    vary("melody", melody, 3, [-1, 2**64, "s"], "seed")
+    vary("melody", melody, 4, [-1, "NaN", "hot"], "temperature")
+    vary("melody", melody, 7, [0, 1e9, "NaN", "fast"], "tempo")
+    vary("melody", melody, 8, ["kazoo", 5, None, ["piano"]], "instrument")
+    repair = lambda f, i, v: [v if j == i else x for j, x in enumerate(["lpc-interpolation", f["tune.wav"], 0.5, 100,  # noqa: E731
+                                                                       False])]
+    for index, values, label in ((0, [None, 5, "melody-lstm", "x" * 5000], "model"),
+                                 (2, [-1, 1e9, "NaN", "soon", 1.99], "gap_start"),
+                                 (3, [0, 10_000, "NaN", "long"], "gap_ms"), (4, ["yes", 2], "find_clicks")):
+        for value in values:
+            out.append((f"repair-{label}-{str(value)[:20]}", "repair", lambda f, i=index, v=value: repair(f, i, v)))
+    for name in ("not-a-wav.wav", "wav-huge-chunk.wav", "midi-garbage.mid", "image.png", "bomb.png"):
+        out.append((f"repair-{name}", "repair", lambda f, n=name: ["lpc-interpolation", f[n], 0.5, 100, False]))
+    out.append(("repair-no-audio", "repair", ["lpc-interpolation", None, 0.5, 100, False]))
+    out.append(("repair-audio-is-a-path", "repair", ["lpc-interpolation", {"path": "/etc/passwd"}, 0.5, 100, False]))
+    out.append(("compare-repair-no-audio", "compare", ["repair", ["silence"], {}, "", "", None, None, None, None]))
+    out.append(("compare-audio-is-a-picture", "compare", lambda f: ["repair", ["silence"], {}, "", "", None, None, None,
+                                                                    f["image.png"]]))
+    compare = ["generate", ["dcgan-art-64"], {"seed": 1}, "", "", None, None, None, None]
     vary("compare", compare, 0, ["melt", 5, None], "task")
     vary("compare", compare, 1, ["dcgan-art-64", [5], ["a"] * 50, [""], ["text-art"]], "models")
     vary("compare", compare, 2, ["seed=1", [1, 2], {"seed": "x"}, {"truncation": "NaN"}, {"n": 10**9}], "params")
     vary("compare", compare, 3, [["seed"], "colour", 7], "sweep")
     out.append(("compare-values-not-numbers", "compare", ["generate", ["dcgan-art-64"], {}, "seed", "a, b", None, None,
-                                                          None]))
+                                                          None, None]))
     out.append(("compare-too-many-values", "compare", ["generate", ["dcgan-art-64"], {}, "seed",
-                                                       ",".join(map(str, range(50))), None, None, None]))
+                                                       ",".join(map(str, range(50))), None, None, None, None]))
     out.append(("compare-image-is-text", "compare", ["restore", ["median-filter"], {}, "", "", "/etc/passwd", None,
-                                                     None]))
-    out.append(("compare-image-is-number", "compare", ["restore", ["median-filter"], {}, "", "", 5, None, None]))
+                                                     None, None]))
+    out.append(("compare-image-is-number", "compare", ["restore", ["median-filter"], {}, "", "", 5, None, None, None]))
     for name in ("bomb.png", "truncated.png", "not-an-image.png"):
         out.append((f"compare-{name}", "compare", lambda f, n=name: ["restore", ["median-filter"], {}, "", "", f[n],
-                                                                     None, None]))
+                                                                     None, None, None]))
         out.append((f"restore-{name}", "restore", lambda f, n=name: ["median-filter", f[n], 25]))
         out.append((f"encode-{name}", "encode", lambda f, n=name: ["vae-art-64", f[n], ""]))
         out.append((f"stylize-{name}", "stylize", lambda f, n=name: ["fast-stained-glass", f[n], None, None, None,
@@ -170,7 +203,9 @@ def cases() -> list[tuple[str, str, object]]:
     for name in ("bomb.png", "text-bomb.png", "truncated.png", "not-an-image.png", "record-wrong-types.png",
                  "record-missing-fields.png", "record-unknown-task.png", "record-model-number.png",
                  "record-not-json.png", "record-list.png", "record-newer.png", "record-broken-base64.png",
-                 "record-input-bomb.png", "record-traversal.png", "text.json", "broken.json", "image.png"):
+                 "record-input-bomb.png", "record-traversal.png", "text.json", "broken.json", "image.png",
+                 "not-a-wav.wav", "wav-huge-chunk.wav", "wav-record-not-json.wav", "wav-record-wrong-types.wav",
+                 "midi-garbage.mid", "midi-record-wrong-types.mid"):
         out.append((f"replay-{name}", "replay", lambda f, n=name: [f[n]]))
     out.append(("replay-nothing", "replay", [None]))
     out.append(("replay-number", "replay", [7]))

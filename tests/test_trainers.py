@@ -161,3 +161,23 @@ def test_a_constrained_generator_folds_to_the_plain_layout_with_the_same_output(
     assert sorted(plain.state_dict()) == sorted(DCGANGenerator(config).state_dict())
     z, labels = torch.randn(4, 100), torch.arange(4)
     assert torch.equal(plain(z, labels), trained.eval()(z, labels))
+
+
+@pytest.mark.parametrize("name, arch, small", [
+    ("melody-lstm", "lstm", ["--width", "16", "--lstm-hidden", "16", "--layers", "1"]),
+    ("melody-transformer", "gpt2", ["--width", "64", "--layers", "1"]),
+])
+def test_the_melody_trainer_writes_a_model_that_plays(tmp_path, monkeypatch, name, arch, small):
+    from genart.pipelines import runner
+    from genart.train import melody_lm
+
+    weights = tmp_path / "weights"
+    melody_lm.main(["--arch", arch, "--files", "1", "--steps", "2", "--batch-size", "4", "--samples", "4",
+                    "--log-every", "1", "--out", str(weights / name), *small])
+    run = json.loads((weights / name / "training_log.json").read_text())["runs"][-1]
+    assert run["summary"]["held_out_tunes"] > 0 and run["summary"]["train_tunes"] > run["summary"]["held_out_tunes"]
+    assert run["quality"]["model"]["tunes"] == 4 and "## Measured" in (weights / name / "README.md").read_text()
+    monkeypatch.setattr(hub, "WEIGHTS_DIR", weights)
+    monkeypatch.setattr(runtime, "MODELS", runtime.ModelCache(2))
+    output = runner.run("melody", name, {"bars": 1}, {})
+    assert output.record["weights_sha256"] != "" and len(output.sound.samples) > 0

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from .. import runtime
+from ..audio.sound import Clip
 from ..errors import GenartError
 from ..hub import Progress
 from ..registry import MAX_NAME, TASKS, get_spec
@@ -19,6 +20,7 @@ from .settings import for_model, settings_of, sweepable
 from .task import Output
 
 MAX_MODELS = 6
+INPUT_NAMES = {"image": "an image", "content": "a content image", "audio": "a recording"}  # the one input, in words
 MAX_VALUES = 8
 
 
@@ -62,10 +64,11 @@ def compared_task(name: str):
     return task(name)
 
 
-def task_inputs(task: str, image: Image.Image | None, mask: Image.Image | None, style: Image.Image | None) -> dict:
-    """A comparison's one image, mask and style image by the names the task's pipeline reads."""
+def task_inputs(task: str, image: Image.Image | None, mask: Image.Image | None, style: Image.Image | None,
+                audio: Clip | None = None) -> dict:
+    """A comparison's one image, mask, style image and recording by the names the task's pipeline reads."""
     return {"inpaint": {"image": image, "mask": mask}, "restore": {"image": image},
-            "style": {"content": image, "style1": style}}.get(task, {})
+            "style": {"content": image, "style1": style}, "repair": {"audio": audio}}.get(task, {})
 
 
 def parse_values(task: str, sweep: str | None, text: str) -> list:
@@ -108,7 +111,7 @@ def compare(task: str, models: list[str], params: dict, inputs: dict[str, Image.
     for_model(declared.settings, {}, params)  # a bad setting is an error before anything runs
     models = checked_models(task, models)
     if declared.inputs and inputs.get(declared.inputs[0]) is None:  # every cell would fail the same way
-        raise GenartError(f"Add {'a content' if task == 'style' else 'an'} image to compare {task} models on.")
+        raise GenartError(f"Add {INPUT_NAMES[declared.inputs[0]]} to compare {task} models on.")
     values = list(values or []) if sweep else []
     if sweep:
         parse_values(task, sweep, ",".join(map(str, values)))  # the same checks as typed values

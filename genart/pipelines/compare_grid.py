@@ -112,7 +112,8 @@ def grid_artwork(c: Comparison) -> Artwork:
 
 
 def zip_bytes(c: Comparison) -> bytes:
-    """grid.png, each cell's output (a PNG with its record; text as JSON), and cells.json with the timings."""
+    """grid.png, each cell's output (a PNG with its record; text as JSON; a melody's WAV too), and cells.json with the
+    timings."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("grid.png", grid_artwork(c).png())
@@ -125,6 +126,8 @@ def zip_bytes(c: Comparison) -> bytes:
                 z.writestr(f"{name}.json", cell.output.text_json())
             else:
                 z.writestr(f"{name}.png", cell.output.artwork().png())
+            if cell.output.sound is not None:
+                z.writestr(f"{name}.wav", cell.output.sound.wav())
         z.writestr("cells.json", json.dumps([cell.summary(c.sweep) for cell in c.cells], indent=1, ensure_ascii=False))
     return buffer.getvalue()
 

@@ -7,27 +7,37 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
+from ..audio.midi import midi_file_record, read_midi_notes
+from ..audio.wav import read_wav, wav_file_inputs, wav_file_record
 from ..errors import GenartError
 from ..hub import Progress, resolve
 from ..registry import HUB_PREFIX, get_spec
 from ..replay import FORMAT_VERSION, KEY, Animation, read_inputs, read_record
 from .compare import Comparison, compare
 from .images import check_image_file
+from .repair import read_clip
 from .runner import TASKS, run
 from .runner import task as declared
 from .task import Output
 
 MAX_JSON = 4 << 20  # the largest text output's .json replay reads
+MAX_SOUND = 64 << 20  # the largest WAV or MIDI file replay reads
+SOUND_RECORDS = {".wav": wav_file_record, ".mid": midi_file_record, ".midi": midi_file_record}
 
 
 def open_saved(path: str | Path) -> tuple[dict, dict[str, Image.Image]]:
     """-> (the record, the input images) of a PNG, WebP or GIF genart wrote, or of a .json record (a text output's)."""
     if path is None:
-        raise GenartError("Add a file genart wrote (a PNG, WebP, GIF or .json) to replay.")
+        raise GenartError("Add a file genart wrote (a PNG, WebP, GIF, WAV, MIDI or .json) to replay.")
     path = Path(path)
     if not path.is_file():
         raise GenartError(f"There is no file {path}.")
-    if path.suffix.lower() == ".json":
+    if path.suffix.lower() in SOUND_RECORDS:
+        data = path.read_bytes() if path.stat().st_size <= MAX_SOUND else b""
+        record = SOUND_RECORDS[path.suffix.lower()](data) if data else None
+        inputs = {name: read_clip(wav) for name, wav in wav_file_inputs(data).items()} \
+            if path.suffix.lower() == ".wav" else {}
+    elif path.suffix.lower() == ".json":
         try:
             data = json.loads(path.read_text()) if path.stat().st_size <= MAX_JSON else None
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
@@ -103,6 +113,8 @@ def verdict(path: str | Path, output: Output | Comparison | Animation) -> str:
     if isinstance(output, Comparison):
         failed = sum(bool(cell.error) for cell in output.cells)
         return f"Comparison run again: {len(output.cells)} cells" + (f", {failed} failed." if failed else ".")
+    if output.sound is not None and Path(path).suffix.lower() in SOUND_RECORDS:
+        return sound_verdict(path, output)
     if output.image is None:
         return "Made again with the recorded settings."
     d = difference(path, output.image)
@@ -112,6 +124,21 @@ def verdict(path: str | Path, output: Output | Comparison | Animation) -> str:
         return "Made again, at another size than the file."
     return (f"Made again; pixels differ from the file by up to {d}/255 (another device, precision or library version "
             "computes slightly differently).")
+
+
+def sound_verdict(path: str | Path, output: Output) -> str:
+    """Whether a remade melody matches its WAV sample for sample, or its MIDI file note for note."""
+    data = Path(path).read_bytes()
+    if Path(path).suffix.lower() == ".wav":
+        samples, _, _ = read_wav(data, max_seconds=float("inf"))
+        remade, _, _ = read_wav(output.sound.wav(), max_seconds=float("inf"))
+        if samples.shape != remade.shape:
+            return "Made again, at another length than the file."
+        d = int(np.abs(samples - remade).max() * 32768)
+        return ("Made again: sample for sample the same as the file." if d == 0 else
+                f"Made again; samples differ from the file by up to {d}/32768 (another device or library version).")
+    same = read_midi_notes(data) == output.sound.notes
+    return "Made again: note for note the same as the file." if same else "Made again, with other notes than the file."
 
 
 def remake_file(path: str | Path, progress: Progress | None = None) -> tuple[dict, Output | Comparison | Animation]:
@@ -131,6 +158,9 @@ def remake_grid(record: dict, inputs: dict[str, Image.Image], progress: Progress
             not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
         raise GenartError("This Compare grid's record is damaged (its models, settings or cells are missing); only "
                           "unchanged files genart wrote can be replayed.")
+    if record.get("inputs_left_out"):
+        raise GenartError(f"This Compare grid was written without its input ({', '.join(map(str, record['inputs_left_out']))}), "
+                          "so it cannot be run again from the PNG alone; replay a cell's own file from the zip instead.")
     pins = {}
     for cell in cells:
         if isinstance(cell.get("record"), dict) and isinstance(cell.get("model"), str):
@@ -152,6 +182,6 @@ def remake(record: dict, inputs: dict[str, Image.Image], progress: Progress | No
         raise GenartError(f"This {task} file was written without its input image (it was too large to store beside "
                           "the record), so it cannot be made again from the file alone; remake it from the tab.")
     if missing:
-        raise GenartError(f"This {task} record has no input image ({', '.join(missing)}) stored beside it; it was "
-                          "written before genart kept inputs, so remake it from the tab instead.")
+        raise GenartError(f"This {task} record has no input ({', '.join(missing)}) stored beside it; replay the file "
+                          "that holds it (a repair's WAV), or remake it from the tab.")
     return run(task, pinned_model(record), record, inputs, progress, index=record.get("index", 0))

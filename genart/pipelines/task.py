@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
+from ..audio.sound import Sound
 from ..errors import GenartError
 from ..hub import Progress
 from ..loaders import load_model
@@ -17,6 +18,7 @@ class Output:
     record: dict
     image: Image.Image | None = None  # image tasks
     texts: list[str] = field(default_factory=list)  # text
+    sound: Sound | None = None  # melody and repair; a melody's image is its piano roll
     inputs: dict[str, Image.Image] = field(default_factory=dict)
     notice: str = ""
     continues_prompt: bool = True  # text: the completions follow on from the prompt (not chat replies)

@@ -81,9 +81,10 @@ def validation_loss(model, stream, starts, block, device) -> float:
     return sum(losses) / len(losses)
 
 
-def save(model, config, tokenizer, out: Path, arch: str):
+def save_weights(model, config, out: Path, arch: str, end: int):
+    """The model in float16 as a Hub folder: a GPT-2 in the Hugging Face layout (`end` is its bos and eos token), an
+    LSTM as a PyTorchModelHubMixin folder."""
     out.mkdir(parents=True, exist_ok=True)
-    end = tokenizer.token_to_id(END)
     if arch == "gpt2":
         state = {k: v.detach().cpu().half() for k, v in model.state_dict().items()}
         save_file(to_hf_state_dict(state), out / "model.safetensors", metadata={"format": "pt"})
@@ -94,6 +95,10 @@ def save(model, config, tokenizer, out: Path, arch: str):
         (out / "config.json").write_text(json.dumps(hf, indent=2) + "\n")
     else:
         save_hub_folder(model, config, out, dtype=torch.float16)
+
+
+def save(model, config, tokenizer, out: Path, arch: str):
+    save_weights(model, config, out, arch, tokenizer.token_to_id(END))
     tokenizer.save(str(out / "tokenizer.json"))
     (out / "tokenizer_config.json").write_text(json.dumps(
         {"bos_token": END, "eos_token": END, "model_max_length": config.n_positions}, indent=2) + "\n")

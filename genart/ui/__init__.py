@@ -13,7 +13,9 @@ from . import (
     edge,
     generate_tab,
     inpaint_tab,
+    melody_tab,
     models_tab,
+    repair_tab,
     replay_drop,
     send_to,
     sentence_vae_tab,
@@ -35,7 +37,7 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
     # Gradio deletes the files it cached for this app (uploads and outputs) once they are older than the limit.
     with gr.Blocks(title="genart", delete_cache=(max(60, int(minutes * 15)), int(minutes * 60))) as demo:
         gr.Markdown("# genart\nGenerative-art models in the browser: sample a GAN, fill holes and restore damage, "
-                    "transfer styles, write with a language model, and compare them side by side.")
+                    "transfer styles, write with a language model, make melodies, and compare them side by side.")
         replay_file, replay_status = replay_drop.build()
         fields = {}
         with gr.Tabs() as tabs:
@@ -53,6 +55,12 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
                         fields["text"] |= chat_tab.build() | {"mode": text_mode}
                     with gr.Tab("Sentence VAE", id="vae"):
                         fields["text"] |= sentence_vae_tab.build()
+            with gr.Tab("Audio", id="audio"):
+                with gr.Tabs() as audio_mode:
+                    with gr.Tab("Melody", id="melody"):
+                        fields["audio"] = melody_tab.build()
+                    with gr.Tab("Repair", id="repair"):
+                        fields["audio"] |= repair_tab.build(fields["audio"]["audio"]) | {"mode": audio_mode}
             with gr.Tab("Compare", id="compare"):
                 fields["compare"] = compare_tab.build()
             with gr.Tab("Models", id="models"):
@@ -70,7 +78,7 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
 
 # Each tab's default model: what ZeroGPU wants placed at start-up.
 STARTUP_MODELS = (generate_tab.DEFAULT_MODEL, inpaint_tab.DEFAULT_MODEL, inpaint_tab.DEFAULT_RESTORER,
-                  style_tab.DEFAULT_MODEL, text_tab.DEFAULT_MODEL)
+                  style_tab.DEFAULT_MODEL, text_tab.DEFAULT_MODEL, melody_tab.DEFAULT_MODEL)
 
 
 def place_startup_models() -> list[str]:

@@ -3,6 +3,7 @@ import gradio as gr
 from gradio import FileData
 
 from .. import catalog
+from ..audio.synth import INSTRUMENTS
 from ..data.procedural import CLASSES
 from ..pipelines import compare as pipeline
 from ..pipelines.compare_grid import grid_artwork, grid_image, zip_bytes
@@ -14,20 +15,27 @@ from . import uploads
 from .common import BRUSH, MODEL_RUN, Replayed, forward_progress, output_dir, painted_mask, procedural_example, stoppable, user_errors
 from .controls import controls
 from .gpu import on_gpu
+from .repair_tab import clip_of
 
 DEFAULT_MODELS = {"generate": ["dcgan-art-64", "procedural-art"], "inpaint": ["inpaint-art", "telea", "mean-fill"],
                   "restore": ["denoise-art", "bilateral-filter", "median-filter"],
-                  "style": ["fast-stained-glass", "fast-flow-field", "gatys-random"], "text": ["text-art", "text-art-lstm"]}
-DEFAULT_SWEEP = {"generate": "seed", "inpaint": "", "restore": "", "style": "", "text": "seed"}
-DEFAULT_VALUES = {"generate": "1, 2, 3", "text": "1, 2"}
+                  "style": ["fast-stained-glass", "fast-flow-field", "gatys-random"], "text": ["text-art", "text-art-lstm"],
+                  "melody": ["melody-lstm", "melody-transformer"],
+                  "repair": ["lpc-interpolation", "running-median", "silence"]}
+DEFAULT_SWEEP = {"generate": "seed", "inpaint": "", "restore": "", "style": "", "text": "seed", "melody": "seed", "repair": ""}
+DEFAULT_VALUES = {"generate": "1, 2, 3", "text": "1, 2", "melody": "1, 2"}
 # The settings each task's form shows, and where Compare starts lower than a tab does, so that a grid comes quickly.
 FIELDS = {"generate": ("seed", "label", "truncation"), "inpaint": ("seed", "grow", "feather"),
           "restore": ("noise_level",), "style": ("seed", "size", "strength", "steps"),
-          "text": ("prompt", "seed", "max_new_tokens", "temperature", "n", "chat")}
+          "text": ("prompt", "seed", "max_new_tokens", "temperature", "n", "chat"),
+          "melody": ("primer", "seed", "bars", "temperature", "instrument"),
+          "repair": ("gap_start", "gap_ms", "find_clicks")}
 QUICK = {"generate": {"label": {"choices": list(CLASSES), "value": "mandala", "info": None}},
          "style": {"size": {"value": 256}, "steps": {"value": 50}},
          "text": {"prompt": {"value": get_spec(DEFAULT_MODELS["text"][0]).defaults["prompt"], "lines": 3},
-                  "max_new_tokens": {"value": 48}}}
+                  "max_new_tokens": {"value": 48}},
+         "melody": {"primer": {"value": get_spec(DEFAULT_MODELS["melody"][0]).defaults["primer"]},
+                    "bars": {"value": 4}, "instrument": {"choices": list(INSTRUMENTS)}}}
 EXAMPLE_IMAGES = [("stained_glass", 9), ("landscape", 4), ("mondrian", 2), ("mandala", 5)]
 COLUMNS = ["model", "value", "seconds", "peak memory (MB)", "result"]
 
@@ -40,11 +48,11 @@ def task_form(task: str, models: list[str] | None = None, sweep: str | None = No
     """Models, sweep choices, and which of the image, mask, style image and each task's settings are visible; the
     task's defaults unless given."""
     sweeps = [("(none)", "")] + [(name, name) for name in sweepable(DECLARED[task].settings)]
-    pictures = set(pipeline.task_inputs(task, "image", "mask", "style").values())  # which of the three it reads
+    pictures = set(pipeline.task_inputs(task, "image", "mask", "style", "audio").values())  # which of them it reads
     return (gr.update(choices=model_names(task), value=DEFAULT_MODELS[task] if models is None else models),
             gr.update(choices=sweeps, value=DEFAULT_SWEEP[task] if sweep is None else sweep),
             gr.update(value=DEFAULT_VALUES.get(task, "") if values is None else values),
-            *[gr.update(visible=picture in pictures) for picture in ("image", "mask", "style")],
+            *[gr.update(visible=picture in pictures) for picture in ("image", "mask", "style", "audio")],
             *[gr.update(visible=t == task) for t in TASKS])
 
 
@@ -67,16 +75,43 @@ def files(c: pipeline.Comparison) -> tuple[str, str]:
     return str(grid), str(archive)
 
 
+def cell_sounds(c: pipeline.Comparison) -> list[tuple[str, str]]:
+    """Each cell's sound (a melody's) as a WAV with its record: (the cell's label, the file)."""
+    folder, sounds = output_dir(), []
+    for i, cell in enumerate(c.cells):
+        if cell.output is not None and cell.output.sound is not None:
+            label = cell.model + ("" if cell.value is None else f" · {c.sweep} = {cell.value}")
+            sounds.append((label, str(cell.output.sound.save(folder / f"cell-{i + 1}.wav"))))
+    return sounds
+
+
+def listen(index, sounds: list[tuple[str, str]]):
+    """The picked cell's sound; `sounds` is the session's own list (server-side state), so no path comes from outside."""
+    if not isinstance(index, int) or not 0 <= index < len(sounds):
+        return None
+    return sounds[index][1]
+
+
+def players(c: pipeline.Comparison) -> tuple:
+    """The cell picker, the player on its first cell, and the list behind them; hidden when no cell has sound."""
+    sounds = cell_sounds(c)
+    return (gr.update(choices=[label for label, _ in sounds], value=sounds[0][0] if sounds else None,
+                      visible=bool(sounds)),
+            gr.update(value=sounds[0][1] if sounds else None, visible=bool(sounds)), sounds)
+
+
 def shown(c: pipeline.Comparison, done: bool, stopped: bool = False) -> tuple:
-    """The grid, the table, the two downloads (once complete, or stopped) and the status line."""
+    """The grid, the table, the two downloads (once complete, or stopped), the status line, and the players."""
     total = len(c.models) * max(1, len(c.values))
     failed = sum(bool(cell.error) for cell in c.cells)
     status = f"{len(c.cells)} of {total} cells" + (f" · {failed} failed" if failed else "") + \
         (" · stopped" if stopped else "")
     if not done:
-        return grid_image(c), table(c), gr.update(), gr.update(), status + " · running"
+        return grid_image(c), table(c), gr.update(), gr.update(), status + " · running", gr.update(), gr.update(), \
+            gr.update()
     grid, archive = files(c)
-    return grid, table(c), gr.update(value=grid, visible=True), gr.update(value=archive, visible=True), status
+    return grid, table(c), gr.update(value=grid, visible=True), gr.update(value=archive, visible=True), status, \
+        *players(c)
 
 
 def stream(comparisons, stop_request=None) -> tuple:
@@ -104,12 +139,12 @@ def form_values(task: str, values: tuple) -> dict:
 
 @user_errors
 @on_gpu(lambda task, models, sweep, values, *args, **kwargs: compare_seconds(task, models, values))
-def run_compare(task, models, sweep, values, editor, mask_image, style, *settings, progress=gr.Progress()):
+def run_compare(task, models, sweep, values, editor, mask_image, style, recording, *settings, progress=gr.Progress()):
     """settings: every task's controls in FIELDS' order, then the session's StopRequest."""
     *settings, stop_request = settings
     pipeline.compared_task(task)
     mask = mask_image if mask_image is not None else painted_mask(editor)
-    inputs = pipeline.task_inputs(task, (editor or {}).get("background"), mask, style)
+    inputs = pipeline.task_inputs(task, (editor or {}).get("background"), mask, style, clip_of(recording))
     yield from stream(pipeline.compare(task, models, form_values(task, tuple(settings)), inputs, sweep or None,
                                        pipeline.parse_values(task, sweep or None, values), forward_progress(progress)),
                       stop_request)
@@ -120,17 +155,28 @@ def run_compare(task, models, sweep, values, editor, mask_image, style, *setting
         compare_seconds(task, models or DEFAULT_MODELS.get(task, []), values))
 def compare_api(task: str = "generate", models: list[str] | None = None, params: dict | None = None, sweep: str = "",
                 values: str = "", image: FileData | None = None, mask: FileData | None = None,
-                style: FileData | None = None) -> tuple[FileData, FileData, list[dict]]:
+                style: FileData | None = None, audio: FileData | None = None) -> tuple[FileData, FileData, list[dict]]:
     """Run every model on one input (and each value of the swept parameter): -> the labelled grid PNG, a zip of
     every cell's output with its replay record, and per cell: model, swept value, seconds, peak memory (MB), and the
-    completions (text) or the error. params: the task's settings by name (seed, label, prompt, grow...)."""
+    completions (text) or the error. params: the task's settings by name (seed, label, prompt, grow...). audio: the
+    recording to repair (a WAV upload)."""
     pictures = {name: open_image(uploads.api_file(f)) if f else None for name, f in (("image", image), ("mask", mask), ("style", style))}
     comparisons = pipeline.compare(task, models or DEFAULT_MODELS.get(task, []), params or {},
-                                   pipeline.task_inputs(task, **pictures), sweep or None,
+                                   pipeline.task_inputs(task, **pictures, audio=clip_of(uploads.api_file(audio))),
+                                   sweep or None,
                                    pipeline.parse_values(task, sweep or None, values))
     *_, c = comparisons
     grid, archive = files(c)
     return FileData(path=grid), FileData(path=archive), [cell.summary(c.sweep) for cell in c.cells]
+
+
+def recording_file(inputs: dict) -> str | None:
+    """A comparison's recording (a repair's) as a WAV for the tab's player; None for the other tasks."""
+    if inputs.get("audio") is None:
+        return None
+    path = output_dir() / "recording.wav"
+    path.write_bytes(inputs["audio"].wav())
+    return str(path)
 
 
 def replayed(record: dict, c: pipeline.Comparison, path: None) -> dict:
@@ -141,10 +187,12 @@ def replayed(record: dict, c: pipeline.Comparison, path: None) -> dict:
     inputs = c.inputs
     image = inputs.get("image") or inputs.get("content")
     editor = {"background": image, "layers": [], "composite": image} if image else None
-    grid, rows, grid_file, zip_file, status = shown(c, True)
+    grid, rows, grid_file, zip_file, status, pick, player, sounds = shown(c, True)
     return {"task": task, "models": models, "sweep": sweep, "values": values, "editor": editor,
-            "mask_image": inputs.get("mask"), "style": inputs.get("style1"), "grid": grid, "cells": rows,
-            "grid_file": grid_file, "zip_file": zip_file, "status": status,
+            "mask_image": inputs.get("mask"), "style": inputs.get("style1"), "recording": recording_file(inputs),
+            "grid": grid, "cells": rows,
+            "grid_file": grid_file, "zip_file": zip_file, "status": status, "pick": pick, "player": player,
+            "sounds": sounds,
             **{f"{task}.{k}": v for k, v in params.items() if k in FIELDS[task]},
             **{f"group{i}": v for i, v in enumerate(visible)}}
 
@@ -173,6 +221,9 @@ def build():
             with gr.Group(visible=False) as mask_group:
                 mask_image = uploads.image(type="pil", label="Or upload a mask (Inpaint; white = fill)", height=140,
                                            elem_id="compare-mask")
+            with gr.Group(visible=False) as audio_group:
+                recording = uploads.audio(label="Recording (WAV)", type="filepath", sources=["upload"],
+                                          elem_id="compare-audio")
             with gr.Group(visible=False) as style_group:
                 style = uploads.image(type="pil", label="Style image", height=160)
                 gr.Examples([[procedural_example("stained_glass", 11)], [procedural_example("landscape", 4)]],
@@ -193,15 +244,26 @@ def build():
             with gr.Row():
                 grid_file = gr.DownloadButton("Download grid (PNG)", visible=False, elem_id="compare-download-grid")
                 zip_file = gr.DownloadButton("Download cells (zip)", visible=False, elem_id="compare-download-zip")
+            with gr.Row(equal_height=True):
+                pick = gr.Dropdown([], type="index", label="Listen to a cell", visible=False, scale=1,
+                                   elem_id="compare-listen")
+                player = gr.Audio(type="filepath", interactive=False, visible=False, show_label=False, scale=2,
+                                  elem_id="compare-player")
+            sounds = gr.State([])
             cells = gr.Dataframe(headers=COLUMNS, label="Cells", interactive=False, wrap=True)
             gr.Markdown("Peak memory is the GPU's peak allocated memory, or on a CPU the whole process's peak resident "
                         "memory (loaded models, and any request running beside this one, included).")
-    shown_groups = [image_group, mask_group, style_group, *groups]
+    shown_groups = [image_group, mask_group, style_group, audio_group, *groups]
     task.input(task_form, task, [models, sweep, values, *shown_groups], api_name=False)
     # The API has its own endpoint with plain arguments; the button streams the grid as it fills.
-    stoppable(button, stop, run_compare, [task, models, sweep, values, editor, mask_image, style, *knobs.values()],
-              [grid, cells, grid_file, zip_file, status], api_name=False, show_progress_on=status, **MODEL_RUN)
+    stoppable(button, stop, run_compare, [task, models, sweep, values, editor, mask_image, style, recording,
+                                          *knobs.values()],
+              [grid, cells, grid_file, zip_file, status, pick, player, sounds], api_name=False, show_progress_on=status,
+              **MODEL_RUN)
+    pick.input(listen, [pick, sounds], player, api_name=False)
     gr.api(compare_api, api_name="compare", **MODEL_RUN)
     return {"task": task, "models": models, "sweep": sweep, "values": values, "editor": editor, "mask_image": mask_image,
-            "style": style, **knobs, "grid": grid, "cells": cells, "grid_file": grid_file, "zip_file": zip_file,
+            "style": style, "recording": recording, **knobs, "grid": grid, "cells": cells, "grid_file": grid_file,
+            "zip_file": zip_file,
+            "pick": pick, "player": player, "sounds": sounds,
             "status": status, **{f"group{i}": g for i, g in enumerate(shown_groups)}}

@@ -7,13 +7,14 @@ from gradio import FileData
 from ..pipelines.compare import Comparison
 from ..pipelines.remake import remake_file, verdict
 from ..replay import Animation
-from . import chat_tab, compare_tab, generate_tab, inpaint_tab, sentence_vae_tab, style_tab, text_tab, uploads
+from . import chat_tab, compare_tab, generate_tab, inpaint_tab, melody_tab, repair_tab, sentence_vae_tab, style_tab, text_tab, uploads
 from .common import MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .gpu import on_gpu
 
 # Where each task's record is shown, as each tab declares it; the tab id is also its fields' key in the app's table.
 REPLAYED: dict[str, Replayed] = (generate_tab.REPLAYED | inpaint_tab.REPLAYED | style_tab.REPLAYED | text_tab.REPLAYED
-                                 | chat_tab.REPLAYED | sentence_vae_tab.REPLAYED | compare_tab.REPLAYED)
+                                 | chat_tab.REPLAYED | sentence_vae_tab.REPLAYED | compare_tab.REPLAYED
+                                 | melody_tab.REPLAYED | repair_tab.REPLAYED)
 
 
 def saved_remake(path: str, output) -> str | None:
@@ -22,6 +23,8 @@ def saved_remake(path: str, output) -> str | None:
         return str(output.save(output_dir() / f"replay-{Path(path).stem}{Path(path).suffix.lower()}"))
     if isinstance(output, Comparison) or output.image is None:
         return None
+    if output.sound is not None:
+        return str(output.sound.save(output_dir() / f"replay-{Path(path).stem}.wav"))
     return str(output.artwork().save(output_dir() / f"replay-{Path(path).stem}.png"))
 
 
@@ -35,8 +38,9 @@ def remade(path: str, progress=None) -> tuple[str, Replayed, dict, str]:
 def build() -> tuple[gr.File, gr.Markdown]:
     with gr.Accordion("Replay: drop a file genart wrote", open=False, elem_id="replay"):
         with gr.Row():
-            file = uploads.file(label="A genart PNG (an output or a Compare grid), an interpolation's WebP or GIF, or a text "
-                                 "output's .json", file_types=[".png", ".webp", ".gif", ".json"], elem_id="replay-file",
+            file = uploads.file(label="A genart PNG (an output or a Compare grid), an interpolation's WebP or GIF, a "
+                                "melody's WAV or MIDI file, or a text output's .json",
+                                file_types=[".png", ".webp", ".gif", ".wav", ".mid", ".midi", ".json"], elem_id="replay-file",
                            height=120)
             status = gr.Markdown(elem_id="replay-status")
     return file, status
@@ -66,14 +70,17 @@ def wire(file: gr.File, status: gr.Markdown, tabs: gr.Tabs, fields: dict[str, di
 @user_errors
 @on_gpu(120)
 def replay_api(file: FileData) -> tuple[FileData, dict, str]:
-    """Make a file genart wrote again: -> the remade file (a PNG; an interpolation's WebP or GIF; for text a .json with
-    the completions), the record it was made from, and a line saying whether it matches the file."""
+    """Make a file genart wrote again: -> the remade file (a PNG; an interpolation's WebP or GIF; a melody's WAV or
+    MIDI file; for text a .json with the completions), the record it was made from, and a line saying whether it matches the file."""
     path = uploads.api_file(file)
     record, output = remake_file(path)
     if isinstance(output, Comparison):
         out, _ = compare_tab.files(output)
     elif isinstance(output, Animation):
         out = output.save(output_dir() / f"replay{Path(path).suffix.lower()}")
+    elif output.sound is not None:
+        out = output.sound.save(output_dir() / ("replay.mid" if Path(path).suffix.lower() in (".mid", ".midi")
+                                                else "replay.wav"))
     elif output.image is None:
         out = output_dir() / "replay.json"
         out.write_text(output.text_json())

@@ -90,3 +90,7 @@ def gallery(**kwargs) -> gr.Gallery:
 
 def file(**kwargs) -> gr.File:
     return uploads_only(gr.File(**kwargs), images=False)
+
+
+def audio(**kwargs) -> gr.Audio:
+    return uploads_only(gr.Audio(**kwargs), images=False)

@@ -1,0 +1,77 @@
+"""Audio repair: a recording and where it is damaged in (one gap by its start and length, or the clicks found in it),
+the recording repaired out; the spectrograms before and after as its picture. Every method fills a span of samples
+from the sound around it; the WAV it writes carries the input recording, so the file alone replays."""
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from ..audio.restoration import find_clicks, lpc_fill, median_fill, silence_fill
+from ..audio.sound import Clip, Sound
+from ..audio.spectrogram import spectrograms
+from ..audio.wav import read_wav, to_int16
+from ..errors import GenartError
+from ..hub import Progress
+from ..registry import get_spec
+from ..replay import make_record
+from .settings import checked, knob
+from .task import Output, Task, method_for
+
+MAX_SECONDS = 120.0  # the longest recording the task takes
+
+
+@dataclass(frozen=True)
+class RepairSettings:
+    gap_start: float = knob(1.0, "Gap start", "Seconds from the start of the recording.", 0.0, MAX_SECONDS, 0.01)
+    gap_ms: float = knob(100.0, "Gap length", "Milliseconds to fill from the gap start.", 5.0, 500.0, 1)
+    find_clicks: bool = knob(False, "Find clicks", "Repair the clicks found all through the recording instead of one "
+                             "gap.")
+
+
+# (samples (N,) float, first sample, end sample, rate) -> the samples with that span filled
+Filler = Callable[[np.ndarray, int, int, int], np.ndarray]
+
+
+def read_clip(data: bytes) -> Clip:
+    """A WAV file's bytes as a recording the task takes (mono, at most MAX_SECONDS)."""
+    samples, rate, _ = read_wav(data, MAX_SECONDS)
+    if len(samples) < rate // 10:
+        raise GenartError("This recording is shorter than 0.1 s; upload a longer one.")
+    return Clip(samples, rate)
+
+
+def damaged_spans(clip: Clip, s: RepairSettings) -> list[tuple[int, int]]:
+    """The sample spans to fill: the clicks found, or the one gap (which must lie inside the recording)."""
+    if s.find_clicks:
+        return find_clicks(clip.samples, clip.rate)
+    start = round(s.gap_start * clip.rate)
+    end = start + round(s.gap_ms / 1000 * clip.rate)
+    if end > len(clip.samples):
+        raise GenartError(f"The gap ends at {end / clip.rate:.2f} s, past the recording's end at {clip.seconds:.2f} s; "
+                          "start it earlier or make it shorter.")
+    return [(start, end)]
+
+
+def repair(name: str, clip: Clip | None, settings: RepairSettings, progress: Progress | None = None) -> Output:
+    if clip is None:
+        raise GenartError("Add a recording (a WAV file) to repair.")
+    s = checked(settings)
+    spec = get_spec(name, task="repair")
+    fill = method_for(spec, METHODS, progress)
+    spans = damaged_spans(clip, s)
+    repaired = clip.samples.astype(np.float64)
+    for start, end in spans:
+        repaired = fill(repaired, start, end, clip.rate)
+    record = make_record("repair", spec.name, {}, **asdict(s), spans=len(spans))
+    picture = spectrograms({"before": clip.samples, "after": repaired}, clip.rate, spans)
+    sound = Sound(to_int16(repaired), clip.rate, record, inputs={"audio": clip})
+    notice = "" if spans else "No clicks were found; the recording is unchanged."
+    return Output(record, image=picture, sound=sound, notice=notice)
+
+
+def run(model: str, s: RepairSettings, inputs: dict, progress: Progress | None) -> list[Output]:
+    return [repair(model, inputs.get("audio"), s, progress)]
+
+
+METHODS: dict[str, Filler] = {"lpc": lpc_fill, "median": median_fill, "silence": silence_fill}
+TASK = Task("repair", RepairSettings, METHODS, run, inputs=("audio",))
