@@ -191,6 +191,7 @@ def cmd_restore(args):
 
 def cmd_melody(args):
     """The melody as OUT (a .wav), with OUT's .mid and .png beside it; the piano roll's growth on stderr."""
+    from .audio.events import STEPS_PER_BAR
     from .pipelines.melody import generate_melody
 
     out = Path(args.out)
@@ -198,7 +199,7 @@ def cmd_melody(args):
         raise GenartError(f"--out names the WAV file (tune.wav); its .mid and .png go beside it, not {out.name}.")
     s = settings("melody", args.model, args)
     for update in generate_melody(args.model, s):
-        print(f"bar {update.steps // 16}/{s.bars}", file=sys.stderr)
+        print(f"bar {update.steps // STEPS_PER_BAR}/{s.bars}", file=sys.stderr)
     sound = update.output.sound
     print(sound.save(out), sound.save(out.with_suffix(".mid")), update.output.artwork().save(out.with_suffix(".png")),
           sep="\n")

@@ -26,7 +26,8 @@ SOUND_RECORDS = {".wav": wav_file_record, ".mid": midi_file_record, ".midi": mid
 
 
 def open_saved(path: str | Path) -> tuple[dict, dict[str, Image.Image]]:
-    """-> (the record, the input images) of a PNG, WebP or GIF genart wrote, or of a .json record (a text output's)."""
+    """-> (the record, the inputs) of a PNG, WebP or GIF genart wrote (its input images), of a WAV (the recording a
+    repair's WAV carries) or MIDI file, or of a .json record (a text output's)."""
     if path is None:
         raise GenartError("Add a file genart wrote (a PNG, WebP, GIF, WAV, MIDI or .json) to replay.")
     path = Path(path)
@@ -127,7 +128,7 @@ def verdict(path: str | Path, output: Output | Comparison | Animation) -> str:
 
 
 def sound_verdict(path: str | Path, output: Output) -> str:
-    """Whether a remade melody matches its WAV sample for sample, or its MIDI file note for note."""
+    """Whether a remade sound matches its WAV sample for sample, or a melody its MIDI file note for note."""
     data = Path(path).read_bytes()
     if Path(path).suffix.lower() == ".wav":
         samples, _, _ = read_wav(data, max_seconds=float("inf"))

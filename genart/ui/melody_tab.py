@@ -8,7 +8,7 @@ from pathlib import Path
 import gradio as gr
 from gradio import FileData
 
-from ..audio.events import events_to_notes, parse_primer, primer_text
+from ..audio.events import STEPS_PER_BAR, events_to_notes, parse_primer, primer_text
 from ..audio.midi import read_midi_notes
 from ..audio.synth import INSTRUMENTS
 from ..errors import GenartError
@@ -45,7 +45,7 @@ def saved(output: Output, stem: str = "melody") -> list[str]:
 
 def status_line(update: pipeline.MelodyUpdate, bars: int, stopped: bool = False) -> str:
     state = "done" if update.done else "stopped" if stopped else "sampling"
-    return f"{update.steps // 16} of {bars} bars · {state}"
+    return f"{update.steps // STEPS_PER_BAR} of {bars} bars · {state}"
 
 
 def melody_seconds(model, primer, bars, *args, **kwargs) -> float:
