@@ -146,7 +146,8 @@ BUILTIN: tuple[ModelSpec, ...] = (
         name="running-median",
         task="repair",
         arch="median",
-        description="A running median wide enough to step over the span: the classical click remover.",
+        description="A running median wide enough to step over the span: the classical click remover (on tones with "
+                    "strong partials it also flattens the waveform's own peaks).",
         license="apache-2.0",
     ),
     ModelSpec(
