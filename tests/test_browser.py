@@ -28,6 +28,12 @@ def page(app_url):
         browser.close()
 
 
+def natural_width(page, image) -> int:
+    """An <img>'s width once the browser has decoded it: on a busy machine it is 0 for a while after it appears."""
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=30_000)
+    return image.evaluate("img => img.naturalWidth")
+
+
 def snapshot(page, name: str):
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
@@ -40,7 +46,7 @@ def test_click_generate_and_see_images_in_the_gallery(page):
     thumbs.first.wait_for(timeout=60_000)
     assert thumbs.count() == 8
     assert page.get_by_text("8 × 64x64").is_visible()
-    width = thumbs.first.evaluate("img => img.naturalWidth")
+    width = natural_width(page, thumbs.first)
     assert width == 64
     snapshot(page, "generate")
 
@@ -105,7 +111,7 @@ def test_vae_encodes_an_upload_and_walks_between_two_uploads(page, tmp_path):
     page.locator("#encode-run").click()
     page.locator("#encode-status").get_by_text("nearest class mandala").wait_for(timeout=60_000)
     for shown in ("#encode-seen img", "#encode-result img"):  # what the encoder saw, and its reconstruction
-        assert page.locator(shown).evaluate("img => img.naturalWidth") == 64
+        assert natural_width(page, page.locator(shown)) == 64
     snapshot(page, "vae-encode")
     page.locator("#interpolate-image-a input[type=file]").set_input_files(str(paths["mandala"]))
     page.locator("#interpolate-image-b input[type=file]").set_input_files(str(paths["landscape"]))
@@ -193,7 +199,7 @@ def test_style_tab_stylizes_an_example_photo(page):
     page.locator("#style-run").click()
     page.locator("#style-status").get_by_text("done").wait_for(timeout=120_000)
     result = page.locator("#style-result img")
-    assert result.evaluate("img => img.naturalWidth") > 100
+    assert natural_width(page, result) > 100
     snapshot(page, "style")
 
 
@@ -210,7 +216,7 @@ def test_stop_ends_a_gatys_run_and_keeps_its_last_step(page):
     status.get_by_text("stopped").wait_for(timeout=60_000)
     page.wait_for_timeout(3000)
     assert "stopped" in status.inner_text() and "done" not in status.inner_text()
-    assert page.locator("#style-result img").evaluate("img => img.naturalWidth") > 100
+    assert natural_width(page, page.locator("#style-result img")) > 100
     snapshot(page, "style-stopped")
 
 
@@ -265,7 +271,7 @@ def test_send_a_generated_image_to_inpaint_and_to_style(page):
     page.locator("#generate-to-style").click()
     content = page.locator("#style-content img")
     content.wait_for(timeout=30_000)
-    assert content.evaluate("img => img.naturalWidth") == 64  # the 64 px sample itself
+    assert natural_width(page, content) == 64  # the 64 px sample itself
     snapshot(page, "sent-to-style")
 
 
@@ -403,9 +409,7 @@ def test_biggan_draws_an_imagenet_class_picked_by_name(page, hub_server):
     page.get_by_role("button", name="Generate", exact=True).click()
     page.get_by_text("volcano from biggan-deep-128").wait_for(timeout=120_000)
     thumb = page.locator(".gallery-item img, button.thumbnail-item img").first
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle(),
-                           timeout=30_000)  # the thumbnail decoded (slow on a busy machine)
-    assert thumb.evaluate("img => img.naturalWidth") == 128
+    assert natural_width(page, thumb) == 128
     snapshot(page, "generate-biggan")
 
 
@@ -422,7 +426,7 @@ def test_audio_tab_grows_a_piano_roll_plays_the_melody_and_replays_its_midi(page
     expect(page.locator("#melody-primer-note")).to_contain_text("3 notes")
     page.locator("#melody-generate").click()
     page.locator("#melody-status").get_by_text("done").wait_for(timeout=60_000)
-    assert page.locator("#melody-roll img").evaluate("img => img.naturalWidth") > 8 * 16 * 6
+    assert natural_width(page, page.locator("#melody-roll img")) > 8 * 16 * 6
     audio = page.locator("#melody-audio [data-testid^=waveform] audio")  # the player Gradio draws the waveform of
     audio.wait_for(state="attached", timeout=30_000)
     assert audio.evaluate("a => new Promise(r => a.duration ? r(a.duration) : a.onloadedmetadata = () => r(a.duration))") > 8
