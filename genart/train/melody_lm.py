@@ -9,7 +9,6 @@ MelodyRNN's shape (2 layers of 256 units), the Transformer a small GPT-2. Every 
 bar line of a tune, moved to a random key; held-out tunes are split by tune (data/melodies.py).
 """
 import json
-import math
 import random
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from genart.metrics.melody_quality import measure_model
 from genart.runtime import pick_device
 from genart.train.common import TrainingLog, optimise, run_main, write_run
 from genart.train.melody_card import write_melody_card
-from genart.train.text_lm import build, init_weights, logits_of, save_weights
+from genart.train.text_lm import build, init_weights, language_model_optimiser, logits_of, save_weights
 
 IGNORE = -100  # targets past a tune's end
 SHIFTS = range(-5, 7)  # semitones a training window may be moved by
@@ -94,10 +93,7 @@ def train(args):
         model, config = build(args, VOCAB)
         init_weights(model)
     model.to(device).train()
-    opt = torch.optim.AdamW(model.parameters(), args.lr, betas=(0.9, 0.95), weight_decay=0.1)
-    warmup = max(1, args.steps // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * s / args.steps)))
+    opt, schedule = language_model_optimiser(model, args.lr, args.steps)
     log = TrainingLog(args.steps, args.log_every)
     for step in range(1, args.steps + 1):
         x, y = training_batch(training, args.batch_size, args.block_size, rng)

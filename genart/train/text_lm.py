@@ -81,6 +81,15 @@ def validation_loss(model, stream, starts, block, device) -> float:
     return sum(losses) / len(losses)
 
 
+def language_model_optimiser(model: torch.nn.Module, lr: float, steps: int):
+    """-> AdamW (betas 0.9 / 0.95, weight decay 0.1) and its schedule: a linear warm-up over the first 5% of the steps,
+    then a cosine decay to zero."""
+    opt = torch.optim.AdamW(model.parameters(), lr, betas=(0.9, 0.95), weight_decay=0.1)
+    warmup = max(1, steps // 20)
+    return opt, torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * s / steps)))
+
+
 def save_weights(model, config, out: Path, arch: str, end: int):
     """The model in float16 as a Hub folder: a GPT-2 in the Hugging Face layout (`end` is its bos and eos token), an
     LSTM as a PyTorchModelHubMixin folder."""
@@ -115,9 +124,7 @@ def train(args):
     init_weights(model)
     model.to(device).train()
     params = sum(p.numel() for p in model.parameters())
-    opt = torch.optim.AdamW(model.parameters(), args.lr, betas=(0.9, 0.95), weight_decay=0.1)
-    warmup = max(1, args.steps // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * s / args.steps)))
+    opt, schedule = language_model_optimiser(model, args.lr, args.steps)
     log = TrainingLog(args.steps, args.log_every)
     for step in range(1, args.steps + 1):
         x, y = batch_at(stream, starts[torch.randint(len(starts), (args.batch_size,))], args.block_size)
