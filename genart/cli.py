@@ -89,7 +89,7 @@ def add_tasks(sub):
     sty.add_argument("--mask", default=None, help="AdaIN spatial control: white where the first style goes")
     rep = add_task(sub, "repair", "repair", "fill a gap in a recording (or remove its clicks); writes OUT (a WAV that "
                    "carries the input and its record) and the same name's .png (spectrograms before and after)",
-                   commands.cmd_repair, "lpc-interpolation", "repaired.wav")
+                   commands.cmd_repair, "audio-repair-vae", "repaired.wav")
     rep.add_argument("--audio", required=True, help="the recording: a WAV file")
     add_task(sub, "melody", "melody", "a melody from a melody model: writes OUT (a WAV) and the same name's .mid and "
              ".png, each with its replay record", commands.cmd_melody, "melody-lstm", "tune.wav")

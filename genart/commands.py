@@ -26,6 +26,7 @@ TRAINABLE = {
     "melody-lstm": ("genart.train.melody_lm", ["--arch", "lstm", "--out", "weights/melody-lstm"]),
     "melody-transformer": ("genart.train.melody_lm", ["--arch", "gpt2", "--width", "128",
                                                       "--out", "weights/melody-transformer"]),
+    "audio-repair-vae": ("genart.train.repair_vae", ["--out", "weights/audio-repair-vae"]),
 }
 
 

@@ -17,6 +17,7 @@ from .models.dcgan import DCGANConfig, DCGANGenerator
 from .models.dncnn import DnCNN, DnCNNConfig
 from .models.inpaint_net import InpaintNet, InpaintNetConfig
 from .models.lstm_lm import LSTMConfig, LSTMLanguageModel
+from .models.repair_vae import RepairVAE, RepairVAEConfig
 from .models.sentence_vae import SentenceVAE, SentenceVAEConfig
 from .models.torchscript_inpainter import TorchScriptInpainter
 from .models.transformer_net import TransformerNetConfig
@@ -142,6 +143,9 @@ ARCHITECTURES: dict[str, Architecture] = {
                                 half_safe=True),
     "dncnn": Architecture("restore", model_type_is("genart-dncnn"),
                           lambda c, s: DnCNN(DnCNNConfig(**known_fields(DnCNNConfig, c))), half_safe=True),
+    "repair-vae": Architecture("repair", model_type_is("genart-repair-vae"),  # its STFTs want float32
+                               lambda c, s: RepairVAE(RepairVAEConfig(**known_fields(RepairVAEConfig, c))),
+                               half_safe=False),
     # fp16 variances overflow; channels-last convolutions: 1.4x at 512 px on the CPU (bench style)
     "adain": Architecture("style", lambda c, s: {"encoder.0.weight", "decoder.1.weight"} <= s.keys(),
                           lambda c, s: adain.AdaIN(), half_safe=False, read=read_adain, prepare=channels_last),

@@ -136,6 +136,15 @@ BUILTIN: tuple[ModelSpec, ...] = (
         defaults={"primer": "D4 E4 F#4 G4:4 A4:4", "bars": 8, "temperature": 0.9},
     ),
     ModelSpec(
+        name="audio-repair-vae",
+        task="repair",
+        arch="repair-vae",
+        description="A VAE-regularised U-Net over short-time spectra, trained here on rendered melodies: mixes the "
+                    "forward and backward linear-prediction guesses bin by bin and corrects them.",
+        license="apache-2.0",
+        embedded=True,
+    ),
+    ModelSpec(
         name="lpc-interpolation",
         task="repair",
         arch="lpc",

@@ -461,7 +461,7 @@ def test_repair_takes_the_melody_fills_a_gap_and_shows_both_spectrograms(page):
     page.locator("#repair-take-melody").click()
     page.locator("#repair-input [data-testid^=waveform] audio").first.wait_for(state="attached", timeout=30_000)
     page.locator("#repair-run").click()
-    page.locator("#repair-status").get_by_text("100 ms filled at 1 s by lpc-interpolation").wait_for(timeout=60_000)
+    page.locator("#repair-status").get_by_text("100 ms filled at 1 s by audio-repair-vae").wait_for(timeout=60_000)
     picture = page.locator("#repair-picture img")
     assert picture.evaluate("img => img.naturalHeight") > 300  # before above after
     page.locator("#repair-output [data-testid^=waveform] audio").wait_for(state="attached", timeout=30_000)

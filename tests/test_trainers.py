@@ -2,6 +2,7 @@
 import copy
 import json
 
+import numpy as np
 import pytest
 import torch
 from safetensors.torch import load_file
@@ -181,3 +182,24 @@ def test_the_melody_trainer_writes_a_model_that_plays(tmp_path, monkeypatch, nam
     monkeypatch.setattr(runtime, "MODELS", runtime.ModelCache(2))
     output = runner.run("melody", name, {"bars": 1}, {})
     assert output.record["weights_sha256"] != "" and len(output.sound.samples) > 0
+
+
+def test_the_repair_trainer_writes_a_model_that_repairs(tmp_path, monkeypatch):
+    from genart.audio.sound import Clip
+    from genart.audio.synth import SAMPLE_RATE
+    from genart.pipelines import runner
+    from genart.train import repair_vae
+
+    folder = tmp_path / "weights" / "audio-repair-vae"
+    repair_vae.main(["--files", "1", "--steps", "40", "--batch-size", "2", "--width", "8", "--examples", "8",
+                     "--val-examples", "4", "--workers", "1", "--clips", "2", "--log-every", "20", "--out", str(folder)])
+    run = json.loads((folder / "training_log.json").read_text())["runs"][-1]
+    assert [e["step"] for e in run["log"]] == [20, 40] and run["summary"]["train_windows"] == 8
+    table = run["quality"]["snr_in_gap"]
+    assert set(table) == {"audio-repair-vae", "lpc-interpolation", "silence"} and len(table["silence"]) == 4
+    assert "| audio-repair-vae - lpc-interpolation |" in (folder / "README.md").read_text()
+    monkeypatch.setattr(hub, "WEIGHTS_DIR", folder.parent)
+    monkeypatch.setattr(runtime, "MODELS", runtime.ModelCache(2))
+    tone = np.sin(2 * np.pi * 440 * np.arange(SAMPLE_RATE) / SAMPLE_RATE)
+    output = runner.run("repair", "audio-repair-vae", {"gap_start": 0.5, "gap_ms": 20}, {"audio": Clip(tone, SAMPLE_RATE)})
+    assert output.record["weights_sha256"] != "" and len(output.sound.samples) == SAMPLE_RATE

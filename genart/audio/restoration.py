@@ -40,18 +40,23 @@ def extrapolate(context: np.ndarray, n: int, order: int = ORDER) -> np.ndarray:
     return buffer[p:]
 
 
-def lpc_fill(x: np.ndarray, start: int, end: int, rate: int) -> np.ndarray:
-    """x with samples start..end predicted forward from before the gap and backward from after it, cross-faded."""
+def extrapolations(x: np.ndarray, start: int, end: int, rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """The gap start..end predicted forward from the CONTEXT_SECONDS before it and backward from those after it; a side
+    too short to fit a predictor on takes the other side's guess (silence when both are)."""
     side = int(CONTEXT_SECONDS * rate)
     before, after = x[max(0, start - side):start], x[end:end + side]
     n = end - start
-    forward = extrapolate(before, n) if len(before) > ORDER else np.zeros(n)
-    backward = extrapolate(after[::-1], n)[::-1] if len(after) > ORDER else np.zeros(n)
-    fade = 0.5 - 0.5 * np.cos(np.pi * (np.arange(n) + 0.5) / n)  # 0 -> 1 across the gap
-    if len(before) <= ORDER:
-        fade[:] = 1.0
-    elif len(after) <= ORDER:
-        fade[:] = 0.0
+    forward = extrapolate(before, n) if len(before) > ORDER else None
+    backward = extrapolate(after[::-1], n)[::-1] if len(after) > ORDER else None
+    if forward is None and backward is None:
+        return np.zeros(n), np.zeros(n)
+    return (backward if forward is None else forward), (forward if backward is None else backward)
+
+
+def lpc_fill(x: np.ndarray, start: int, end: int, rate: int) -> np.ndarray:
+    """x with samples start..end predicted forward from before the gap and backward from after it, cross-faded."""
+    forward, backward = extrapolations(x, start, end, rate)
+    fade = 0.5 - 0.5 * np.cos(np.pi * (np.arange(end - start) + 0.5) / (end - start))  # 0 -> 1 across the gap
     out = x.copy()
     out[start:end] = (1 - fade) * forward + fade * backward
     return out

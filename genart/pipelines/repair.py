@@ -5,19 +5,24 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import torch
 
+from ..audio.gap_window import gap_window, resample, window_length
 from ..audio.restoration import find_clicks, lpc_fill, median_fill, silence_fill
 from ..audio.sound import Clip, Sound
 from ..audio.spectrogram import spectrograms
 from ..audio.wav import read_wav, to_int16
 from ..errors import GenartError
 from ..hub import Progress
-from ..registry import get_spec
+from ..loaders import load_model
+from ..models.repair_vae import RepairVAE
+from ..registry import ModelSpec, get_spec
 from ..replay import make_record
 from .settings import checked, knob
 from .task import Output, Task, method_for
 
 MAX_SECONDS = 120.0  # the longest recording the task takes
+MAX_CLICKS = 1000  # spans one request fills (each is a network pass for a learned method)
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,8 @@ class RepairSettings:
 
 # (samples (N,) float, first sample, end sample, rate) -> the samples with that span filled
 Filler = Callable[[np.ndarray, int, int, int], np.ndarray]
+# (spec, progress) -> its Filler and the record's provenance: what the method table holds for each architecture
+FillerFor = Callable[[ModelSpec, Progress | None], tuple[Filler, dict]]
 
 
 def read_clip(data: bytes) -> Clip:
@@ -40,10 +47,51 @@ def read_clip(data: bytes) -> Clip:
     return Clip(samples, rate)
 
 
+def classical(fill: Filler) -> FillerFor:
+    return lambda spec, progress: (fill, {})
+
+
+def network_filler(model: RepairVAE, device: torch.device) -> Filler:
+    """A Filler that runs the network on a window around each span, at the rate it was trained at (a recording at
+    another rate is resampled there and back)."""
+    c = model.config
+
+    @torch.inference_mode()
+    def fill(x: np.ndarray, start: int, end: int, rate: int) -> np.ndarray:
+        ratio = c.sample_rate / rate
+        length = window_length(round((end - start) * ratio), c.sample_rate, c.multiple, c.window)
+        w = gap_window(x, start, end, rate, round(length / ratio))
+        a, b = round((start - w.first) * ratio), round((end - w.first) * ratio)
+        gap = np.zeros(length)
+        gap[a:b] = 1.0
+        inputs = np.concatenate([resample(np.stack([w.forward_fill, w.backward_fill]), length), gap[None]])
+        t = torch.tensor(inputs, dtype=torch.float32, device=device)[:, None]  # (3, 1, length)
+        filled = resample(model(t[0], t[1], t[2])[0][0].double().cpu().numpy(), len(w.gap))
+        out = x.copy()
+        out[start:end] = filled[start - w.first:end - w.first]
+        return out
+
+    return fill
+
+
+def learned(spec: ModelSpec, progress: Progress | None) -> tuple[Filler, dict]:
+    loaded = load_model(spec, progress)
+    return network_filler(loaded.module, loaded.device), loaded.provenance
+
+
+def filler(spec: ModelSpec, progress: Progress | None = None) -> tuple[Filler, dict]:
+    """A repair model's Filler and the provenance its records carry."""
+    return method_for(spec, METHODS, progress)(spec, progress)
+
+
 def damaged_spans(clip: Clip, s: RepairSettings) -> list[tuple[int, int]]:
     """The sample spans to fill: the clicks found, or the one gap (which must lie inside the recording)."""
     if s.find_clicks:
-        return find_clicks(clip.samples, clip.rate)
+        spans = find_clicks(clip.samples, clip.rate)
+        if len(spans) > MAX_CLICKS:
+            raise GenartError(f"This recording has {len(spans):,} clicks, more than the {MAX_CLICKS:,} one request "
+                              "repairs; repair it in shorter pieces.")
+        return spans
     start = round(s.gap_start * clip.rate)
     end = start + round(s.gap_ms / 1000 * clip.rate)
     if end > len(clip.samples):
@@ -57,12 +105,12 @@ def repair(name: str, clip: Clip | None, settings: RepairSettings, progress: Pro
         raise GenartError("Add a recording (a WAV file) to repair.")
     s = checked(settings)
     spec = get_spec(name, task="repair")
-    fill = method_for(spec, METHODS, progress)
+    fill, provenance = filler(spec, progress)
     spans = damaged_spans(clip, s)
     repaired = clip.samples.astype(np.float64)
     for start, end in spans:
         repaired = fill(repaired, start, end, clip.rate)
-    record = make_record("repair", spec.name, {}, **asdict(s), spans=len(spans))
+    record = make_record("repair", spec.name, provenance, **asdict(s), spans=len(spans))
     picture = spectrograms({"before": clip.samples, "after": repaired}, clip.rate, spans)
     sound = Sound(to_int16(repaired), clip.rate, record, inputs={"audio": clip})
     notice = "" if spans else "No clicks were found; the recording is unchanged."
@@ -73,5 +121,6 @@ def run(model: str, s: RepairSettings, inputs: dict, progress: Progress | None) 
     return [repair(model, inputs.get("audio"), s, progress)]
 
 
-METHODS: dict[str, Filler] = {"lpc": lpc_fill, "median": median_fill, "silence": silence_fill}
+METHODS: dict[str, FillerFor] = {"lpc": classical(lpc_fill), "median": classical(median_fill),
+                                 "silence": classical(silence_fill), "repair-vae": learned}
 TASK = Task("repair", RepairSettings, METHODS, run, inputs=("audio",))

@@ -21,7 +21,7 @@ DEFAULT_MODELS = {"generate": ["dcgan-art-64", "procedural-art"], "inpaint": ["i
                   "restore": ["denoise-art", "bilateral-filter", "median-filter"],
                   "style": ["fast-stained-glass", "fast-flow-field", "gatys-random"], "text": ["text-art", "text-art-lstm"],
                   "melody": ["melody-lstm", "melody-transformer"],
-                  "repair": ["lpc-interpolation", "running-median", "silence"]}
+                  "repair": ["audio-repair-vae", "lpc-interpolation", "silence"]}
 DEFAULT_SWEEP = {"generate": "seed", "inpaint": "", "restore": "", "style": "", "text": "seed", "melody": "seed", "repair": ""}
 DEFAULT_VALUES = {"generate": "1, 2, 3", "text": "1, 2", "melody": "1, 2"}
 # The settings each task's form shows, and where Compare starts lower than a tab does, so that a grid comes quickly.

@@ -16,7 +16,7 @@ from .limits import current_limits
 from .uploads import api_file
 from .uploads import audio as upload_audio
 
-DEFAULT_MODEL = "lpc-interpolation"
+DEFAULT_MODEL = "audio-repair-vae"
 DEFAULTS = RepairSettings()
 FIELDS = ("gap_start", "gap_ms", "find_clicks")  # the event's order, after the model and the recording
 PREFIX = "repair."  # the panel's fields share the Audio tab's table with the melody panel's
