@@ -75,7 +75,7 @@ def augmented(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
 
 @torch.no_grad()
 def validation(model: RepairVAE, pool: torch.Tensor, device) -> dict:
-    """Median SNR in the gap over the held-out windows, the network's and the cross-faded guesses' (lpc-interpolation)."""
+    """The network's median SNR in the gap over the held-out windows."""
     model.eval()
     ours = torch.cat([gap_snr_db(model(b[:, 0].to(device), b[:, 1].to(device), b[:, 2].to(device))[0].cpu(),
                                  b[:, 3], b[:, 2]) for b in pool.split(32)])
@@ -86,7 +86,7 @@ def validation(model: RepairVAE, pool: torch.Tensor, device) -> dict:
 def lpc_baseline(pool: torch.Tensor) -> float:
     """Median SNR of lpc-interpolation on the same held-out windows (the guesses cross-faded)."""
     scores = []
-    for forward, backward, gap, truth in pool.numpy().astype(np.float64):
+    for *_, gap, truth in pool.numpy().astype(np.float64):
         start, end = np.flatnonzero(gap)[[0, -1]] + [0, 1]
         filled = lpc_fill(np.where(gap > 0, 0.0, truth), start, end, SAMPLE_RATE)
         scores.append(snr(truth[start:end], filled[start:end]))
@@ -133,12 +133,12 @@ def train(args):
 
 def arguments(p):
     p.add_argument("--out", default="weights/audio-repair-vae")
-    p.add_argument("--steps", type=int, default=6000)
+    p.add_argument("--steps", type=int, default=12000)
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--width", type=int, default=RepairVAEConfig.width)
     p.add_argument("--kl-weight", type=float, default=1e-4)
-    p.add_argument("--examples", type=int, default=12000, help="training windows cut before training")
+    p.add_argument("--examples", type=int, default=16000, help="training windows cut before training")
     p.add_argument("--val-examples", type=int, default=256)
     p.add_argument("--workers", type=int, default=2, help="processes that cut the windows")
     p.add_argument("--clips", type=int, default=200, help="held-out clips per gap length for the card's table")
@@ -147,7 +147,7 @@ def arguments(p):
 
 
 def main(argv=None):
-    run_main(__doc__, arguments, train, argv, log_every=250)
+    run_main(__doc__, arguments, train, argv, log_every=500)
 
 
 if __name__ == "__main__":
