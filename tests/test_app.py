@@ -105,7 +105,11 @@ def test_text_bad_input_gets_the_sentence_and_the_app_keeps_serving(client):
         client.predict(model="text-art", prompt="«Quiet", temperature=9, api_name="/text")
     with pytest.raises(Exception, match="is for the generate task, not text"):
         client.predict(model="dcgan-art-64", prompt="«Quiet", api_name="/text")
+    with pytest.raises(Exception, match="There is no precision 'bf16'; pick one of: float32, int8"):
+        client.predict(model="text-art", prompt="«Quiet", precision="bf16", api_name="/text")
     assert client.predict(model="text-art", prompt="«Quiet", max_new_tokens=5, api_name="/text")["done"]
+    int8 = client.predict(model="text-art", prompt="«Quiet", max_new_tokens=5, precision="int8", api_name="/text")
+    assert int8["done"] and int8["record"]["precision"] == "int8"
 
 
 def test_stylize_returns_the_result_with_its_record(client, tmp_path):

@@ -7,6 +7,7 @@ import torch
 import transformers
 
 from genart.errors import GenartError
+from genart.models.int8 import Int8Linear
 from genart.pipelines.chat import ChatSettings, chat, prompt_text
 from genart.pipelines.remake import remake_file
 from genart.pipelines.text import load_text_model
@@ -106,3 +107,11 @@ def test_send_regenerate_continue_and_replay_keep_the_conversation(hub_server, t
     with pytest.raises(Exception, match="no reply to regenerate"):
         next(chat_tab.run_regenerate(name, "", [], *values(), StopRequest(), progress=None))
     assert first
+
+
+def test_an_int8_chat_replies_and_its_record_says_so(hub_server, tiny_llama):
+    settings = ChatSettings(turns=["Hi"], max_new_tokens=8, temperature=0, precision="int8")
+    *_, last = chat(tiny_llama[0], settings)
+    assert last.tokens > 0 and last.record["precision"] == "int8"
+    int8 = load_text_model(tiny_llama[0], precision="int8").loaded.module
+    assert any(isinstance(m, Int8Linear) for m in int8.modules()) and isinstance(int8.lm_head, Int8Linear)

@@ -91,13 +91,18 @@ def test_text_streams_a_completion_and_records_how_to_replay_it():
     result = json.loads(again.stdout)
     assert result["texts"] == [done.stdout.rstrip("\n")]  # greedy: the same text both times
     assert result["record"]["temperature"] == 0 and len(result["record"]["weights_sha256"]) == 64
+    int8 = genart("text", "--model", "text-art-lstm", "--prompt", "«Quiet", "--max-new-tokens", "30", "--precision",
+                  "int8", "--json")
+    assert int8.returncode == 0, int8.stderr
+    assert json.loads(int8.stdout)["record"]["precision"] == "int8"
 
 
 def test_text_bad_input_exits_2_with_one_sentence():
     for args, words in [(("--prompt", ""), "The prompt is empty"),
                         (("--prompt", "«Quiet", "--max-new-tokens", "0"), "Max new tokens must be from 1 to 2048"),
                         (("--prompt", "«Quiet", "--top-p", "0"), "Top-p must be from 0.01 to 1.0"),
-                        (("--prompt", "«Quiet", "--model", "dcgan-art-64"), "is for the generate task")]:
+                        (("--prompt", "«Quiet", "--model", "dcgan-art-64"), "is for the generate task"),
+                        (("--prompt", "«Quiet", "--precision", "fp8"), "There is no precision 'fp8'")]:
         done = genart("text", *args)
         assert done.returncode == 2, done.stderr
         assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -1,4 +1,6 @@
-"""Text-task speed: genart's decoder beside Hugging Face transformers generate() on the same 124M GPT-2 weights.
+"""Text-task speed: genart's decoder beside Hugging Face transformers generate() on the same 124M GPT-2 weights, in
+float32 and with int8 weights, and beside two limits measured in the same run: a bare loop of the model's
+matrix-vector products (what one token must compute), and the read-bandwidth bound (what one token must read).
 
 transformers is a dev dependency: it is the reference here, never used by the app.
 """
@@ -6,13 +8,16 @@ import statistics
 import time
 
 import torch
+from torch import nn
 
 from ..models.attention import input_major
 from ..models.gpt2 import GPT2, GPT2Config, from_hf_state_dict
+from ..models.int8 import Int8Linear, quantized
+from ..models.tied_head import TiedHead
 from ..pipelines.decode import decode
 from ..pipelines.sampling import SamplingSettings
 from ..runtime import pick_device
-from .timing import machine, sync
+from .timing import machine, seconds_per_call, sync
 
 GREEDY = SamplingSettings(temperature=0)
 NEW_TOKENS = 128
@@ -59,25 +64,68 @@ def rates(runners: dict, device: torch.device, rounds: int = 7) -> dict[str, tup
             for name, rows in samples.items()}
 
 
+def read_bandwidth(device: torch.device) -> float:
+    """Bytes per second this machine reads: a 512 MiB tensor summed (one pass over memory, almost no arithmetic)."""
+    big = torch.ones(128 * 2**20, device=device)
+    return big.numel() * big.element_size() / statistics.median(seconds_per_call(big.sum, device, 1, 0, 5))
+
+
+def weight_bytes(model: nn.Module) -> int:
+    """The bytes one token reads: every matrix of a matrix-vector product (the embedding rows it looks up are few)."""
+    float_maps = [m.weight for m in model.modules() if isinstance(m, (nn.Linear, TiedHead))]
+    return sum(w.numel() * w.element_size() for w in float_maps) + sum(
+        (m.in_features + 4) * m.out_features for m in model.modules() if isinstance(m, Int8Linear))
+
+
+def matvec_loop(model: nn.Module, device: torch.device) -> float:
+    """Tokens/s of a bare loop over the model's matrix-vector products, in its own layout and precision: each map
+    applied once to a fixed vector, no attention, norms, sampling or Python beyond the calls."""
+    maps = [m for m in model.modules() if isinstance(m, (nn.Linear, Int8Linear, TiedHead))]
+    vectors = {width: torch.randn(1, width, device=device) for width in {m.in_features for m in maps}}
+    calls = [(m, vectors[m.in_features]) for m in maps]
+
+    def token():
+        for m, x in calls:
+            m(x)
+
+    with torch.inference_mode():
+        return 1 / statistics.median(seconds_per_call(token, device))
+
+
+def greedy(model: nn.Module):
+    """The genart runner for rates(): greedy decoding of n tokens."""
+    def generate_n(ids, n):
+        for _ in decode(model, ids.tolist(), n, GREEDY):
+            pass
+    return generate_n
+
+
 def run():
     device = pick_device()
     reference, ours = gpt2_pair(device)
+    cpu = torch.device("cpu")
+    int8 = quantized(ours)  # int8 decodes on the CPU, whatever the device
 
     @torch.inference_mode()
     def hf(ids, n):
         reference.generate(ids, attention_mask=torch.ones_like(ids), do_sample=False, max_new_tokens=n,
                            min_new_tokens=n, pad_token_id=0)
 
-    def genart(ids, n):
-        for _ in decode(ours, ids.tolist(), n, GREEDY):
-            pass
-
-    measured = rates({"transformers": hf, "genart": genart}, device)
-    (hf_decode, hf_prefill), (our_decode, our_prefill) = measured["transformers"], measured["genart"]
-    print(f"\n### text — GPT-2 124M, random weights, float32 — {machine(device)}\n")
-    print("| what | genart | transformers generate() | genart / transformers |")
-    print("|---|---|---|---|")
-    print(f"| decode, batch 1, {DECODE_PROMPT}-token prompt (tokens/s) | {our_decode:.1f} | {hf_decode:.1f} | "
-          f"{our_decode / hf_decode:.2f} |")
-    print(f"| prefill, {PREFILL_PROMPT}-token prompt (prompt tokens/s) | {our_prefill:,.0f} | {hf_prefill:,.0f} | "
-          f"{our_prefill / hf_prefill:.2f} |")
+    measured = rates({"transformers": hf, "genart": greedy(ours)}, device) | rates({"int8": greedy(int8)}, cpu)
+    bandwidth = read_bandwidth(cpu)
+    limits = {"float32": (matvec_loop(ours, device), bandwidth / weight_bytes(ours)),
+              "int8": (matvec_loop(int8, cpu), bandwidth / weight_bytes(int8))}
+    hf_decode, hf_prefill = measured["transformers"]
+    print(f"\n### text — GPT-2 124M, random weights, batch 1 — {machine(device)}\n")
+    print(f"Read bandwidth {bandwidth / 1e9:.1f} GB/s; one token reads {weight_bytes(ours) / 1e6:.0f} MB of float32 "
+          f"weights, {weight_bytes(int8) / 1e6:.0f} MB of int8.\n")
+    print(f"| decoder | decode tokens/s ({DECODE_PROMPT}-token prompt) | / transformers | bare matrix-vector loop "
+          f"(tokens/s) | share of it | read-bandwidth bound (tokens/s) | share of it | prefill, {PREFILL_PROMPT} "
+          "tokens (tokens/s) | / transformers |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, label, precision in (("transformers", "transformers generate(), float32", "float32"),
+                                   ("genart", "genart, float32", "float32"), ("int8", "genart, int8 (CPU)", "int8")):
+        decode_rate, prefill_rate = measured[name]
+        loop, bound = limits[precision]
+        print(f"| {label} | {decode_rate:.1f} | {decode_rate / hf_decode:.2f} | {loop:.1f} | {decode_rate / loop:.2f} "
+              f"| {bound:.1f} | {decode_rate / bound:.2f} | {prefill_rate:,.0f} | {prefill_rate / hf_prefill:.2f} |")

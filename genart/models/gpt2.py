@@ -12,6 +12,7 @@ from torch import nn
 
 from .attention import KVCache
 from .checkpoint import expect, expect_shape
+from .tied_head import TiedHead
 
 
 @dataclass
@@ -78,6 +79,7 @@ class GPT2(nn.Module):
         self.wpe = nn.Embedding(config.n_positions, config.n_embd)
         self.h = nn.ModuleList(Block(config) for _ in range(config.n_layer))
         self.ln_f = nn.LayerNorm(config.n_embd, eps=config.layer_norm_epsilon)
+        self.head = TiedHead(self.wte)
 
     def setup_cache(self, batch: int, max_len: int, dtype: torch.dtype | None = None):
         dtype = dtype or self.wte.weight.dtype
@@ -98,7 +100,7 @@ class GPT2(nn.Module):
         for block in self.h:
             x = block(x, mask, slots)
         x = x[:, -1:] if last_only else x
-        return F.linear(self.ln_f(x), self.wte.weight)  # tied head
+        return self.head(self.ln_f(x))
 
 
 # Hugging Face names -> ours: drop the "transformer." prefix; these are Conv1D in HF and are transposed.

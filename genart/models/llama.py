@@ -13,6 +13,7 @@ from torch import nn
 
 from .attention import KVCache
 from .checkpoint import expect, expect_shape
+from .tied_head import TiedHead
 
 ROPE_TYPES = ("default", "linear", "llama3")
 
@@ -140,8 +141,8 @@ class Llama(nn.Module):
         self.embed_tokens = nn.Embedding(config.vocab_size, config.hidden_size)
         self.layers = nn.ModuleList(DecoderLayer(config) for _ in range(config.num_hidden_layers))
         self.norm = RMSNorm(config.hidden_size, config.rms_norm_eps)
-        if not config.tie_word_embeddings:
-            self.lm_head = nn.Linear(config.hidden_size, config.vocab_size, bias=False)
+        self.lm_head = TiedHead(self.embed_tokens) if config.tie_word_embeddings else \
+            nn.Linear(config.hidden_size, config.vocab_size, bias=False)
         self.register_buffer("inv_freq", rope_inv_freq(config), persistent=False)
 
     def setup_cache(self, batch: int, max_len: int, dtype: torch.dtype | None = None):
@@ -166,7 +167,7 @@ class Llama(nn.Module):
         for layer in self.layers:
             x = layer(x, cos, sin, mask, slots)
         x = self.norm(x[:, -1:] if last_only else x)
-        return F.linear(x, self.embed_tokens.weight) if self.config.tie_word_embeddings else self.lm_head(x)
+        return self.lm_head(x)
 
 
 HF_PREFIX = "model."

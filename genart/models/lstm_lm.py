@@ -6,8 +6,9 @@ setup_cache() keeps the recurrent state between calls, and the attention mask te
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import nn
+
+from .tied_head import TiedHead
 
 
 @dataclass
@@ -28,6 +29,7 @@ class LSTMLanguageModel(nn.Module):
         self.wte = nn.Embedding(config.vocab_size, config.n_embd)
         self.lstm = nn.LSTM(config.n_embd, config.hidden_size, config.n_layer, batch_first=True, dropout=config.dropout)
         self.proj = nn.Linear(config.hidden_size, config.n_embd)
+        self.head = TiedHead(self.wte)
         self.state: tuple[torch.Tensor, torch.Tensor] | None = None  # (h, c), each (layers, B, hidden), while decoding
 
     def setup_cache(self, batch: int, max_len: int, dtype: torch.dtype | None = None):
@@ -55,7 +57,7 @@ class LSTMLanguageModel(nn.Module):
         if slots is not None:
             self.state = state
         y = y[:, -1:] if last_only else y
-        return F.linear(self.proj(y), self.wte.weight)  # tied head
+        return self.head(self.proj(y))
 
     def _left_padded(self, x: torch.Tensor, real: torch.Tensor, state):
         """Run each row from its first real token, so padding never enters the recurrence; padded outputs are zero."""

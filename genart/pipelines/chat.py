@@ -32,6 +32,7 @@ class ChatSettings:
     min_p: float = same_as(TextSettings, "min_p")
     repetition_penalty: float = same_as(TextSettings, "repetition_penalty")
     stop: list[str] = same_as(TextSettings, "stop")
+    precision: str = same_as(TextSettings, "precision")
 
 
 def messages(s: ChatSettings) -> list[dict]:
@@ -60,7 +61,7 @@ def chat(name: str, settings: ChatSettings, progress: Progress | None = None) ->
     """Stream the model's next reply (texts[0]: what it writes now; with continue_reply, what follows the unfinished
     reply). Closing the iterator stops generation at once."""
     s = ready(settings)
-    model = load_text_model(name, progress)
+    model = load_text_model(name, progress, s.precision)
     ids, notice = fit_context(model, model.tokenizer.encode(prompt_text(model, s), add_special_tokens=False).ids,
                               s.max_new_tokens)
     if notice:

@@ -20,6 +20,7 @@ from . import chat_template
 from .checks import MAX_SEED
 from .decode import decode
 from .latent_models import latents
+from .precision import DEFAULT_PRECISION, PRECISION_HELP, at_precision, check_precision
 from .sampling import SamplingSettings
 from .settings import checked, knob, setting
 from .streaming import StopFilter, TextStream
@@ -39,6 +40,7 @@ class TextSettings:
     min_p: float = knob(0.0, "Min-p", "0 = off", 0.0, 1.0, 0.01)
     repetition_penalty: float = knob(1.0, "Repetition penalty", "1 = off", 1.0, 3.0, 0.05)
     stop: list[str] = knob([], "Stop strings", "Generation ends where one appears; it is not shown.", high=16)
+    precision: str = knob(DEFAULT_PRECISION, "Precision", PRECISION_HELP, high=16)
 
 
 
@@ -76,11 +78,16 @@ def _token_text(value) -> str | None:
     return value.get("content") if isinstance(value, dict) else value
 
 
-def load_text_model(name: str, progress: Progress | None = None) -> TextModel:
+def load_text_model(name: str, progress: Progress | None = None, precision: str = DEFAULT_PRECISION) -> TextModel:
     spec = get_spec(name, task="text")
+    check_precision(precision)
     loaded = load_model(spec, progress)
-    return runtime.MODELS.get(runtime.cache_key(spec.name, loaded.provenance, part="tokenizer"),
-                              lambda: _tokenizer_parts(loaded))
+    model = runtime.MODELS.get(runtime.cache_key(spec.name, loaded.provenance, part="tokenizer"),
+                               lambda: _tokenizer_parts(loaded))
+    if precision == DEFAULT_PRECISION:
+        return model
+    return runtime.MODELS.get(runtime.cache_key(spec.name, loaded.provenance, part=precision),
+                              lambda: at_precision(model, precision))
 
 
 def _tokenizer_parts(loaded: LoadedModel) -> TextModel:
@@ -143,7 +150,7 @@ def fit_context(model: TextModel, ids: list[int], max_new_tokens: int) -> tuple[
 def generate_text(name: str, settings: TextSettings, progress: Progress | None = None) -> Iterator[TextUpdate]:
     """Stream settings.n completions of settings.prompt. Closing the iterator stops generation at once."""
     s = ready(settings)
-    model = load_text_model(name, progress)
+    model = load_text_model(name, progress, s.precision)
     ids, notice = encode_prompt(model, s.prompt, s.max_new_tokens, s.chat)
     record = make_record("text", model.loaded.spec.name, model.loaded.provenance, **asdict(s))
     yield from stream_text(model, ids, s.n, s, record, notice, continues_prompt=not (s.chat and model.chat_template))

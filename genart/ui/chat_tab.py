@@ -12,6 +12,7 @@ import gradio as gr
 from ..errors import GenartError
 from ..pipelines.chat import ChatSettings, chat
 from ..pipelines.checks import MAX_SEED
+from ..pipelines.precision import PRECISIONS
 from ..registry import list_models
 from .common import MODEL_RUN, Replayed, forward_progress, stoppable, user_errors
 from .controls import control, controls, recorded
@@ -20,7 +21,8 @@ from .text_tab import joined_stops, saved_record, split_stops, status_line
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
 # The settings the Send, Regenerate and Continue events read after the model, the system prompt and the turns.
-FIELDS = ("max_new_tokens", "seed", "temperature", "top_k", "top_p", "min_p", "repetition_penalty", "stop")
+SAMPLING_FIELDS = ("max_new_tokens", "seed", "temperature", "top_k", "top_p", "min_p", "repetition_penalty")
+FIELDS = (*SAMPLING_FIELDS, "stop", "precision")
 ROLES = ("user", "assistant")
 
 
@@ -95,13 +97,16 @@ D = ChatSettings()
 def chat_api(model: str = DEFAULT_MODEL, system: str = D.system, turns: list[str] | None = None,
              continue_reply: bool = D.continue_reply, max_new_tokens: int = D.max_new_tokens, seed: int = D.seed,
              temperature: float = D.temperature, top_k: int = D.top_k, top_p: float = D.top_p, min_p: float = D.min_p,
-             repetition_penalty: float = D.repetition_penalty, stop: str = "") -> Iterator[dict]:
+             repetition_penalty: float = D.repetition_penalty, stop: str = "",
+             precision: str = D.precision) -> Iterator[dict]:
     """Stream an instruct model's next reply: turns are the conversation so far, the user's first and then in turn,
     the last the user's (with continue_reply, the model's unfinished reply to go on with). Each message has reply,
-    tokens, tokens_per_second, notice, done, and the replay record with the last one. Stop strings one per line."""
+    tokens, tokens_per_second, notice, done, and the replay record with the last one. Stop strings one per line;
+    precision is float32 or int8."""
     settings = ChatSettings(system=system, turns=turns if turns is not None else [], continue_reply=continue_reply,
                             max_new_tokens=max_new_tokens, seed=seed, temperature=temperature, top_k=top_k,
-                            top_p=top_p, min_p=min_p, repetition_penalty=repetition_penalty, stop=split_stops(stop))
+                            top_p=top_p, min_p=min_p, repetition_penalty=repetition_penalty, stop=split_stops(stop),
+                            precision=precision)
     for update in chat(model, settings):
         yield {"reply": update.texts[0], "tokens": update.tokens, "tokens_per_second": round(update.tokens_per_second, 2),
                "notice": update.notice, "done": update.done, "record": update.record}
@@ -133,8 +138,9 @@ def build() -> dict:
                                 info="An instruct model with a chat template, or any hf-hub:org/name that has one.")
             knobs = {"system": control(ChatSettings, "system", lines=3, elem_id="chat-system")}
             with gr.Accordion("Sampling", open=False):
-                knobs |= controls(ChatSettings, FIELDS[:-1])
+                knobs |= controls(ChatSettings, SAMPLING_FIELDS)
                 knobs["stop"] = control(ChatSettings, "stop", lines=2, info="One per line; \\n for a line break.")
+            knobs["precision"] = control(ChatSettings, "precision", choices=list(PRECISIONS), elem_id="chat-precision")
         with gr.Column(scale=2):
             window = gr.Chatbot(label="Conversation", height=420, elem_id="chat-window")
             message = gr.Textbox(label="Message", lines=2, placeholder="Write to the model…", elem_id="chat-message")

@@ -8,6 +8,7 @@ import gradio as gr
 from ..errors import GenartError
 from ..pipelines import text as pipeline
 from ..pipelines.checks import MAX_SEED
+from ..pipelines.precision import PRECISIONS
 from ..pipelines.text import TextSettings
 from ..registry import get_spec, list_models
 from ..replay import text_json
@@ -19,7 +20,7 @@ DEFAULT_MODEL = "text-art"
 DEFAULTS = TextSettings()
 # The event's arguments after the model, in its API's order; "stop" is one stop string per line.
 FIELDS = ("prompt", "max_new_tokens", "temperature", "top_k", "top_p", "min_p", "repetition_penalty", "seed", "stop",
-          "n", "chat")
+          "n", "chat", "precision")
 SAMPLING_FIELDS = ("temperature", "top_k", "top_p", "min_p", "repetition_penalty")
 MODEL_SUGGESTS = ("max_new_tokens", "temperature", "top_k", "top_p")  # what picking a model resets to its defaults
 STARTING_COMPLETIONS = 2  # the tab starts with two side by side; the API and CLI make one unless asked
@@ -92,11 +93,11 @@ def text_api(model: str = DEFAULT_MODEL, prompt: str = get_spec(DEFAULT_MODEL).d
              max_new_tokens: int = DEFAULTS.max_new_tokens, temperature: float = DEFAULTS.temperature,
              top_k: int = DEFAULTS.top_k, top_p: float = DEFAULTS.top_p, min_p: float = DEFAULTS.min_p,
              repetition_penalty: float = DEFAULTS.repetition_penalty, seed: int = DEFAULTS.seed, stop: str = "",
-             n: int = DEFAULTS.n, chat: bool = DEFAULTS.chat) -> Iterator[dict]:
+             n: int = DEFAULTS.n, chat: bool = DEFAULTS.chat, precision: str = DEFAULTS.precision) -> Iterator[dict]:
     """Stream n completions: each message has texts, tokens, tokens_per_second, notice, done, and the replay record
-    with the last one. Stop strings are one per line; temperature 0 is greedy."""
+    with the last one. Stop strings are one per line; temperature 0 is greedy; precision is float32 or int8."""
     for update in stream(model, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repetition_penalty, seed,
-                         stop, n, chat):
+                         stop, n, chat, precision):
         yield {"texts": update.texts, "tokens": update.tokens, "tokens_per_second": round(update.tokens_per_second, 2),
                "notice": update.notice, "done": update.done, "record": update.record}
 
@@ -145,6 +146,7 @@ def build():
             with gr.Accordion("Sampling", open=True):
                 knobs |= controls(TextSettings, SAMPLING_FIELDS)
                 knobs["stop"] = control(TextSettings, "stop", lines=2, info="One per line; \\n for a line break.")
+            knobs["precision"] = control(TextSettings, "precision", choices=list(PRECISIONS), elem_id="text-precision")
             with gr.Row():
                 button = gr.Button("Generate", variant="primary", elem_id="text-generate")
                 stop = gr.Button("Stop", variant="stop", elem_id="text-stop")
