@@ -6,7 +6,7 @@ A mistake the user can fix prints one sentence and exits with status 2.
 import argparse
 import sys
 
-from . import commands
+from . import commands, runtime
 from .cli_flags import add_setting, add_settings
 from .errors import GenartError
 from .registry import TASKS
@@ -146,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    runtime.keep_freed_memory()
     try:
         args.func(args)
     except GenartError as err:

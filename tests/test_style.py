@@ -16,7 +16,7 @@ from genart.data.procedural import render
 from genart.errors import GenartError
 from genart.loaders import load_model
 from genart.models.adain import AdaIN, adain
-from genart.models.transformer_net import TransformerNet, TransformerNetConfig
+from genart.models.transformer_net import TransformerNet, TransformerNetConfig, instance_norm
 from genart.pipelines.images import to_tensor
 from genart.pipelines.style import StyleSettings, region_adain, stylize
 from genart.registry import get_spec
@@ -185,3 +185,27 @@ def test_any_mode_and_a_flat_tiny_style_work_and_big_content_is_downscaled():
     update = list(stylize("gatys-random", content, [style], StyleSettings(size=128, steps=2)))[-1]
     assert update.image.size == (128, 43) and "downscaled from 900x300" in update.notice
     assert update.image.mode == "RGB"
+
+
+@torch.no_grad()
+def test_the_one_pass_instance_norm_is_instance_norm_in_either_memory_layout():
+    torch.manual_seed(0)
+    norm = torch.nn.InstanceNorm2d(16, affine=True)
+    torch.nn.init.normal_(norm.weight)
+    torch.nn.init.normal_(norm.bias)
+    x = torch.randn(1, 16, 40, 24) * 5 + 3
+    for layout in (torch.contiguous_format, torch.channels_last):
+        got = instance_norm(x.contiguous(memory_format=layout), norm)
+        assert got.is_contiguous(memory_format=layout) and torch.allclose(got, norm(x), atol=1e-5)
+
+
+@torch.no_grad()
+def test_the_loaded_fast_network_paints_an_image_as_the_plain_network_does():
+    loaded = load_model(get_spec("fast-stained-glass")).module  # channels-last, one-pass instance norm
+    plain = TransformerNet(loaded.config)
+    plain.load_state_dict(loaded.state_dict())
+    image = to_tensor(render("landscape", 4, 64)) * 255  # (1, 3, 64, 64)
+    alone = loaded(image)
+    beside = plain(torch.cat([image, image.flip(3)]))[:1]  # two images: nn.InstanceNorm2d's own path, NCHW
+    assert alone.is_contiguous(memory_format=torch.channels_last)
+    assert torch.allclose(alone, beside, atol=1e-2)  # pixels in [0, 255]

@@ -10,6 +10,7 @@ import torch
 from ..loaders import ARCHITECTURES, load_model
 from ..models.adain import AdaIN, adain
 from ..models.random_features import RandomFeatures, RandomFeaturesConfig
+from ..models.transformer_net import TransformerNet
 from ..models.vgg import VGG19Features, VGGConfig
 from ..pipelines.gatys import gram, style_losses
 from ..registry import get_spec
@@ -21,8 +22,13 @@ PAPER = {"AdaIN": (0.018, 0.065), "Gatys et al. (500 iterations)": (14.17, 46.75
 GATYS_STEPS = 500
 
 
-def fast_seconds(size: int, device) -> float:
+def fast_seconds(size: int, device, prepared: bool) -> float:
+    """fast-stained-glass as genart loads it (channels-last), or its weights in a plain eager NCHW module."""
     net = load_model(get_spec("fast-stained-glass")).module
+    if not prepared:
+        plain = TransformerNet(net.config).to(device, next(net.parameters()).dtype).eval()
+        plain.load_state_dict(net.state_dict())
+        net = plain
     x = torch.rand(1, 3, size, size, device=device, dtype=next(net.parameters()).dtype) * 255
     return median_seconds(lambda: net(x), device)
 
@@ -58,7 +64,10 @@ def gatys_step_seconds(net, size: int, device) -> float:
 def run():
     device = pick_device()
     with torch.no_grad():
-        rows = [("fast network (fast-stained-glass)", [fast_seconds(s, device) for s in SIZES], None),
+        rows = [("fast network (fast-stained-glass), as genart runs it", [fast_seconds(s, device, True) for s in SIZES],
+                 None),
+                ("fast network (fast-stained-glass), plain eager NCHW", [fast_seconds(s, device, False) for s in SIZES],
+                 None),
                 ("AdaIN (random weights), as genart runs it", [adain_seconds(s, device, True) for s in SIZES],
                  PAPER["AdaIN"]),
                 ("AdaIN (random weights), plain eager NCHW", [adain_seconds(s, device, False) for s in SIZES],

@@ -16,7 +16,7 @@ DECODER_LAYOUT = (256, "U", 256, 256, 256, 128, "U", 128, 64, "U", 64, 3)  # "U"
 
 
 def conv_block(c_in: int, c_out: int, relu: bool = True) -> list[nn.Module]:
-    return [nn.ReflectionPad2d(1), nn.Conv2d(c_in, c_out, 3)] + ([nn.ReLU()] if relu else [])
+    return [nn.ReflectionPad2d(1), nn.Conv2d(c_in, c_out, 3)] + ([nn.ReLU(inplace=True)] if relu else [])
 
 
 def encoder() -> nn.Sequential:

@@ -19,6 +19,15 @@ class TransformerNetConfig:
     width: int = 32  # channels of the first layer (2x and 4x deeper down); pytorch/examples' networks have 32
 
 
+def instance_norm(x: torch.Tensor, norm: nn.InstanceNorm2d) -> torch.Tensor:
+    """norm(x), for one image as batch norm over it alone: the same statistics in one fused pass that keeps
+    channels-last memory, where instance_norm copies the input to NCHW and back (at 512 px on a CPU it took a third
+    of the network's time)."""
+    if x.shape[0] > 1:
+        return norm(x)
+    return F.batch_norm(x, None, None, norm.weight, norm.bias, True, 0.0, norm.eps)
+
+
 class ConvLayer(nn.Module):
     """Reflection-padded convolution."""
 
@@ -49,7 +58,7 @@ class ResidualBlock(nn.Module):
         self.in2 = nn.InstanceNorm2d(channels, affine=True)
 
     def forward(self, x):
-        return x + self.in2(self.conv2(F.relu(self.in1(self.conv1(x)))))
+        return x + instance_norm(self.conv2(F.relu(instance_norm(self.conv1(x), self.in1))), self.in2)
 
 
 class TransformerNet(nn.Module):
@@ -67,12 +76,12 @@ class TransformerNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x (B, 3, H, W) in [0, 255] -> (B, 3, H', W') in about [0, 255]; H' = H when H is a multiple of 4."""
-        y = F.relu(self.in1(self.conv1(x)))
-        y = F.relu(self.in2(self.conv2(y)))  # (B, 2 width, H/2, W/2)
-        y = F.relu(self.in3(self.conv3(y)))  # (B, 4 width, H/4, W/4)
+        y = F.relu(instance_norm(self.conv1(x), self.in1))
+        y = F.relu(instance_norm(self.conv2(y), self.in2))  # (B, 2 width, H/2, W/2)
+        y = F.relu(instance_norm(self.conv3(y), self.in3))  # (B, 4 width, H/4, W/4)
         y = self.res5(self.res4(self.res3(self.res2(self.res1(y)))))
-        y = F.relu(self.in4(self.deconv1(y)))  # (B, 2 width, H/2, W/2)
-        y = F.relu(self.in5(self.deconv2(y)))  # (B, width, H, W)
+        y = F.relu(instance_norm(self.deconv1(y), self.in4))  # (B, 2 width, H/2, W/2)
+        y = F.relu(instance_norm(self.deconv2(y), self.in5))  # (B, width, H, W)
         return self.deconv3(y)
 
 

@@ -106,6 +106,7 @@ def launch(host: str | None = None, port: int | None = None, share: bool = False
     public = access.decide_public(host, share) if public is None else public
     os.environ[access.PUBLIC] = "1" if public else "0"
     limits = current_limits()
+    runtime.keep_freed_memory()
     place_startup_models()
     demo = build_demo().queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
     edge.busy_sentence(demo)
