@@ -50,18 +50,18 @@ def pick_dtype(device: torch.device, half_safe: bool) -> torch.dtype:
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 
 
-def keep_freed_memory():
+def keep_freed_memory() -> bool:
     """Let glibc keep freed blocks of up to 32 MB for the next call instead of handing them back to the system, which
     it does by default past its trim and mmap thresholds: every 512 px activation (25 MB) was faulted in again on
-    every call, about a fifth of a style network's time on a CPU (bench style). Nothing happens off glibc."""
+    every call, about a fifth of a style network's time on a CPU (bench style). -> whether glibc took it; nothing
+    happens elsewhere."""
     if not sys.platform.startswith("linux"):
-        return
+        return False
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:  # musl and other C libraries: their own allocators
-        return
-    libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)
-    libc.mallopt(M_TRIM_THRESHOLD, 256 << 20)
+        return False
+    return libc.mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1 and libc.mallopt(M_TRIM_THRESHOLD, 256 << 20) == 1
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,10 @@ def test_out_of_memory_frees_the_cache_and_the_next_call_works(monkeypatch):
     assert cache.keys() == []
     with pytest.raises(ValueError, match="not memory"), runtime.oom_guard():  # other errors pass through as they are
         raise ValueError("not memory")
+
+
+def test_glibc_keeps_freed_blocks_for_the_next_call():
+    assert runtime.keep_freed_memory()  # this Linux's C library is glibc, which takes both settings
+    big = torch.ones(8 << 20)  # 32 MB: allocated, freed, allocated again as before
+    del big
+    assert torch.ones(8 << 20).sum() == 8 << 20
