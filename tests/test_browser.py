@@ -148,6 +148,17 @@ def test_text_tab_streams_completions_and_shows_tokens_per_second(page):
         page.locator("#text-save").click()
     saved = json.loads(Path(download.value.path()).read_text())
     assert [saved["genart"]["prompt"] + t for t in saved["texts"]] == [first, second]
+    assert saved["genart"]["precision"] == "float32"
+
+    page.locator("#text-precision input").click()
+    page.get_by_role("option", name="int8").click()
+    before = page.locator("#text-status").inner_text()
+    page.locator("#text-generate").click()
+    page.wait_for_function("old => { const s = document.querySelector('#text-status');"
+                           " return s.innerText !== old && s.innerText.includes('done'); }", arg=before, timeout=60_000)
+    with page.expect_download() as download:
+        page.locator("#text-save").click()
+    assert json.loads(Path(download.value.path()).read_text())["genart"]["precision"] == "int8"
 
 
 def test_stop_ends_generation_and_the_next_one_runs(page, hub_server, tmp_path):

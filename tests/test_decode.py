@@ -3,11 +3,10 @@ import pytest
 import torch
 
 from genart.pipelines.decode import decode
-from genart.pipelines.sampling import SamplingSettings, apply_repetition_penalty, logits_to_probs
+from genart.pipelines.sampling import GREEDY, SamplingSettings, apply_repetition_penalty, logits_to_probs
 from tests.test_gpt2_parity import pair as gpt2_pair  # noqa: F401  (a fixture)
 from tests.test_llama_parity import CASES, build
 
-GREEDY = SamplingSettings(temperature=0)
 PROMPTS = [[5, 17, 42], [9, 8, 7, 6, 5, 4, 3, 99]]
 
 

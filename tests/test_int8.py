@@ -4,8 +4,8 @@ import pytest
 import torch
 from torch import nn
 
-from genart.bench.text_precision import agreement, perplexity
 from genart.errors import GenartError
+from genart.metrics.precision_quality import agreement, perplexity
 from genart.models.gpt2 import GPT2, GPT2Config
 from genart.models.int8 import Int8Linear, Int8LSTM, quantized
 from genart.models.lstm_lm import LSTMConfig, LSTMLanguageModel

@@ -15,11 +15,10 @@ from ..models.gpt2 import GPT2, GPT2Config, from_hf_state_dict
 from ..models.int8 import Int8Linear, quantized
 from ..models.tied_head import TiedHead
 from ..pipelines.decode import decode
-from ..pipelines.sampling import SamplingSettings
+from ..pipelines.sampling import GREEDY
 from ..runtime import pick_device
 from .timing import machine, seconds_per_call, sync
 
-GREEDY = SamplingSettings(temperature=0)
 NEW_TOKENS = 128
 DECODE_PROMPT = 16
 PREFILL_PROMPT = 512
@@ -77,19 +76,19 @@ def weight_bytes(model: nn.Module) -> int:
         (m.in_features + 4) * m.out_features for m in model.modules() if isinstance(m, Int8Linear))
 
 
-def matvec_loop(model: nn.Module, device: torch.device) -> float:
-    """Tokens/s of a bare loop over the model's matrix-vector products, in its own layout and precision: each map
-    applied once to a fixed vector, no attention, norms, sampling or Python beyond the calls."""
+def matvec_loop(model: nn.Module, device: torch.device):
+    """A runner for rates() that does only the model's matrix-vector products, in its own layout and precision, once
+    per token: each map applied to a fixed vector, no attention, norms, sampling or Python beyond the calls."""
     maps = [m for m in model.modules() if isinstance(m, (nn.Linear, Int8Linear, TiedHead))]
     vectors = {width: torch.randn(1, width, device=device) for width in {m.in_features for m in maps}}
     calls = [(m, vectors[m.in_features]) for m in maps]
 
-    def token():
-        for m, x in calls:
-            m(x)
-
-    with torch.inference_mode():
-        return 1 / statistics.median(seconds_per_call(token, device))
+    @torch.inference_mode()
+    def generate_n(ids, n):
+        for _ in range(n):
+            for m, x in calls:
+                m(x)
+    return generate_n
 
 
 def greedy(model: nn.Module):
@@ -111,10 +110,13 @@ def run():
         reference.generate(ids, attention_mask=torch.ones_like(ids), do_sample=False, max_new_tokens=n,
                            min_new_tokens=n, pad_token_id=0)
 
-    measured = rates({"transformers": hf, "genart": greedy(ours)}, device) | rates({"int8": greedy(int8)}, cpu)
+    # All take turns in every round (the int8 model reads the prompt as a list, on the CPU), so a slow spell of a
+    # shared machine hits the decoders and their limits alike.
+    measured = rates({"transformers": hf, "genart": greedy(ours), "int8": greedy(int8),
+                      "float32 loop": matvec_loop(ours, device), "int8 loop": matvec_loop(int8, cpu)}, device)
     bandwidth = read_bandwidth(cpu)
-    limits = {"float32": (matvec_loop(ours, device), bandwidth / weight_bytes(ours)),
-              "int8": (matvec_loop(int8, cpu), bandwidth / weight_bytes(int8))}
+    limits = {precision: (measured[f"{precision} loop"][0], bandwidth / weight_bytes(model))
+              for precision, model in (("float32", ours), ("int8", int8))}
     hf_decode, hf_prefill = measured["transformers"]
     print(f"\n### text — GPT-2 124M, random weights, batch 1 — {machine(device)}\n")
     print(f"Read bandwidth {bandwidth / 1e9:.1f} GB/s; one token reads {weight_bytes(ours) / 1e6:.0f} MB of float32 "

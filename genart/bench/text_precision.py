@@ -1,33 +1,24 @@
 """int8 beside float32 for every kind of text model genart decodes, on the CPU: tokens/s at batch 1 and what int8
-costs, measured in the same run. The shipped models by perplexity on held-out lines of their corpus; GPT-2 124M and a
-SmolLM2-135M-shaped Llama with random weights by the share of greedy tokens that agree with float32 over 64 tokens,
-both running free (one early disagreement changes the rest) and teacher-forced on float32's tokens."""
-import math
+costs (metrics/precision_quality.py), measured in the same run. The shipped models by perplexity on held-out lines of
+their corpus; GPT-2 124M and a SmolLM2-135M-shaped Llama with random weights by the share of greedy tokens that agree
+with float32 over 64 tokens, running free and teacher-forced."""
 import statistics
 import time
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from ..data.text_corpus import HELD_OUT_SEED, corpus
+from ..metrics.precision_quality import NEW, PROMPT, agreement, greedy_tokens, perplexity
 from ..models.attention import input_major
 from ..models.int8 import quantized
 from ..models.llama import Llama, LlamaConfig
-from ..pipelines.decode import decode
 from ..pipelines.text import load_text_model
-from ..train.text_lm import batch_at, init_weights, logits_of, token_stream
-from .text import GREEDY, gpt2_pair
+from ..train.text_lm import init_weights
+from .text import gpt2_pair
 from .timing import machine
 
-PROMPT, NEW = 8, 64
 SMOLLM2_135M = LlamaConfig(vocab_size=49152, hidden_size=576, intermediate_size=1536, num_hidden_layers=30,
                            num_attention_heads=9, num_key_value_heads=3, rope_theta=100000.0, tie_word_embeddings=True)
-
-
-def greedy_tokens(model: nn.Module, prompt: torch.Tensor, n: int = NEW) -> torch.Tensor:
-    """(T,) prompt -> (n,) greedy tokens."""
-    return torch.stack([step[0] for step in decode(model, [prompt.tolist()], n, GREEDY)])
 
 
 def decode_rate(model: nn.Module, vocab: int, rounds: int = 5) -> float:
@@ -43,30 +34,6 @@ def decode_rate(model: nn.Module, vocab: int, rounds: int = 5) -> float:
         greedy_tokens(model, prompt, NEW)
         rates.append((NEW - 1) / (time.perf_counter() - start - one))
     return statistics.median(rates)
-
-
-@torch.inference_mode()
-def agreement(exact: nn.Module, int8: nn.Module, vocab: int, prompts: int = 8) -> tuple[float, float]:
-    """-> (free-running, teacher-forced) share of int8's greedy tokens equal to float32's, over `prompts` random
-    prompts of 64 new tokens each."""
-    free, forced = [], []
-    for seed in range(prompts):
-        prompt = torch.randint(vocab, (PROMPT,), generator=torch.Generator().manual_seed(100 + seed))
-        wanted = greedy_tokens(exact, prompt)  # (64,)
-        free.append((greedy_tokens(int8, prompt) == wanted).float().mean().item())
-        ids = torch.cat([prompt, wanted[:-1]])[None]  # (1, T): float32's path, scored by int8 position by position
-        logits = int8(ids, torch.arange(ids.shape[1])[None], None)[0, PROMPT - 1:]  # (64, vocab)
-        forced.append((logits.argmax(-1) == wanted).float().mean().item())
-    return statistics.mean(free), statistics.mean(forced)
-
-
-@torch.inference_mode()
-def perplexity(module: nn.Module, tokenizer, block: int, lines: int = 1024) -> float:
-    """exp(mean next-token loss) over blocks of held-out corpus lines (the trainer's validation data)."""
-    stream, starts = token_stream(tokenizer, corpus(lines, seed=HELD_OUT_SEED))
-    losses = [F.cross_entropy(logits_of(module, x).flatten(0, 1), y.flatten()).item()
-              for x, y in (batch_at(stream, s, block) for s in starts.split(128))]
-    return math.exp(statistics.mean(losses))
 
 
 def random_llama() -> Llama:

@@ -20,17 +20,15 @@ DEFAULT_PRECISION = "float32"
 PRECISION_HELP = "; ".join(f"{name}: {what}" for name, (what, _) in PRECISIONS.items()) + "."
 
 
-def check_precision(name: str) -> str:
+def conversion(name: str) -> Callable[[nn.Module], nn.Module] | None:
+    """The checked precision's conversion; None: the module decodes as loaded."""
     if name not in PRECISIONS:
         raise GenartError(f"There is no precision {name!r:.20}; pick one of: {', '.join(PRECISIONS)}.")
-    return name
+    return PRECISIONS[name][1]
 
 
-def at_precision(model, precision: str):
-    """A TextModel whose module decodes in `precision` (with its own lock: it is another module with its own cache)."""
-    convert = PRECISIONS[precision][1]
-    if convert is None:
-        return model
+def converted(model, convert: Callable[[nn.Module], nn.Module]):
+    """A TextModel whose module is `convert` of the loaded one (with its own lock: another module, its own cache)."""
     loaded = replace(model.loaded, module=convert(model.loaded.module), device=torch.device("cpu"),
                      dtype=torch.float32)
     return replace(model, loaded=loaded, lock=threading.Lock())

@@ -13,6 +13,9 @@ class SamplingSettings:
     repetition_penalty: float = 1.0  # 1 = off
 
 
+GREEDY = SamplingSettings(temperature=0)
+
+
 def apply_repetition_penalty(logits: torch.Tensor, history: torch.Tensor, seen: torch.Tensor, penalty: float) -> torch.Tensor:
     """logits (B, V), history (B, T) token ids, seen (B, T) bool for real (non-padding) tokens.
 

@@ -20,7 +20,7 @@ from . import chat_template
 from .checks import MAX_SEED
 from .decode import decode
 from .latent_models import latents
-from .precision import DEFAULT_PRECISION, PRECISION_HELP, at_precision, check_precision
+from .precision import DEFAULT_PRECISION, PRECISION_HELP, conversion, converted
 from .sampling import SamplingSettings
 from .settings import checked, knob, setting
 from .streaming import StopFilter, TextStream
@@ -80,14 +80,14 @@ def _token_text(value) -> str | None:
 
 def load_text_model(name: str, progress: Progress | None = None, precision: str = DEFAULT_PRECISION) -> TextModel:
     spec = get_spec(name, task="text")
-    check_precision(precision)
+    convert = conversion(precision)
     loaded = load_model(spec, progress)
     model = runtime.MODELS.get(runtime.cache_key(spec.name, loaded.provenance, part="tokenizer"),
                                lambda: _tokenizer_parts(loaded))
-    if precision == DEFAULT_PRECISION:
+    if convert is None:
         return model
     return runtime.MODELS.get(runtime.cache_key(spec.name, loaded.provenance, part=precision),
-                              lambda: at_precision(model, precision))
+                              lambda: converted(model, convert))
 
 
 def _tokenizer_parts(loaded: LoadedModel) -> TextModel:
