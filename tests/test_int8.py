@@ -11,6 +11,7 @@ from genart.models.int8 import Int8Linear, Int8LSTM, quantized
 from genart.models.lstm_lm import LSTMConfig, LSTMLanguageModel
 from genart.pipelines.remake import remake
 from genart.pipelines.text import TextSettings, generate_text, load_text_model
+from genart.train.text_lm import init_weights
 
 
 def relative_error(got: torch.Tensor, want: torch.Tensor) -> float:
@@ -57,9 +58,7 @@ def test_quantized_leaves_the_float_model_as_it_was_and_swaps_every_map_of_the_c
 def test_a_gpt2_shaped_model_keeps_float32s_greedy_choices():
     torch.manual_seed(0)
     model = GPT2(GPT2Config(vocab_size=4096, n_layer=4, n_embd=256, n_head=4)).eval()
-    for m in model.modules():  # GPT-2's initialisation, so the logits are not flat
-        if isinstance(m, (nn.Linear, nn.Embedding)):
-            nn.init.normal_(m.weight, std=0.02)
+    init_weights(model)  # GPT-2's initialisation, so the logits are not flat
     free, forced = agreement(model, quantized(model), 4096, prompts=3)
     assert forced > 0.9 and free > 0.3
 

@@ -69,17 +69,22 @@ def read_bandwidth(device: torch.device) -> float:
     return big.numel() * big.element_size() / statistics.median(seconds_per_call(big.sum, device, 1, 0, 5))
 
 
+def matrix_maps(model: nn.Module) -> list[nn.Module]:
+    """Every map one token multiplies a vector by: linear maps (float or int8) and a tied head."""
+    return [m for m in model.modules() if isinstance(m, (nn.Linear, Int8Linear, TiedHead))]
+
+
 def weight_bytes(model: nn.Module) -> int:
-    """The bytes one token reads: every matrix of a matrix-vector product (the embedding rows it looks up are few)."""
-    float_maps = [m.weight for m in model.modules() if isinstance(m, (nn.Linear, TiedHead))]
-    return sum(w.numel() * w.element_size() for w in float_maps) + sum(
-        (m.in_features + 4) * m.out_features for m in model.modules() if isinstance(m, Int8Linear))
+    """The bytes one token reads: every matrix of a matrix-vector product (the embedding rows it looks up are few);
+    an int8 map's matrix and its float32 scales."""
+    return sum((m.in_features + 4) * m.out_features if isinstance(m, Int8Linear)
+               else m.weight.numel() * m.weight.element_size() for m in matrix_maps(model))
 
 
 def matvec_loop(model: nn.Module, device: torch.device):
     """A runner for rates() that does only the model's matrix-vector products, in its own layout and precision, once
     per token: each map applied to a fixed vector, no attention, norms, sampling or Python beyond the calls."""
-    maps = [m for m in model.modules() if isinstance(m, (nn.Linear, Int8Linear, TiedHead))]
+    maps = matrix_maps(model)
     vectors = {width: torch.randn(1, width, device=device) for width in {m.in_features for m in maps}}
     calls = [(m, vectors[m.in_features]) for m in maps]
 
