@@ -1,13 +1,16 @@
 """The photo data (held out by photo, never by crop) and the style measurements built on it."""
+import json
+
 import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
 from genart.data.photos import PHOTOS, Photo, PhotoSource, photo_crops_of, photo_split, photos_and_art, read_photo
 from genart.errors import GenartError
+from genart.hub import sha256_file
 from genart.metrics.inpaint_quality import held_out
 from genart.metrics.style_quality import GramDistance, edge_ssim, held_out_photos, picture_grid
-from genart.train.style_card import model_card
+from genart.train.style_card import kept_reference, model_card
 
 
 def test_the_split_is_by_photo_and_holds_out_the_style_tabs_examples():
@@ -93,3 +96,16 @@ def test_the_style_card_says_whether_each_goal_was_met():
     assert "lion, cheetah" in card and "photos.jpg" in card
     assert "first-layer width 24" in card
     assert "Not yet measured" in model_card("fast-x", run, {}, 1.8, None)
+
+
+def test_a_kept_reference_must_come_from_the_same_style_image_and_photos(tmp_path):
+    (tmp_path / "style.png").write_bytes(b"a style")
+    digest = sha256_file(tmp_path / "style.png")
+    gatys = {"model": "gatys-random", "edge_ssim": 0.42, "gram_distance": 0.010, "seconds": 140.0}
+    quality = {"size": 512, "photos": ["lion"], "style_sha256": digest, "rows": [gatys]}
+    (tmp_path / "quality.json").write_text(json.dumps(quality))
+    assert kept_reference(tmp_path, ["lion"], digest) == gatys
+    with pytest.raises(SystemExit, match="without --keep-reference"):
+        kept_reference(tmp_path, ["lion", "cheetah"], digest)
+    with pytest.raises(SystemExit, match="without --keep-reference"):
+        kept_reference(tmp_path, ["lion"], "another style")

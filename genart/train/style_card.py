@@ -5,6 +5,9 @@ measured beside gatys-random on held-out photos (metrics/style_quality.py), with
 
 The trainer writes the card without the photo measurement; this measures (Gatys at 512 px takes minutes a photo on a
 CPU) and writes quality.json, photos.jpg and the card again. --reuse rewrites the card from quality.json.
+--keep-reference measures only the network and keeps gatys-random's figures from quality.json when they were measured
+with the same style image on the same photos (Gatys then runs only on the grid's photos): for comparing retrained
+networks of one style.
 """
 import argparse
 import json
@@ -13,6 +16,7 @@ from pathlib import Path
 from PIL import Image
 
 from genart.checkpoint_io import last_run
+from genart.hub import sha256_file
 from genart.metrics.style_quality import LOSS_NETWORK, SIZE, held_out_photos, measure, picture_grid
 from genart.train.card import training_section, write_card
 
@@ -103,15 +107,33 @@ def write_style_card(name: str, run: dict, folder: Path, quality: dict | None = 
                model_card(name, run, config, size_mb, quality))
 
 
-def measure_folder(folder: Path, n_photos: int | None) -> dict:
+def kept_reference(folder: Path, photo_names: list[str], style_sha256: str) -> dict:
+    """gatys-random's row of the folder's quality.json, if it was measured on these photos with this style image."""
+    path = folder / QUALITY_FILE
+    old = json.loads(path.read_text()) if path.exists() else {}
+    if old.get("style_sha256") != style_sha256 or old.get("photos") != photo_names or old.get("size") != SIZE:
+        raise SystemExit(f"{path} was not measured with this style.png on these photos; measure without --keep-reference.")
+    return next(r for r in old["rows"] if r["model"] == LOSS_NETWORK)
+
+
+def measure_folder(folder: Path, n_photos: int | None, keep_reference: bool = False) -> dict:
     """Measure the registry's model of this folder's name beside gatys-random on the first `n_photos` held-out photos
-    (all when None); writes the picture grid too."""
+    (all when None); writes the picture grid too. With `keep_reference`, gatys-random's row comes from quality.json
+    and Gatys runs only on the grid's photos."""
     with Image.open(folder / "style.png") as im:
         style = im.convert("RGB")
+    style_sha256 = sha256_file(folder / "style.png")
     photos = held_out_photos()[:n_photos]
-    rows, outputs = measure([folder.name, LOSS_NETWORK], style, photos)
+    names = [n for n, _ in photos]
+    if keep_reference:
+        reference = kept_reference(folder, names, style_sha256)
+        rows, outputs = measure([folder.name], style, photos)
+        outputs |= measure([LOSS_NETWORK], style, photos[:GRID_PHOTOS])[1]
+        rows.append(reference)
+    else:
+        rows, outputs = measure([folder.name, LOSS_NETWORK], style, photos)
     picture_grid(photos[:GRID_PHOTOS], style, outputs).save(folder / GRID_FILE, quality=85)
-    return {"size": SIZE, "photos": [n for n, _ in photos], "rows": rows}
+    return {"size": SIZE, "photos": names, "style_sha256": style_sha256, "rows": rows}
 
 
 def main(argv=None):
@@ -119,12 +141,14 @@ def main(argv=None):
     p.add_argument("--out", required=True, help="the folder of the model the registry loads under its name")
     p.add_argument("--photos", type=int, default=None, help="only the first N held-out photos (Gatys is slow)")
     p.add_argument("--reuse", action="store_true", help=f"write the card from the folder's {QUALITY_FILE}, measuring nothing")
+    p.add_argument("--keep-reference", action="store_true",
+                   help=f"measure only the network; keep gatys-random's figures from {QUALITY_FILE}")
     args = p.parse_args(argv)
     folder = Path(args.out)
     if args.reuse:
         quality = json.loads((folder / QUALITY_FILE).read_text())
     else:
-        quality = measure_folder(folder, args.photos)
+        quality = measure_folder(folder, args.photos, args.keep_reference)
         (folder / QUALITY_FILE).write_text(json.dumps(quality, indent=1) + "\n")
     write_style_card(folder.name, last_run(folder), folder, quality)
     print(measured_section(folder.name, quality))
