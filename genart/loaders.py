@@ -199,7 +199,10 @@ def _build(spec: ModelSpec, resolved: hub.Resolved, device: torch.device) -> Loa
         raise GenartError(f"The files of {spec.name} do not hold a {arch} checkpoint.")
     if spec.task not in (entry.task, *entry.also_for):
         raise GenartError(f"{spec.name} is a {arch} model for the {entry.task} task, not {spec.task}.")
-    module = entry.build(config, state)
+    try:
+        module = entry.build(config, state)
+    except ValueError as err:  # a config value the architecture has no use for, in its own words
+        raise GenartError(f"The config.json of {spec.name} does not fit its architecture: {err}") from None
     try:
         load_strict(module, entry.convert(state, module))
     except (CheckpointMismatch, KeyError) as err:  # the key tables' count and shape checks, a key they look up

@@ -253,6 +253,14 @@ BUILTIN: tuple[ModelSpec, ...] = (
         license="apache-2.0",
     ),
     ModelSpec(
+        name="biharmonic",
+        task="inpaint",
+        arch="biharmonic",
+        description="The smoothest fill (least curvature, solved coarse to fine): carries the shading around the hole "
+                    "and its slope inwards; the best classical method on photos here.",
+        license="apache-2.0",
+    ),
+    ModelSpec(
         name="mean-fill",
         task="inpaint",
         arch="mean-fill",

@@ -2,18 +2,22 @@
 import dataclasses
 import hashlib
 import io
+import json
 
 import numpy as np
 import pytest
 import torch
 from PIL import Image
+from safetensors.torch import save
 
 from genart import hub
+from genart.data.photos import photo_crops_of, read_split
 from genart.data.procedural import render
 from genart.errors import GenartError
-from genart.loaders import load_model
-from genart.models.inpaint_net import mirror_mismatch, push_pull
+from genart.loaders import known_fields, load_model
+from genart.models.inpaint_net import InpaintNet, InpaintNetConfig, mirror_mismatch
 from genart.models.lama import FourierUnit, LaMa, LaMaConfig
+from genart.models.smooth_fill import biharmonic_fill, push_pull
 from genart.pipelines.inpaint import InpaintSettings, inpaint
 from genart.registry import get_spec
 
@@ -176,3 +180,42 @@ def test_shipped_inpaint_art_uses_a_mandalas_symmetry():
         return 10 * np.log10(255 ** 2 / mse)
 
     assert psnr_in_hole("inpaint-art") > psnr_in_hole("telea") + 8
+
+
+def test_the_biharmonic_fill_continues_a_slope_that_push_pull_flattens():
+    ramp = torch.linspace(0, 1, 48).expand(1, 3, 48, 48).clone()  # (1, 3, 48, 48): brighter to the right
+    known = torch.ones(1, 1, 48, 48)
+    known[..., 12:36, 10:38] = 0  # inside: every term the hole touches can be zero
+    fill = biharmonic_fill(ramp * known, known, steps=200)
+    assert torch.equal(fill[known.expand_as(fill) > 0], ramp[known.expand_as(ramp) > 0])
+    assert (fill - ramp).abs().max() < 2e-3
+    assert (push_pull(ramp * known, known) - ramp).abs().max() > 0.05
+
+
+def test_the_biharmonic_fill_approaches_scikit_images_solution():
+    from skimage.restoration import inpaint_biharmonic
+
+    image = photo_crops_of(read_split(held_out=True), 1, 96, seed=7)[0].astype(np.float32) / 255
+    mask = np.zeros((96, 96), bool)
+    mask[30:60, 20:70] = True
+    reference = inpaint_biharmonic(image, mask, channel_axis=-1)
+    x, known = torch.from_numpy(image).permute(2, 0, 1)[None], torch.from_numpy(~mask)[None, None].float()
+
+    def distance(fill):
+        return np.abs(fill[0].permute(1, 2, 0).numpy() - reference)[mask].mean()
+
+    assert distance(biharmonic_fill(x * known, known, steps=300)) < 0.005
+    assert distance(biharmonic_fill(x * known, known)) < 0.5 * distance(push_pull(x * known, known))
+
+
+def test_an_inpaint_config_naming_an_unknown_smooth_fill_is_one_sentence(hub_server):
+    net = InpaintNet(InpaintNetConfig(width=4))
+    config = {**dataclasses.asdict(net.config), "smooth_fill": "os.system"}
+    hub_server.repos.commit("tiny/inpaint-odd", {"config.json": json.dumps(config).encode(),
+                                                 "model.safetensors": save(net.state_dict())})
+    with pytest.raises(GenartError, match="smooth_fill must be one of push-pull, biharmonic; got 'os.system'"):
+        inpaint("hf-hub:tiny/inpaint-odd", render("landscape", 1, 32), np.ones((32, 32), bool))
+
+
+def test_an_inpaint_config_from_before_smooth_fills_uses_push_pull():
+    assert InpaintNet(InpaintNetConfig(**known_fields(InpaintNetConfig, {"width": 4}))).smooth_fill is push_pull

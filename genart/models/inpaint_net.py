@@ -3,11 +3,12 @@ convolutions, so a 128 px hole sees context across the whole image (as in Iizuka
 
 Input: the image with the hole blanked and the mask (image in [0, 1], mask 1 = fill); output RGB in [0, 1].
 
-Inside, every hole pixel gets four parameter-free candidates: a smooth push-pull fill (a pyramid of mask-normalised
-averages) and the pixels at its mirror positions (left-right, top-bottom, and through the centre), each where that
-position is known. The network sees them all, predicts per pixel how to weigh the candidates that exist, and adds a
-correction. Mirrors are what symmetric art (mandalas, rose windows, a symmetric sky) needs: a CNN alone cannot look
-across the image to the matching half. How well each mirror matches the known pixels around a spot is an input too.
+Inside, every hole pixel gets four parameter-free candidates: a smooth fill (smooth_fill.py: push-pull, or the
+biharmonic fill in checkpoints whose config names it) and the pixels at its mirror positions (left-right,
+top-bottom, and through the centre), each where that position is known. The network sees them all, predicts per
+pixel how to weigh the candidates that exist, and adds a correction. Mirrors are what symmetric art (mandalas, rose
+windows, a symmetric sky) needs: a CNN alone cannot look across the image to the matching half. How well each mirror
+matches the known pixels around a spot is an input too.
 """
 from dataclasses import dataclass
 
@@ -15,30 +16,17 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .smooth_fill import biharmonic_fill, push_pull
+
+SMOOTH_FILLS = {"push-pull": push_pull, "biharmonic": biharmonic_fill}  # the first candidate, by config name
+
 
 @dataclass
 class InpaintNetConfig:
     width: int = 32
     dilations: tuple[int, ...] = (2, 4, 8, 16, 1)
     model_type: str = "genart-inpaint"
-
-
-def push_pull(x: torch.Tensor, known: torch.Tensor, levels: int = 7) -> torch.Tensor:
-    """x (B, C, H, W) with known (B, 1, H, W) in {0, 1} -> x where known, a smooth interpolation elsewhere.
-
-    Averages of known pixels at halving resolutions (push), then from the coarsest level back up, each level keeps
-    its own estimate where it saw enough known pixels and takes the coarser one elsewhere (pull)."""
-    nums, dens = [x * known], [known]
-    for _ in range(levels):
-        nums.append(F.avg_pool2d(nums[-1], 2, ceil_mode=True))
-        dens.append(F.avg_pool2d(dens[-1], 2, ceil_mode=True))
-    fill = (nums[-1].sum((2, 3), keepdim=True) / dens[-1].sum((2, 3), keepdim=True).clamp_min(1e-6)).expand_as(nums[-1])
-    for level in range(levels, -1, -1):
-        num, den = nums[level], dens[level]
-        fill = F.interpolate(fill, size=num.shape[-2:], mode="bilinear", align_corners=False)
-        weight = den if level == 0 else (4 * den).clamp(max=1)  # at full resolution: exactly the known pixels
-        fill = weight * num / den.clamp_min(1e-6) + (1 - weight) * fill
-    return fill
+    smooth_fill: str = "push-pull"  # checkpoints from before the field was added used push-pull
 
 
 def conv(c_in: int, c_out: int, kernel: int = 3, stride: int = 1, dilation: int = 1) -> nn.Sequential:
@@ -63,8 +51,8 @@ def mirror_mismatch(x: torch.Tensor, known: torch.Tensor) -> list[torch.Tensor]:
     return maps
 
 
-CANDIDATES = 4  # push-pull and three mirrors
-GUESS_BIAS = 1.0  # the push-pull candidate's starting logit: about half the weight at first, the mirrors share the rest
+CANDIDATES = 4  # the smooth fill and three mirrors
+GUESS_BIAS = 1.0  # the smooth fill's starting logit: about half the weight at first, the mirrors share the rest
 
 
 class InpaintNet(nn.Module):
@@ -72,7 +60,10 @@ class InpaintNet(nn.Module):
 
     def __init__(self, config: InpaintNetConfig):
         super().__init__()
+        if config.smooth_fill not in SMOOTH_FILLS:
+            raise ValueError(f"smooth_fill must be one of {', '.join(SMOOTH_FILLS)}; got {config.smooth_fill!r:.40}.")
         self.config = config
+        self.smooth_fill = SMOOTH_FILLS[config.smooth_fill]
         w = config.width
         # image, mask, candidates, which mirrors are known, how well each mirror matches
         self.enc1 = conv(3 + 1 + 3 * CANDIDATES + 2 * (CANDIDATES - 1), w, 5)
@@ -90,7 +81,7 @@ class InpaintNet(nn.Module):
     def forward(self, image: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """image (B, 3, H, W) in [0, 1], mask (B, 1, H, W), H and W multiples of 4 -> (B, 3, H, W)."""
         known = 1 - mask
-        guess = push_pull(image * known, known)  # (B, 3, H, W)
+        guess = self.smooth_fill(image * known, known)  # (B, 3, H, W)
         mirrored, mirror_known = mirrors(image * known), mirrors(known)  # 3 x (B, 3, H, W), 3 x (B, 1, H, W)
         candidates = torch.stack([guess, *mirrored], 1)  # (B, 4, 3, H, W)
         available = torch.cat([torch.ones_like(mask), *mirror_known], 1)  # (B, 4, H, W)

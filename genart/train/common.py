@@ -29,10 +29,11 @@ def run_main(doc: str, add_arguments: Callable[[argparse.ArgumentParser], None],
     train(p.parse_args(argv))
 
 
-def start_from(folder: str | Path, config_cls, model_cls) -> tuple[object, torch.nn.Module]:
-    """-> (config, model in float32) of a folder a trainer wrote, to train further; strict, as every load is."""
+def start_from(folder: str | Path, config_cls, model_cls, **changes) -> tuple[object, torch.nn.Module]:
+    """-> (config, model in float32) of a folder a trainer wrote, to train further; strict, as every load is.
+    `changes`: config fields that do not change the weights' shapes (a parameter-free part swapped)."""
     folder = Path(folder)
-    config = config_cls(**known_fields(config_cls, json.loads((folder / "config.json").read_text())))
+    config = config_cls(**known_fields(config_cls, json.loads((folder / "config.json").read_text())) | changes)
     model = model_cls(config)
     model.load_state_dict({k: v.float() for k, v in load_file(folder / "model.safetensors").items()}, strict=True)
     return config, model

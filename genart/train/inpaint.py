@@ -16,7 +16,7 @@ from genart.checkpoint_io import save_hub_folder
 from genart.data.datasets import art_dataset
 from genart.data.masks import free_form_mask
 from genart.data.photos import photo_crops_of, photos_and_art, read_split
-from genart.models.inpaint_net import InpaintNet, InpaintNetConfig
+from genart.models.inpaint_net import SMOOTH_FILLS, InpaintNet, InpaintNetConfig
 from genart.runtime import pick_device
 from genart.train.common import TrainingLog, ema_update, optimise, run_main, start_from, write_run
 
@@ -58,9 +58,9 @@ def train(args):
     val_x = (torch.from_numpy(val_images).permute(0, 3, 1, 2).float() / 255).to(device)  # (90, 3, S, S)
     val_m = mask_bank(len(val_x), args.size, first_seed=VALIDATION_SEEDS).to(device)  # (90, 1, S, S)
     if args.init_from:
-        config, net = start_from(args.init_from, InpaintNetConfig, InpaintNet)
+        config, net = start_from(args.init_from, InpaintNetConfig, InpaintNet, smooth_fill=args.smooth_fill)
     else:
-        config = InpaintNetConfig(width=args.width)
+        config = InpaintNetConfig(width=args.width, smooth_fill=args.smooth_fill)
         net = InpaintNet(config)
     net = net.to(device).train()
     ema = copy.deepcopy(net).eval()
@@ -84,6 +84,7 @@ def train(args):
     out = Path(args.out)
     save_hub_folder(ema, config, out, dtype=torch.float16)
     summary = {"size": args.size, "train_images": len(data), "photo_crops": args.photo_crops, "masks": args.masks,
+               "smooth_fill": config.smooth_fill,
                "parameters": sum(p.numel() for p in net.parameters())}
     write_run(out, "genart.train.inpaint", args, log, device, summary, continues=args.init_from)
 
@@ -97,6 +98,7 @@ def arguments(p):
     p.add_argument("--per-class", type=int, default=500)
     p.add_argument("--photo-crops", type=int, default=3000, help="crops of the training photos, beside the art")
     p.add_argument("--init-from", default=None, help="a folder this trainer wrote, to train further")
+    p.add_argument("--smooth-fill", choices=SMOOTH_FILLS, default="biharmonic", help="the network's first candidate")
     p.add_argument("--masks", type=int, default=2000, help="distinct free-form masks to draw from")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--ema", type=float, default=0.999)

@@ -1,0 +1,66 @@
+"""Parameter-free smooth fills of an image's unknown pixels from its known ones: push-pull (mask-normalised
+averages over a pyramid) and biharmonic (the fill whose Laplacian is smallest, so the hole continues the surrounding
+shading and its slope, as in Damelin & Hoang 2018 and scikit-image's inpaint_biharmonic).
+
+Both take x (B, C, H, W) with known (B, 1, H, W) in {0, 1} and return (B, C, H, W): x where known, the fill elsewhere.
+"""
+import torch
+import torch.nn.functional as F
+
+BIHARMONIC_COARSEST = 32  # pixels: the coarse-to-fine solve starts at about this size
+BIHARMONIC_STEPS = 60  # conjugate-gradient steps at each level
+
+
+def push_pull(x: torch.Tensor, known: torch.Tensor, levels: int = 7) -> torch.Tensor:
+    """Averages of known pixels at halving resolutions (push), then from the coarsest level back up, each level keeps
+    its own estimate where it saw enough known pixels and takes the coarser one elsewhere (pull)."""
+    nums, dens = [x * known], [known]
+    for _ in range(levels):
+        nums.append(F.avg_pool2d(nums[-1], 2, ceil_mode=True))
+        dens.append(F.avg_pool2d(dens[-1], 2, ceil_mode=True))
+    fill = (nums[-1].sum((2, 3), keepdim=True) / dens[-1].sum((2, 3), keepdim=True).clamp_min(1e-6)).expand_as(nums[-1])
+    for level in range(levels, -1, -1):
+        num, den = nums[level], dens[level]
+        fill = F.interpolate(fill, size=num.shape[-2:], mode="bilinear", align_corners=False)
+        weight = den if level == 0 else (4 * den).clamp(max=1)  # at full resolution: exactly the known pixels
+        fill = weight * num / den.clamp_min(1e-6) + (1 - weight) * fill
+    return fill
+
+
+def laplacian(u: torch.Tensor) -> torch.Tensor:
+    """(B, C, H, W) -> the 5-point Laplacian with the border replicated: the grid graph's, so it is symmetric."""
+    p = F.pad(u, (1, 1, 1, 1), mode="replicate")
+    return p[..., :-2, 1:-1] + p[..., 2:, 1:-1] + p[..., 1:-1, :-2] + p[..., 1:-1, 2:] - 4 * u
+
+
+def least_curvature(u: torch.Tensor, unknown: torch.Tensor, steps: int) -> torch.Tensor:
+    """Conjugate gradients on |laplacian(u)|^2 over the unknown pixels (B, 1, H, W), from u; each (image, channel)
+    is its own system, solved side by side."""
+    r = -laplacian(laplacian(u)) * unknown  # minus the gradient, where u may move
+    p, rr = r, (r * r).sum((2, 3), keepdim=True)  # (B, C, 1, 1)
+    for _ in range(steps):
+        ap = laplacian(laplacian(p)) * unknown
+        alpha = rr / (p * ap).sum((2, 3), keepdim=True).clamp_min(1e-30)
+        u, r = u + alpha * p, r - alpha * ap
+        rr, rr_old = (r * r).sum((2, 3), keepdim=True), rr
+        p = r + rr / rr_old.clamp_min(1e-30) * p
+    return u
+
+
+def biharmonic_fill(x: torch.Tensor, known: torch.Tensor, steps: int = BIHARMONIC_STEPS) -> torch.Tensor:
+    """Solved coarse to fine: at each halving the cells wholly known keep their mean, the rest start from the level
+    below (push-pull at the coarsest), so a wide hole needs no more steps than a narrow one. In float32 whatever x's
+    dtype: conjugate gradients in half precision stall."""
+    dtype, x, known = x.dtype, x.float(), known.float()
+    xs, knowns = [x * known], [known]
+    while min(xs[-1].shape[-2:]) > BIHARMONIC_COARSEST:
+        xs.append(F.avg_pool2d(xs[-1], 2, ceil_mode=True))
+        knowns.append(F.avg_pool2d(knowns[-1], 2, ceil_mode=True))
+    u = None
+    for level_x, level_known in zip(reversed(xs), reversed(knowns)):
+        whole = (level_known > 0.999).float()  # (B, 1, h, w): cells with every pixel known
+        values = level_x / level_known.clamp_min(1e-6)  # (B, C, h, w): their means
+        start = push_pull(values * whole, whole) if u is None else F.interpolate(
+            u, size=values.shape[-2:], mode="bilinear", align_corners=False)
+        u = least_curvature(whole * values + (1 - whole) * start, 1 - whole, steps)
+    return (known * x + (1 - known) * u).to(dtype)
