@@ -219,3 +219,11 @@ def test_an_inpaint_config_naming_an_unknown_smooth_fill_is_one_sentence(hub_ser
 
 def test_an_inpaint_config_from_before_smooth_fills_uses_push_pull():
     assert InpaintNet(InpaintNetConfig(**known_fields(InpaintNetConfig, {"width": 4}))).smooth_fill is push_pull
+
+
+def test_the_biharmonic_fill_of_a_solid_colour_or_an_empty_image_stays_finite():
+    x = torch.full((1, 3, 20, 20), 0.3)
+    some, none = torch.ones(1, 1, 20, 20), torch.zeros(1, 1, 20, 20)
+    some[..., 5:15, 5:15] = 0
+    assert torch.allclose(biharmonic_fill(x * some, some, steps=100), x, atol=1e-5)  # solved in a step, then idle
+    assert torch.isfinite(biharmonic_fill(x * none, none)).all()

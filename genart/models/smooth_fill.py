@@ -40,10 +40,11 @@ def least_curvature(u: torch.Tensor, unknown: torch.Tensor, steps: int) -> torch
     p, rr = r, (r * r).sum((2, 3), keepdim=True)  # (B, C, 1, 1)
     for _ in range(steps):
         ap = laplacian(laplacian(p)) * unknown
-        alpha = rr / (p * ap).sum((2, 3), keepdim=True).clamp_min(1e-30)
+        curvature = (p * ap).sum((2, 3), keepdim=True)  # 0 once a system is solved (or has nothing to solve)
+        alpha = torch.where(curvature > 0, rr / curvature, torch.zeros_like(rr))
         u, r = u + alpha * p, r - alpha * ap
         rr, rr_old = (r * r).sum((2, 3), keepdim=True), rr
-        p = r + rr / rr_old.clamp_min(1e-30) * p
+        p = r + torch.where(rr_old > 0, rr / rr_old, torch.zeros_like(rr)) * p
     return u
 
 
