@@ -3,8 +3,8 @@
     python -m genart.train.inpaint --out weights/inpaint-art
 
 --init-from continues from a folder this trainer wrote (its training log is carried on).
-L1 loss, six times heavier inside the hole than outside (Liu et al. 2018 weigh theirs the same way). The shipped
-weights are an exponential moving average of the trained ones.
+L1 loss (or squared error, --loss mse), six times heavier inside the hole than outside (Liu et al. 2018 weigh
+theirs the same way). The shipped weights are an exponential moving average of the trained ones.
 """
 import copy
 from pathlib import Path
@@ -73,7 +73,8 @@ def train(args):
         m = masks[torch.randint(len(masks), (args.batch_size,))].to(device)  # (B, 1, S, S)
         out = net(x, m)
         error = (out - x).abs()
-        loss = (HOLE_WEIGHT * error * m).mean() + (error * (1 - m)).mean()
+        penalty = error if args.loss == "l1" else error ** 2
+        loss = (HOLE_WEIGHT * penalty * m).mean() + (penalty * (1 - m)).mean()
         optimise(opt, loss, schedule=schedule)
         ema_update(ema, net, min(args.ema, (1 + step) / (10 + step)))  # short memory early, while weights move fast
         if log.due(step):
@@ -101,6 +102,7 @@ def arguments(p):
     p.add_argument("--smooth-fill", choices=SMOOTH_FILLS, default="biharmonic", help="the network's first candidate")
     p.add_argument("--masks", type=int, default=2000, help="distinct free-form masks to draw from")
     p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--loss", choices=("l1", "mse"), default="l1", help="mse: what PSNR measures; l1: sharper edges")
     p.add_argument("--ema", type=float, default=0.999)
 
 
