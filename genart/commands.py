@@ -20,7 +20,7 @@ TRAINABLE = {
     "inpaint-art": ("genart.train.inpaint", ["--out", "weights/inpaint-art"]),
     "denoise-art": ("genart.train.denoise", ["--out", "weights/denoise-art"]),
     "fast-stained-glass": ("genart.train.fast_style", ["--style-class", "stained_glass", "--style-seed", "7",
-                                                       "--out", "weights/fast-stained-glass"]),
+                                                       "--style-weight", "30", "--out", "weights/fast-stained-glass"]),
     "fast-flow-field": ("genart.train.fast_style", ["--style-class", "flow_field", "--style-seed", "3",
                                                     "--out", "weights/fast-flow-field"]),
     "melody-lstm": ("genart.train.melody_lm", ["--arch", "lstm", "--out", "weights/melody-lstm"]),

@@ -1,6 +1,8 @@
 """Each image training script runs end to end for a few steps and writes a folder that loads as its registry model."""
 import copy
 import json
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ from genart.loaders import load_model
 from genart.models.art_classifier import ArtClassifier, ArtClassifierConfig
 from genart.models.dcgan import DCGANConfig, DCGANGenerator
 from genart.registry import get_spec
-from genart.train import dcgan, denoise, fast_style, gan_state, inpaint
+from genart.train import common, dcgan, denoise, fast_style, gan_state, inpaint
 from genart.train.resize_kernels import ResizeKernel, constrain, folded
 
 
@@ -203,3 +205,11 @@ def test_the_repair_trainer_writes_a_model_that_repairs(tmp_path, monkeypatch):
     tone = np.sin(2 * np.pi * 440 * np.arange(SAMPLE_RATE) / SAMPLE_RATE)
     output = runner.run("repair", "audio-repair-vae", {"gap_start": 0.5, "gap_ms": 20}, {"audio": Clip(tone, SAMPLE_RATE)})
     assert output.record["weights_sha256"] != "" and len(output.sound.samples) == SAMPLE_RATE
+
+
+def test_the_training_log_records_the_command_as_it_was_typed(monkeypatch):
+    package = Path(common.__file__).resolve().parents[1]
+    monkeypatch.setattr(sys, "argv", [str(package / "__main__.py"), "train", "fast-stained-glass", "--steps", "2"])
+    assert common.typed_command("genart.train.fast_style") == "python -m genart train fast-stained-glass --steps 2"
+    monkeypatch.setattr(sys, "argv", [str(package / "train" / "fast_style.py"), "--steps", "2"])
+    assert common.typed_command("genart.train.fast_style") == "python -m genart.train.fast_style --steps 2"

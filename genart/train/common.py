@@ -78,6 +78,13 @@ class TrainingLog:
         return entry
 
 
+def typed_command(script: str) -> str:
+    """The command line as typed: `python -m genart train NAME ...` when it came through the CLI (whose fixed
+    arguments NAME stands for), else `python -m SCRIPT ...`."""
+    through_cli = Path(sys.argv[0]).resolve() == Path(__file__).resolve().parents[1] / "__main__.py"
+    return " ".join(["python -m genart" if through_cli else f"python -m {script}", *sys.argv[1:]])
+
+
 def write_run(out: Path, script: str, args: argparse.Namespace, log: TrainingLog, device: torch.device, summary: dict,
               continues: Path | None = None, **extra) -> dict:
     """training_log.json: {"runs": [...]}, this run (the exact command, the summary, the log and anything else given)
@@ -87,8 +94,7 @@ def write_run(out: Path, script: str, args: argparse.Namespace, log: TrainingLog
     runs = json.loads(earlier.read_text())["runs"] if earlier and earlier.exists() else []
     summary = {"steps": args.steps, "batch_size": args.batch_size, **summary, "device": str(device),
                "wall_seconds": log.seconds, "torch": torch.__version__}
-    run = {"command": " ".join([f"python -m {script}", *sys.argv[1:]]), "summary": summary, "log": log.entries,
-           **extra}
+    run = {"command": typed_command(script), "summary": summary, "log": log.entries, **extra}
     (out / LOG_FILE).write_text(json.dumps({"runs": [*runs, run]}, indent=1, ensure_ascii=False) + "\n")
     print(json.dumps(summary))
     return run
