@@ -132,8 +132,8 @@ def build() -> tuple[gr.Image, dict]:
             status = gr.Markdown(elem_id="style-status")
 
     photos = [get_image(name) for name in ("cheetah.jpg", "lion.jpg", "tower.jpg")]
-    gr.Examples([[DEFAULT_MODEL, photos[0], None], ["fast-flow-field", photos[2], None],
-                 ["gatys-random", photos[1], procedural_example("stained_glass", 7)],
+    gr.Examples([[DEFAULT_MODEL, photos[1], None], ["fast-flow-field", photos[2], None],
+                 ["gatys-random", photos[0], procedural_example("stained_glass", 7)],
                  ["adain", photos[0], procedural_example("flow_field", 3)]],
                 inputs=[model, content, styles[0]], label="Try a pair")
     gr.Examples([[procedural_example(name, seed)] for name, seed in EXAMPLE_STYLES], inputs=[styles[0]],
