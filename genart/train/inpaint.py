@@ -23,6 +23,7 @@ from genart.train.common import TrainingLog, ema_update, optimise, run_main, sta
 TRAIN_SEEDS = 400_000  # procedural art for training, apart from the measuring set
 VALIDATION_SEEDS = 450_000  # watched during training; the measuring set (genart.metrics.inpaint_quality) is not
 HOLE_WEIGHT = 6.0
+LOSSES = {"l1": torch.abs, "mse": torch.square}  # of the error per pixel and channel
 
 
 def mask_bank(n: int, size: int, first_seed: int) -> torch.Tensor:
@@ -73,7 +74,7 @@ def train(args):
         m = masks[torch.randint(len(masks), (args.batch_size,))].to(device)  # (B, 1, S, S)
         out = net(x, m)
         error = (out - x).abs()
-        penalty = error if args.loss == "l1" else error ** 2
+        penalty = LOSSES[args.loss](error)
         loss = (HOLE_WEIGHT * penalty * m).mean() + (penalty * (1 - m)).mean()
         optimise(opt, loss, schedule=schedule)
         ema_update(ema, net, min(args.ema, (1 + step) / (10 + step)))  # short memory early, while weights move fast
@@ -102,7 +103,7 @@ def arguments(p):
     p.add_argument("--smooth-fill", choices=SMOOTH_FILLS, default="biharmonic", help="the network's first candidate")
     p.add_argument("--masks", type=int, default=2000, help="distinct free-form masks to draw from")
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--loss", choices=("l1", "mse"), default="l1", help="mse: what PSNR measures; l1: sharper edges")
+    p.add_argument("--loss", choices=LOSSES, default="l1", help="mse: what PSNR measures; l1: sharper edges")
     p.add_argument("--ema", type=float, default=0.999)
 
 
