@@ -73,13 +73,13 @@ def train(args):
         x = torch.where(torch.rand(args.batch_size, 1, 1, 1, device=device) < 0.5, x, x.flip(3))
         m = masks[torch.randint(len(masks), (args.batch_size,))].to(device)  # (B, 1, S, S)
         out = net(x, m)
-        error = (out - x).abs()
+        error = out - x
         penalty = LOSSES[args.loss](error)
         loss = (HOLE_WEIGHT * penalty * m).mean() + (penalty * (1 - m)).mean()
         optimise(opt, loss, schedule=schedule)
         ema_update(ema, net, min(args.ema, (1 + step) / (10 + step)))  # short memory early, while weights move fast
         if log.due(step):
-            hole_l1 = ((error * m).sum() / (3 * m.sum())).item()  # per channel and pixel
+            hole_l1 = ((error.abs() * m).sum() / (3 * m.sum())).item()  # per channel and pixel
             log.add(step, loss=loss.item(), hole_l1=hole_l1, val_psnr_hole=hole_psnr(net.eval(), val_x, val_m),
                     val_psnr_hole_ema=hole_psnr(ema, val_x, val_m))
             net.train()
