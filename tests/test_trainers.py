@@ -11,6 +11,7 @@ from safetensors.torch import load_file
 
 from genart import hub, runtime
 from genart.loaders import load_model
+from genart.metrics import inpaint_quality
 from genart.models.art_classifier import ArtClassifier, ArtClassifierConfig
 from genart.models.dcgan import DCGANConfig, DCGANGenerator
 from genart.registry import get_spec
@@ -29,7 +30,7 @@ def dcgan_states_in_tmp(tmp_path, monkeypatch):
                              "--ac-weight", "0.5", "--lr-decay", "--precision", "bf16", "--diff-augment",
                              "--repeat-penalty", "1", "--resize-kernels"]),
     ("inpaint-art", inpaint, ["--steps", "2", "--per-class", "2", "--photo-crops", "2", "--masks", "4", "--size", "64",
-                             "--width", "8"]),
+                             "--width", "8", "--loss", "psnr"]),
     ("denoise-art", denoise, ["--steps", "2", "--per-class", "2", "--photo-crops", "2", "--size", "64", "--crop", "32",
                               "--width", "8", "--depth", "3"]),
     ("fast-stained-glass", fast_style, ["--steps", "2", "--per-class", "2", "--photo-crops", "2", "--size", "32",
@@ -43,6 +44,16 @@ def test_training_script_writes_a_loadable_model(tmp_path, monkeypatch, name, sc
     monkeypatch.setattr(runtime, "MODELS", runtime.ModelCache(2))  # not the shipped model from an earlier test
     module = load_model(get_spec(name)).module
     assert all(p.dtype == torch.float32 for p in module.parameters())  # saved in float16, run in float32 on a CPU
+
+
+def test_inpaint_psnr_loss_is_minus_the_measures_mean_psnr_in_the_hole():
+    torch.manual_seed(0)
+    truth, out = torch.rand(4, 3, 32, 32), torch.rand(4, 3, 32, 32)
+    masks = (torch.rand(4, 1, 32, 32) < torch.tensor([0.1, 0.3, 0.5, 0.9])[:, None, None, None]).float()
+    out[0] = truth[0] + 0.1 * (out[0] - 0.5)  # a near miss beside three far ones: each image counts the same
+    measured = [inpaint_quality.psnr(255 * o.permute(1, 2, 0).numpy(), 255 * t.permute(1, 2, 0).numpy(),
+                                     m[0].numpy() > 0.5) for o, t, m in zip(out, truth, masks)]
+    assert inpaint.LOSSES["psnr"](out - truth, masks).item() == pytest.approx(-np.mean(measured), abs=0.01)  # the floor: < 0.01 dB here
 
 
 @pytest.mark.parametrize("script, small", [

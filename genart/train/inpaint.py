@@ -4,7 +4,8 @@
 
 --init-from continues from a folder this trainer wrote (its training log is carried on).
 L1 loss (or squared error, --loss mse), six times heavier inside the hole than outside (Liu et al. 2018 weigh
-theirs the same way). The shipped weights are an exponential moving average of the trained ones.
+theirs the same way); or --loss psnr, minus each image's PSNR in the hole, which is what the quality measure
+averages. The shipped weights are an exponential moving average of the trained ones.
 """
 import copy
 from pathlib import Path
@@ -23,7 +24,26 @@ from genart.train.common import TrainingLog, ema_update, optimise, run_main, sta
 TRAIN_SEEDS = 400_000  # procedural art for training, apart from the measuring set
 VALIDATION_SEEDS = 450_000  # watched during training; the measuring set (genart.metrics.inpaint_quality) is not
 HOLE_WEIGHT = 6.0
-LOSSES = {"l1": torch.abs, "mse": torch.square}  # of the error per pixel and channel
+PSNR_FLOOR = 1e-6  # squared error in [0, 1] units below which the psnr loss stops pushing (about 8 bit rounding)
+
+
+def weighted_hole_loss(penalty: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
+    """penalty (B, 3, S, S) per pixel and channel, m (B, 1, S, S) -> scalar, the hole weighing HOLE_WEIGHT times more."""
+    return (HOLE_WEIGHT * penalty * m).mean() + (penalty * (1 - m)).mean()
+
+
+def negative_psnr(error: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
+    """error (B, 3, S, S), m (B, 1, S, S) -> minus the mean over images of the PSNR (dB) in the hole. Per image, as
+    the measure takes it, so a smooth sky's small error counts as much as a busy crop's large one."""
+    mse = ((error ** 2) * m).sum((1, 2, 3)) / (3 * m.sum((1, 2, 3))).clamp_min(1)  # (B,)
+    return 10 * torch.log10(mse + PSNR_FLOOR).mean()
+
+
+LOSSES = {  # (error, mask) -> scalar
+    "l1": lambda error, m: weighted_hole_loss(error.abs(), m),
+    "mse": lambda error, m: weighted_hole_loss(error.square(), m),
+    "psnr": negative_psnr,
+}
 
 
 def mask_bank(n: int, size: int, first_seed: int) -> torch.Tensor:
@@ -31,22 +51,26 @@ def mask_bank(n: int, size: int, first_seed: int) -> torch.Tensor:
     return torch.from_numpy(np.stack([free_form_mask(first_seed + i, size) for i in range(n)])).float()[:, None]
 
 
+VALIDATION_PHOTOS = 30
+
+
 def validation_images(size: int) -> np.ndarray:
     """uint8 (90, size, size, 3): 10 images of each art class, then 30 crops of held-out photos (the measuring set
     draws other crops of them, with other masks)."""
     art, _ = art_dataset(10, size, first_seed=VALIDATION_SEEDS)
-    return np.concatenate([art, photo_crops_of(read_split(held_out=True), 30, size, seed=VALIDATION_SEEDS)])
+    photos = photo_crops_of(read_split(held_out=True), VALIDATION_PHOTOS, size, seed=VALIDATION_SEEDS)
+    return np.concatenate([art, photos])
 
 
 @torch.no_grad()
-def hole_psnr(net: InpaintNet, images: torch.Tensor, masks: torch.Tensor) -> float:
-    """Mean PSNR (dB) over the hole's pixels, per image, as genart.metrics.inpaint_quality measures it."""
+def hole_psnr(net: InpaintNet, images: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
+    """(N,) PSNR (dB) over each image's hole, as genart.metrics.inpaint_quality measures it."""
     scores = []
     for x, m in zip(images.split(20), masks.split(20)):
         out = (net(x, m) * 255).round()  # (B, 3, S, S)
         mse = (((out - x * 255) ** 2) * m).sum((1, 2, 3)) / (3 * m.sum((1, 2, 3)))
         scores.append(10 * torch.log10(255 ** 2 / mse.clamp_min(1e-10)))
-    return torch.cat(scores).mean().item()
+    return torch.cat(scores)
 
 
 def train(args):
@@ -74,14 +98,16 @@ def train(args):
         m = masks[torch.randint(len(masks), (args.batch_size,))].to(device)  # (B, 1, S, S)
         out = net(x, m)
         error = out - x
-        penalty = LOSSES[args.loss](error)
-        loss = (HOLE_WEIGHT * penalty * m).mean() + (penalty * (1 - m)).mean()
+        loss = LOSSES[args.loss](error, m)
         optimise(opt, loss, schedule=schedule)
         ema_update(ema, net, min(args.ema, (1 + step) / (10 + step)))  # short memory early, while weights move fast
         if log.due(step):
             hole_l1 = ((error.abs() * m).sum() / (3 * m.sum())).item()  # per channel and pixel
-            log.add(step, loss=loss.item(), hole_l1=hole_l1, val_psnr_hole=hole_psnr(net.eval(), val_x, val_m),
-                    val_psnr_hole_ema=hole_psnr(ema, val_x, val_m))
+            ema_scores = hole_psnr(ema, val_x, val_m)  # (90,): art, then photos
+            log.add(step, loss=loss.item(), hole_l1=hole_l1,
+                    val_psnr_hole=hole_psnr(net.eval(), val_x, val_m).mean().item(),
+                    val_psnr_hole_ema=ema_scores.mean().item(),
+                    val_psnr_hole_ema_photos=ema_scores[-VALIDATION_PHOTOS:].mean().item())
             net.train()
     out = Path(args.out)
     save_hub_folder(ema, config, out, dtype=torch.float16)
@@ -103,7 +129,7 @@ def arguments(p):
     p.add_argument("--smooth-fill", choices=SMOOTH_FILLS, default="biharmonic", help="the network's first candidate")
     p.add_argument("--masks", type=int, default=2000, help="distinct free-form masks to draw from")
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--loss", choices=LOSSES, default="l1", help="mse: what PSNR measures; l1: sharper edges")
+    p.add_argument("--loss", choices=LOSSES, default="l1", help="l1: sharper edges; mse: squared error over all pixels; psnr: each image's PSNR in the hole")
     p.add_argument("--ema", type=float, default=0.999)
 
 
