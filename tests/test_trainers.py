@@ -14,7 +14,6 @@ from genart.loaders import load_model
 from genart.metrics import inpaint_quality
 from genart.models.art_classifier import ArtClassifier, ArtClassifierConfig
 from genart.models.dcgan import DCGANConfig, DCGANGenerator
-from genart.models.inpaint_net import InpaintNet, InpaintNetConfig
 from genart.registry import get_spec
 from genart.train import common, dcgan, denoise, fast_style, gan_state, inpaint
 from genart.train.resize_kernels import ResizeKernel, constrain, folded
@@ -31,7 +30,7 @@ def dcgan_states_in_tmp(tmp_path, monkeypatch):
                              "--ac-weight", "0.5", "--lr-decay", "--precision", "bf16", "--diff-augment",
                              "--repeat-penalty", "1", "--resize-kernels"]),
     ("inpaint-art", inpaint, ["--steps", "2", "--per-class", "2", "--photo-crops", "2", "--masks", "4", "--size", "64",
-                             "--width", "8", "--loss", "psnr", "--mean-candidate"]),
+                             "--width", "8", "--loss", "psnr"]),
     ("denoise-art", denoise, ["--steps", "2", "--per-class", "2", "--photo-crops", "2", "--size", "64", "--crop", "32",
                               "--width", "8", "--depth", "3"]),
     ("fast-stained-glass", fast_style, ["--steps", "2", "--per-class", "2", "--photo-crops", "2", "--size", "32",
@@ -55,19 +54,6 @@ def test_inpaint_psnr_loss_is_minus_the_measures_mean_psnr_in_the_hole():
     measured = [inpaint_quality.psnr(255 * o.permute(1, 2, 0).numpy(), 255 * t.permute(1, 2, 0).numpy(),
                                      m[0].numpy() > 0.5) for o, t, m in zip(out, truth, masks)]
     assert inpaint.LOSSES["psnr"](out - truth, masks).item() == pytest.approx(-np.mean(measured), abs=0.01)  # the floor: < 0.01 dB here
-
-
-def test_a_grown_mean_candidate_starts_out_silent_and_can_learn():
-    torch.manual_seed(0)
-    net = InpaintNet(InpaintNetConfig(width=8))
-    torch.nn.init.normal_(net.out.weight, std=0.1)  # logits that vary by pixel, as a trained network's do
-    grown = inpaint.with_mean_candidate(net)
-    x, m = torch.rand(2, 3, 32, 32), (torch.rand(2, 1, 32, 32) < 0.3).float()
-    assert grown.config.mean_candidate and grown.candidates == 5 and not net.config.mean_candidate
-    out = grown(x * (1 - m), m)
-    assert torch.allclose(out, net(x * (1 - m), m), atol=1e-3)
-    ((out - x) ** 2).mean().backward()
-    assert grown.out.bias.grad[-1] != 0 and grown.enc1[0].weight.grad[:, -3:].abs().sum() > 0
 
 
 @pytest.mark.parametrize("script, small", [

@@ -8,9 +8,7 @@ biharmonic fill in checkpoints whose config names it) and the pixels at its mirr
 top-bottom, and through the centre), each where that position is known. The network sees them all, predicts per
 pixel how to weigh the candidates that exist, and adds a correction. Mirrors are what symmetric art (mandalas, rose
 windows, a symmetric sky) needs: a CNN alone cannot look across the image to the matching half. How well each mirror
-matches the known pixels around a spot is an input too. Checkpoints whose config sets mean_candidate have a fifth
-candidate, the known pixels' mean colour: the safest guess where strokes are too thin and many to continue (flow
-fields).
+matches the known pixels around a spot is an input too.
 """
 from dataclasses import dataclass
 
@@ -29,7 +27,6 @@ class InpaintNetConfig:
     dilations: tuple[int, ...] = (2, 4, 8, 16, 1)
     model_type: str = "genart-inpaint"
     smooth_fill: str = "push-pull"  # checkpoints from before the field was added used push-pull
-    mean_candidate: bool = False  # nor had they the mean colour as a candidate
 
 
 def conv(c_in: int, c_out: int, kernel: int = 3, stride: int = 1, dilation: int = 1) -> nn.Sequential:
@@ -54,7 +51,7 @@ def mirror_mismatch(x: torch.Tensor, known: torch.Tensor) -> list[torch.Tensor]:
     return maps
 
 
-CANDIDATES = 4  # the smooth fill and three mirrors; the mean colour comes after them when the config has it
+CANDIDATES = 4  # the smooth fill and three mirrors
 GUESS_BIAS = 1.0  # the smooth fill's starting logit: about half the weight at first, the mirrors share the rest
 
 
@@ -65,20 +62,17 @@ class InpaintNet(nn.Module):
         super().__init__()
         if config.smooth_fill not in SMOOTH_FILLS:
             raise ValueError(f"smooth_fill must be one of {', '.join(SMOOTH_FILLS)}; got {config.smooth_fill!r:.40}.")
-        if not isinstance(config.mean_candidate, bool):
-            raise ValueError(f"mean_candidate must be true or false; got {config.mean_candidate!r:.40}.")
         self.config = config
         self.smooth_fill = SMOOTH_FILLS[config.smooth_fill]
         w = config.width
-        self.candidates = CANDIDATES + config.mean_candidate
-        # image, mask, candidates, which mirrors are known, how well each mirror matches (the mean colour, last)
-        self.enc1 = conv(3 + 1 + 3 * self.candidates + 2 * (CANDIDATES - 1), w, 5)
+        # image, mask, candidates, which mirrors are known, how well each mirror matches
+        self.enc1 = conv(3 + 1 + 3 * CANDIDATES + 2 * (CANDIDATES - 1), w, 5)
         self.enc2 = conv(w, 2 * w, 3, stride=2)
         self.enc3 = conv(2 * w, 4 * w, 3, stride=2)
         self.middle = nn.Sequential(*(conv(4 * w, 4 * w, 3, dilation=d) for d in config.dilations))
         self.dec2 = conv(4 * w + 2 * w, 2 * w)
         self.dec1 = conv(2 * w + w, w)
-        self.out = nn.Conv2d(w, 3 + self.candidates, 3, padding=1)  # a correction, and a logit per candidate
+        self.out = nn.Conv2d(w, 3 + CANDIDATES, 3, padding=1)  # a correction, and a logit per candidate
         nn.init.zeros_(self.out.weight)
         with torch.no_grad():
             self.out.bias.zero_()
@@ -93,18 +87,12 @@ class InpaintNet(nn.Module):
         available = torch.cat([torch.ones_like(mask), *mirror_known], 1)  # (B, 4, H, W)
         mismatch = mirror_mismatch(image * known, known)  # 3 x (B, 1, H, W)
         features = [image * known, mask, guess, *mirrored, *mirror_known, *mismatch]
-        if self.config.mean_candidate:
-            mean = ((image * known).sum((2, 3), keepdim=True) / known.sum((2, 3), keepdim=True).clamp_min(1))
-            mean = mean.expand_as(image)  # (B, 3, H, W)
-            candidates = torch.cat([candidates, mean[:, None]], 1)  # (B, 5, 3, H, W)
-            available = torch.cat([available, torch.ones_like(mask)], 1)  # (B, 5, H, W)
-            features.append(mean)
         e1 = self.enc1(torch.cat(features, 1))  # (B, w, H, W)
         e2 = self.enc2(e1)  # (B, 2w, H/2, W/2)
         m = self.middle(self.enc3(e2))  # (B, 4w, H/4, W/4)
         d2 = self.dec2(torch.cat([F.interpolate(m, scale_factor=2, mode="nearest"), e2], 1))  # (B, 2w, H/2, W/2)
         d1 = self.dec1(torch.cat([F.interpolate(d2, scale_factor=2, mode="nearest"), e1], 1))  # (B, w, H, W)
-        out = self.out(d1)  # (B, 3 + candidates, H, W)
+        out = self.out(d1)  # (B, 3 + 4, H, W)
         logits = out[:, 3:].masked_fill(available < 0.5, float("-inf"))  # a mirror of a hole pixel is no candidate
-        weights = logits.softmax(1)[:, :, None]  # (B, candidates, 1, H, W)
+        weights = logits.softmax(1)[:, :, None]  # (B, 4, 1, H, W)
         return ((weights * candidates).sum(1) + out[:, :3]).clamp(0, 1)

@@ -8,7 +8,6 @@ theirs the same way); or --loss psnr, minus each image's PSNR in the hole, which
 averages. The shipped weights are an exponential moving average of the trained ones.
 """
 import copy
-import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -45,21 +44,6 @@ LOSSES = {  # (error, mask) -> scalar
     "mse": lambda error, m: weighted_hole_loss(error.square(), m),
     "psnr": negative_psnr,
 }
-
-
-MEAN_START_LOGIT = -10.0  # a grown mean candidate starts with next to no weight; Adam still moves it
-
-
-def with_mean_candidate(net: InpaintNet) -> InpaintNet:
-    """`net` grown a fifth candidate, the known pixels' mean colour: every weight carried over, the new input
-    channels' weights zero and the new logit starting low, so it fills almost exactly as before and learns from there."""
-    grown = InpaintNet(dataclasses.replace(net.config, mean_candidate=True))
-    state = grown.state_dict()
-    for name, old in net.state_dict().items():  # the new channels come last: old ones keep their indices
-        state[name].zero_()[tuple(slice(0, n) for n in old.shape)] = old
-    state["out.bias"][-1] = MEAN_START_LOGIT
-    grown.load_state_dict(state, strict=True)
-    return grown
 
 
 def mask_bank(n: int, size: int, first_seed: int) -> torch.Tensor:
@@ -100,11 +84,8 @@ def train(args):
     val_m = mask_bank(len(val_x), args.size, first_seed=VALIDATION_SEEDS).to(device)  # (90, 1, S, S)
     if args.init_from:
         config, net = start_from(args.init_from, InpaintNetConfig, InpaintNet, smooth_fill=args.smooth_fill)
-        if args.mean_candidate and not config.mean_candidate:
-            net = with_mean_candidate(net)
-            config = net.config
     else:
-        config = InpaintNetConfig(width=args.width, smooth_fill=args.smooth_fill, mean_candidate=args.mean_candidate)
+        config = InpaintNetConfig(width=args.width, smooth_fill=args.smooth_fill)
         net = InpaintNet(config)
     net = net.to(device).train()
     ema = copy.deepcopy(net).eval()
@@ -131,7 +112,7 @@ def train(args):
     out = Path(args.out)
     save_hub_folder(ema, config, out, dtype=torch.float16)
     summary = {"size": args.size, "train_images": len(data), "photo_crops": args.photo_crops, "masks": args.masks,
-               "smooth_fill": config.smooth_fill, "mean_candidate": config.mean_candidate,
+               "smooth_fill": config.smooth_fill,
                "parameters": sum(p.numel() for p in net.parameters())}
     write_run(out, "genart.train.inpaint", args, log, device, summary, continues=args.init_from)
 
@@ -146,12 +127,9 @@ def arguments(p):
     p.add_argument("--photo-crops", type=int, default=3000, help="crops of the training photos, beside the art")
     p.add_argument("--init-from", default=None, help="a folder this trainer wrote, to train further")
     p.add_argument("--smooth-fill", choices=SMOOTH_FILLS, default="biharmonic", help="the network's first candidate")
-    p.add_argument("--mean-candidate", action="store_true",
-                   help="the known pixels' mean colour as a fifth candidate (grown onto an --init-from network without it)")
     p.add_argument("--masks", type=int, default=2000, help="distinct free-form masks to draw from")
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--loss", choices=LOSSES, default="l1",
-                   help="l1: sharper edges; mse: squared error over all pixels; psnr: each image's PSNR in the hole")
+    p.add_argument("--loss", choices=LOSSES, default="l1", help="l1: sharper edges; mse: squared error over all pixels; psnr: each image's PSNR in the hole")
     p.add_argument("--ema", type=float, default=0.999)
 
 
