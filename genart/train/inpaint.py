@@ -129,7 +129,8 @@ def arguments(p):
     p.add_argument("--smooth-fill", choices=SMOOTH_FILLS, default="biharmonic", help="the network's first candidate")
     p.add_argument("--masks", type=int, default=2000, help="distinct free-form masks to draw from")
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--loss", choices=LOSSES, default="l1", help="l1: sharper edges; mse: squared error over all pixels; psnr: each image's PSNR in the hole")
+    p.add_argument("--loss", choices=LOSSES, default="l1",
+                   help="l1: sharper edges; mse: squared error over all pixels; psnr: each image's PSNR in the hole")
     p.add_argument("--ema", type=float, default=0.999)
 
 
