@@ -23,6 +23,7 @@ from genart.train.common import TrainingLog, ema_update, optimise, run_main, sta
 
 TRAIN_SEEDS = 400_000  # procedural art for training, apart from the measuring set
 VALIDATION_SEEDS = 450_000  # watched during training; the measuring set (genart.metrics.inpaint_quality) is not
+VALIDATION_PHOTOS = 30  # crops of held-out photos, after 10 art images of each class
 HOLE_WEIGHT = 6.0
 PSNR_FLOOR = 1e-6  # squared error in [0, 1] units below which the psnr loss stops pushing (about 8 bit rounding)
 
@@ -32,11 +33,15 @@ def weighted_hole_loss(penalty: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
     return (HOLE_WEIGHT * penalty * m).mean() + (penalty * (1 - m)).mean()
 
 
+def hole_mse(error: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
+    """error (B, 3, S, S), m (B, 1, S, S) -> (B,) each image's mean squared error in its hole."""
+    return ((error ** 2) * m).sum((1, 2, 3)) / (3 * m.sum((1, 2, 3))).clamp_min(1)
+
+
 def negative_psnr(error: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
-    """error (B, 3, S, S), m (B, 1, S, S) -> minus the mean over images of the PSNR (dB) in the hole. Per image, as
-    the measure takes it, so a smooth sky's small error counts as much as a busy crop's large one."""
-    mse = ((error ** 2) * m).sum((1, 2, 3)) / (3 * m.sum((1, 2, 3))).clamp_min(1)  # (B,)
-    return 10 * torch.log10(mse + PSNR_FLOOR).mean()
+    """-> minus the mean over images of the PSNR (dB) in the hole. Per image, as the measure takes it, so a smooth
+    sky's small error counts as much as a busy crop's large one."""
+    return 10 * torch.log10(hole_mse(error, m) + PSNR_FLOOR).mean()
 
 
 LOSSES = {  # (error, mask) -> scalar
@@ -49,9 +54,6 @@ LOSSES = {  # (error, mask) -> scalar
 def mask_bank(n: int, size: int, first_seed: int) -> torch.Tensor:
     """(n, 1, size, size) float masks, 1 in the hole."""
     return torch.from_numpy(np.stack([free_form_mask(first_seed + i, size) for i in range(n)])).float()[:, None]
-
-
-VALIDATION_PHOTOS = 30
 
 
 def validation_images(size: int) -> np.ndarray:
@@ -67,9 +69,8 @@ def hole_psnr(net: InpaintNet, images: torch.Tensor, masks: torch.Tensor) -> tor
     """(N,) PSNR (dB) over each image's hole, as genart.metrics.inpaint_quality measures it."""
     scores = []
     for x, m in zip(images.split(20), masks.split(20)):
-        out = (net(x, m) * 255).round()  # (B, 3, S, S)
-        mse = (((out - x * 255) ** 2) * m).sum((1, 2, 3)) / (3 * m.sum((1, 2, 3)))
-        scores.append(10 * torch.log10(255 ** 2 / mse.clamp_min(1e-10)))
+        out = (net(x, m) * 255).round() / 255  # (B, 3, S, S), in 8 bit steps as a saved image
+        scores.append(-10 * torch.log10(hole_mse(out - x, m).clamp_min(1e-15)))
     return torch.cat(scores)
 
 
