@@ -215,8 +215,9 @@ BUILTIN: tuple[ModelSpec, ...] = (
         name="inpaint-art",
         task="inpaint",
         arch="inpaint-net",
-        description="genart's own inpainting network, trained here on procedural art with free-form holes; it copies "
-                    "from the mirror images of a symmetric picture (untick 'Fill only the masked region' for that).",
+        description="genart's own inpainting network, trained here on procedural art and photos with free-form holes; "
+                    "it fills smoothly from the surroundings and copies from the mirror images of a symmetric picture "
+                    "(untick 'Fill only the masked region' for that).",
         license="apache-2.0",
         embedded=True,
     ),
