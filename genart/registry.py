@@ -1,5 +1,6 @@
 """The model registry: plain-data ModelSpecs, the built-in table, and `hf-hub:org/name[@rev]` specs for any Hub repo."""
 import dataclasses
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -254,11 +255,19 @@ BUILTIN: tuple[ModelSpec, ...] = (
         license="apache-2.0",
     ),
     ModelSpec(
+        name="harmonic",
+        task="inpaint",
+        arch="harmonic",
+        description="The fill of least slope (Laplace's equation, solved coarse to fine): a membrane stretched over the "
+                    "hole's edge, never brighter or darker than its surroundings; the best classical method on photos here.",
+        license="apache-2.0",
+    ),
+    ModelSpec(
         name="biharmonic",
         task="inpaint",
         arch="biharmonic",
-        description="The smoothest fill (least curvature, solved coarse to fine): carries the shading around the hole "
-                    "and its slope inwards; the best classical method on photos here.",
+        description="The fill of least curvature (solved coarse to fine): carries the shading around the hole and its "
+                    "slope inwards, and can overshoot it.",
         license="apache-2.0",
     ),
     ModelSpec(
@@ -363,6 +372,15 @@ def list_models(task: str | None = None) -> list[ModelSpec]:
     return [s for s in BUILTIN if task is None or s.task == task]
 
 
+def unknown_model_hint(name: str, task: str | None) -> str:
+    """A task's models are few enough to list; all of them are not, so then the closest names and where the rest are."""
+    if task is not None:
+        return f"choose one of: {', '.join(s.name for s in list_models(task))}"
+    close = difflib.get_close_matches(name, [s.name for s in BUILTIN], n=3, cutoff=0.5)
+    nearest = f" (did you mean {' or '.join(close)}?)" if close else ""
+    return f"choose one of the {len(BUILTIN)} built-in models the Models tab lists{nearest}"
+
+
 def check_revision(revision: str) -> str:
     if not _REVISION.match(revision) or any(bad in revision for bad in ("..", "//", "/.", ".lock")):
         raise GenartError(f"{revision[:60]!r} is not a Hub revision; after '@' write a 40-character commit or a branch "
@@ -397,8 +415,8 @@ def get_spec(name: str, task: str | None = None) -> ModelSpec:
     name, _, revision = name.partition("@")
     spec = _BY_NAME.get(name)
     if spec is None:
-        known = ", ".join(s.name for s in list_models(task))
-        raise GenartError(f"Unknown model {name[:80]!r}; choose one of: {known}, or name a Hub repo as hf-hub:org/name.")
+        raise GenartError(f"Unknown model {name[:80]!r}; {unknown_model_hint(name, task)}, or name a Hub repo as "
+                          "hf-hub:org/name.")
     if task is not None and spec.task != task:
         raise GenartError(f"Model {name!r} is for the {spec.task} task, not {task}; "
                           f"choose one of: {', '.join(s.name for s in list_models(task))}.")

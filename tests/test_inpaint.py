@@ -17,7 +17,7 @@ from genart.errors import GenartError
 from genart.loaders import known_fields, load_model
 from genart.models.inpaint_net import InpaintNet, InpaintNetConfig, mirror_mismatch
 from genart.models.lama import FourierUnit, LaMa, LaMaConfig
-from genart.models.smooth_fill import biharmonic_fill, push_pull
+from genart.models.smooth_fill import biharmonic_fill, harmonic_fill, push_pull
 from genart.pipelines.inpaint import InpaintSettings, inpaint
 from genart.registry import get_spec
 
@@ -208,12 +208,47 @@ def test_the_biharmonic_fill_approaches_scikit_images_solution():
     assert distance(biharmonic_fill(x * known, known)) < 0.5 * distance(push_pull(x * known, known))
 
 
+def jacobi_harmonic(image: np.ndarray, mask: np.ndarray, sweeps: int) -> np.ndarray:
+    """Laplace's equation in the hole by plain Jacobi sweeps: each unknown pixel becomes the mean of its four
+    neighbours (the border replicated), until nothing moves."""
+    u = np.where(mask[..., None], image[~mask].mean(0), image)
+    for _ in range(sweeps):
+        p = np.pad(u, ((1, 1), (1, 1), (0, 0)), mode="edge")
+        mean = (p[:-2, 1:-1] + p[2:, 1:-1] + p[1:-1, :-2] + p[1:-1, 2:]) / 4
+        u = np.where(mask[..., None], mean, image)
+    return u
+
+
+def test_the_harmonic_fill_solves_laplaces_equation_and_stays_within_its_surroundings():
+    image = photo_crops_of(read_split(held_out=True), 1, 40, seed=3)[0].astype(np.float64) / 255  # (40, 40, 3)
+    mask = np.zeros((40, 40), bool)
+    mask[8:30, 5:22] = True
+    mask[25:40, 28:36] = True  # one hole on the image's edge
+    reference = jacobi_harmonic(image, mask, sweeps=6000)
+    x = torch.from_numpy(image).permute(2, 0, 1)[None].float()  # (1, 3, 40, 40)
+    known = torch.from_numpy(~mask)[None, None].float()
+    fill = harmonic_fill(x * known, known)[0].permute(1, 2, 0).double().numpy()
+    assert np.abs(fill - reference)[mask].max() < 1e-4
+    assert np.array_equal(fill[~mask], image[~mask].astype(np.float32))
+    low, high = image[~mask].min(0), image[~mask].max(0)
+    assert (fill[mask] >= low - 1e-4).all() and (fill[mask] <= high + 1e-4).all()
+
+
+def test_the_harmonic_method_restores_a_linear_ramp_under_a_hole():
+    """A ramp is harmonic (its Laplacian is zero), so the method gives it back exactly, up to 8-bit rounding."""
+    ramp = np.broadcast_to(np.linspace(30, 220, 64)[None, :, None], (64, 64, 3)).round().astype(np.uint8)
+    mask = np.zeros((64, 64), bool)
+    mask[20:40, 10:50] = True
+    art, _ = inpaint("harmonic", Image.fromarray(ramp), mask, InpaintSettings(feather=0))
+    assert np.abs(np.asarray(art.image).astype(int) - ramp.astype(int)).max() <= 1
+
+
 def test_an_inpaint_config_naming_an_unknown_smooth_fill_is_one_sentence(hub_server):
     net = InpaintNet(InpaintNetConfig(width=4))
     config = {**dataclasses.asdict(net.config), "smooth_fill": "os.system"}
     hub_server.repos.commit("tiny/inpaint-odd", {"config.json": json.dumps(config).encode(),
                                                  "model.safetensors": save(net.state_dict())})
-    with pytest.raises(GenartError, match="smooth_fill must be one of push-pull, biharmonic; got 'os.system'"):
+    with pytest.raises(GenartError, match="smooth_fill must be one of push-pull, harmonic, biharmonic; got 'os.system'"):
         inpaint("hf-hub:tiny/inpaint-odd", render("landscape", 1, 32), np.ones((32, 32), bool))
 
 

@@ -14,10 +14,18 @@ def test_builtin_generate_models():
                                                                        "golden retriever")
 
 
-def test_unknown_model_lists_the_known_names():
+def test_unknown_model_lists_the_known_names_of_its_task():
     with pytest.raises(GenartError) as err:
-        get_spec("dcgan-art-128")
+        get_spec("dcgan-art-128", task="generate")
     assert "dcgan-art-64" in str(err.value) and "procedural-art" in str(err.value) and "hf-hub:" in str(err.value)
+
+
+def test_an_unknown_model_of_no_task_names_the_closest_and_stays_one_short_sentence():
+    with pytest.raises(GenartError) as refused:
+        get_spec("inpaint-ar")
+    message = str(refused.value)
+    assert "did you mean inpaint-art" in message and f"the {len(list_models())} built-in models" in message
+    assert len(message) < 300 and "gpt2" not in message  # not every name of every task
 
 
 def test_wrong_task_says_which_task_it_is_for():

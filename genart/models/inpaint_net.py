@@ -16,9 +16,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .smooth_fill import biharmonic_fill, push_pull
+from .smooth_fill import biharmonic_fill, harmonic_fill, push_pull
 
-SMOOTH_FILLS = {"push-pull": push_pull, "biharmonic": biharmonic_fill}  # the first candidate, by config name
+SMOOTH_FILLS = {"push-pull": push_pull, "harmonic": harmonic_fill, "biharmonic": biharmonic_fill}  # the first candidate, by config name
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Parameter-free smooth fills of an image's unknown pixels from its known ones: push-pull (mask-normalised
-averages over a pyramid) and biharmonic (the fill whose Laplacian is smallest, so the hole continues the surrounding
+averages over a pyramid), harmonic (the fill whose gradient is smallest: Laplace's equation, a membrane stretched
+over the hole's edge) and biharmonic (the fill whose Laplacian is smallest, so the hole continues the surrounding
 shading and its slope, as in Damelin & Hoang 2018 and scikit-image's inpaint_biharmonic).
 
 Both take x (B, C, H, W) with known (B, 1, H, W) in {0, 1} and return (B, C, H, W): x where known, the fill elsewhere.
@@ -7,8 +8,9 @@ Both take x (B, C, H, W) with known (B, 1, H, W) in {0, 1} and return (B, C, H, 
 import torch
 import torch.nn.functional as F
 
-BIHARMONIC_COARSEST = 32  # pixels: the coarse-to-fine solve starts at about this size
+COARSEST = 32  # pixels: the coarse-to-fine solves start at about this size
 BIHARMONIC_STEPS = 60  # conjugate-gradient steps at each level
+HARMONIC_STEPS = 60
 
 
 def push_pull(x: torch.Tensor, known: torch.Tensor, levels: int = 7) -> torch.Tensor:
@@ -33,13 +35,23 @@ def laplacian(u: torch.Tensor) -> torch.Tensor:
     return p[..., :-2, 1:-1] + p[..., 2:, 1:-1] + p[..., 1:-1, :-2] + p[..., 1:-1, 2:] - 4 * u
 
 
-def least_curvature(u: torch.Tensor, unknown: torch.Tensor, steps: int) -> torch.Tensor:
-    """Conjugate gradients on |laplacian(u)|^2 over the unknown pixels (B, 1, H, W), from u; each (image, channel)
-    is its own system, solved side by side."""
-    r = -laplacian(laplacian(u)) * unknown  # minus the gradient, where u may move
+def bilaplacian(u: torch.Tensor) -> torch.Tensor:
+    """The gradient of |laplacian(u)|^2 / 2: curvature's energy."""
+    return laplacian(laplacian(u))
+
+
+def negative_laplacian(u: torch.Tensor) -> torch.Tensor:
+    """The gradient of |grad u|^2 / 2: a membrane's energy."""
+    return -laplacian(u)
+
+
+def conjugate_gradients(u: torch.Tensor, unknown: torch.Tensor, operator, steps: int) -> torch.Tensor:
+    """Conjugate gradients on the energy whose gradient is operator(u) (symmetric, positive semi-definite), over the
+    unknown pixels (B, 1, H, W), from u; each (image, channel) is its own system, solved side by side."""
+    r = -operator(u) * unknown  # minus the gradient, where u may move
     p, rr = r, (r * r).sum((2, 3), keepdim=True)  # (B, C, 1, 1)
     for _ in range(steps):
-        ap = laplacian(laplacian(p)) * unknown
+        ap = operator(p) * unknown
         curvature = (p * ap).sum((2, 3), keepdim=True)  # 0 once a system is solved (or has nothing to solve)
         alpha = torch.where(curvature > 0, rr / curvature, torch.zeros_like(rr))
         u, r = u + alpha * p, r - alpha * ap
@@ -48,13 +60,13 @@ def least_curvature(u: torch.Tensor, unknown: torch.Tensor, steps: int) -> torch
     return u
 
 
-def biharmonic_fill(x: torch.Tensor, known: torch.Tensor, steps: int = BIHARMONIC_STEPS) -> torch.Tensor:
-    """Solved coarse to fine: at each halving the cells wholly known keep their mean, the rest start from the level
-    below (push-pull at the coarsest), so a wide hole needs no more steps than a narrow one. In float32 whatever x's
-    dtype: conjugate gradients in half precision stall."""
+def coarse_to_fine(x: torch.Tensor, known: torch.Tensor, operator, steps: int) -> torch.Tensor:
+    """The fill of least energy, solved coarse to fine: at each halving the cells wholly known keep their mean, the
+    rest start from the level below (push-pull at the coarsest), so a wide hole needs no more steps than a narrow one.
+    In float32 whatever x's dtype: conjugate gradients in half precision stall."""
     dtype, x, known = x.dtype, x.float(), known.float()
     xs, knowns = [x * known], [known]
-    while min(xs[-1].shape[-2:]) > BIHARMONIC_COARSEST:
+    while min(xs[-1].shape[-2:]) > COARSEST:
         xs.append(F.avg_pool2d(xs[-1], 2, ceil_mode=True))
         knowns.append(F.avg_pool2d(knowns[-1], 2, ceil_mode=True))
     u = None
@@ -63,5 +75,17 @@ def biharmonic_fill(x: torch.Tensor, known: torch.Tensor, steps: int = BIHARMONI
         values = level_x / level_known.clamp_min(1e-6)  # (B, C, h, w): their means
         start = push_pull(values * whole, whole) if u is None else F.interpolate(
             u, size=values.shape[-2:], mode="bilinear", align_corners=False)
-        u = least_curvature(whole * values + (1 - whole) * start, 1 - whole, steps)
+        u = conjugate_gradients(whole * values + (1 - whole) * start, 1 - whole, operator, steps)
     return (known * x + (1 - known) * u).to(dtype)
+
+
+def biharmonic_fill(x: torch.Tensor, known: torch.Tensor, steps: int = BIHARMONIC_STEPS) -> torch.Tensor:
+    """Least curvature. Stopped after a fixed number of steps a level: the solved fill overshoots more, and scores
+    lower in the hole on photos and art alike (docs/BENCHMARKS.md)."""
+    return coarse_to_fine(x, known, bilaplacian, steps)
+
+
+def harmonic_fill(x: torch.Tensor, known: torch.Tensor, steps: int = HARMONIC_STEPS) -> torch.Tensor:
+    """Least slope: solved, each channel stays within the range of its known pixels (no overshoot), which on photos
+    and art alike scores closer in the hole than the biharmonic fill."""
+    return coarse_to_fine(x, known, negative_laplacian, steps)

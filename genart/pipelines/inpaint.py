@@ -16,7 +16,7 @@ from PIL import Image
 from .. import runtime
 from ..hub import Progress
 from ..loaders import load_model
-from ..models.smooth_fill import biharmonic_fill
+from ..models.smooth_fill import biharmonic_fill, harmonic_fill
 from ..registry import ModelSpec, get_spec
 from ..replay import Artwork, make_record
 from .checks import MAX_SEED
@@ -55,11 +55,15 @@ def classical(flag: int) -> Inpainter:
     return Inpainter(fill)
 
 
-def biharmonic(image: np.ndarray, mask: np.ndarray, seed: int) -> np.ndarray:
-    x = torch.from_numpy(image).permute(2, 0, 1)[None]  # (1, 3, H, W)
-    known = torch.from_numpy(mask < 0.5)[None, None].float()  # (1, 1, H, W)
-    with torch.inference_mode():
-        return biharmonic_fill(x, known)[0].permute(1, 2, 0).clamp(0, 1).numpy()
+def smooth(fill: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> Inpainter:
+    """A smooth fill of smooth_fill.py, (x, known) -> x filled, as an Inpainter."""
+    def run(image, mask, seed):
+        x = torch.from_numpy(image).permute(2, 0, 1)[None]  # (1, 3, H, W)
+        known = torch.from_numpy(mask < 0.5)[None, None].float()  # (1, 1, H, W)
+        with torch.inference_mode():
+            return fill(x, known)[0].permute(1, 2, 0).clamp(0, 1).numpy()
+
+    return Inpainter(run)
 
 
 def mean_fill(image: np.ndarray, mask: np.ndarray, seed: int) -> np.ndarray:
@@ -92,7 +96,8 @@ def baseline(inpainter: Inpainter) -> Callable[[ModelSpec, Progress | None], Inp
 METHODS: dict[str, Callable[[ModelSpec, Progress | None], Inpainter]] = {
     "telea": baseline(classical(cv2.INPAINT_TELEA)),
     "navier-stokes": baseline(classical(cv2.INPAINT_NS)),
-    "biharmonic": baseline(Inpainter(biharmonic)),
+    "harmonic": baseline(smooth(harmonic_fill)),
+    "biharmonic": baseline(smooth(biharmonic_fill)),
     "mean-fill": baseline(Inpainter(mean_fill)),
     "inpaint-net": network,
     "lama": network,
