@@ -4,7 +4,7 @@ convolutions, so a 128 px hole sees context across the whole image (as in Iizuka
 Input: the image with the hole blanked and the mask (image in [0, 1], mask 1 = fill); output RGB in [0, 1].
 
 Inside, every hole pixel gets four parameter-free candidates: a smooth fill (smooth_fill.py: push-pull, or the
-biharmonic fill in checkpoints whose config names it) and the pixels at its mirror positions (left-right,
+harmonic or biharmonic fill in checkpoints whose config names it) and the pixels at its mirror positions (left-right,
 top-bottom, and through the centre), each where that position is known. The network sees them all, predicts per
 pixel how to weigh the candidates that exist, and adds a correction. Mirrors are what symmetric art (mandalas, rose
 windows, a symmetric sky) needs: a CNN alone cannot look across the image to the matching half. How well each mirror

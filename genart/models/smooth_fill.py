@@ -3,7 +3,8 @@ averages over a pyramid), harmonic (the fill whose gradient is smallest: Laplace
 over the hole's edge) and biharmonic (the fill whose Laplacian is smallest, so the hole continues the surrounding
 shading and its slope, as in Damelin & Hoang 2018 and scikit-image's inpaint_biharmonic).
 
-Both take x (B, C, H, W) with known (B, 1, H, W) in {0, 1} and return (B, C, H, W): x where known, the fill elsewhere.
+Each takes x (B, C, H, W) with known (B, 1, H, W) in {0, 1} and returns (B, C, H, W): x where known, the fill
+elsewhere.
 """
 import torch
 import torch.nn.functional as F
