@@ -15,7 +15,7 @@ from ..pipelines.settings import setting
 from ..pipelines.task import method_for
 from ..registry import get_spec, list_models
 from . import encode_panel, uploads
-from .common import MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
+from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .controls import control, controls, recorded, settings_from
 from .gpu import on_gpu
 from .send_to import SendFrom
@@ -152,7 +152,7 @@ def build() -> tuple[SendFrom, dict]:
                  [label, size, truncation, interp_button, walk["label_b"], encoding["encoding"], ends],
                  api_name=False,
                  show_progress_on=status, **MODEL_RUN)  # it loads the model to read its classes
-    model.input(on_model_pick, model, truncation, api_name=False, show_progress_on=status)
+    model.input(on_model_pick, model, truncation, show_progress_on=status, **MODEL_PICK)
     dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
     fields = {"model": model, "label": label, "seed": seed, "n": n, "truncation": truncation, "size": size, **walk,
               "gallery": gallery, "status": status, "interpolation": interpolation, "format": fmt,

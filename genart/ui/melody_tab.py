@@ -18,7 +18,7 @@ from ..pipelines.melody import MelodySettings
 from ..pipelines.settings import check_value, setting
 from ..pipelines.task import Output
 from ..registry import get_spec, list_models
-from .common import MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
+from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
 from .limits import current_limits
@@ -160,7 +160,7 @@ def build():
                  ["melody-lstm", "E4 D4 C4 D4 E4 E4 E4:4", 7], ["melody-transformer", "", 3]],
                 inputs=[model, knobs["primer"], knobs["seed"]], label="Try a primer")
 
-    model.input(on_model_pick, model, [knobs[k] for k in MODEL_SUGGESTS], api_name=False, show_progress_on=status)
+    model.input(on_model_pick, model, [knobs[k] for k in MODEL_SUGGESTS], show_progress_on=status, **MODEL_PICK)
     model.change(describe, model, about, api_name=False, show_progress_on=status)
     knobs["primer"].change(check_primer, knobs["primer"], primer_note, api_name=False, show_progress="hidden")
     midi.upload(primer_from_midi, midi, knobs["primer"], api_name=False)

@@ -12,7 +12,7 @@ from ..pipelines.precision import PRECISIONS
 from ..pipelines.text import TextSettings
 from ..registry import get_spec, list_models
 from ..replay import text_json
-from .common import MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
+from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
 
@@ -164,7 +164,7 @@ def build():
                 inputs=[model, knobs["prompt"]], label="Try a prompt")
 
     model.input(on_model_pick, [model, knobs["prompt"]], [knobs[k] for k in ("prompt", *MODEL_SUGGESTS)],
-                api_name=False, show_progress_on=status)
+                show_progress_on=status, **MODEL_PICK)
     model.change(describe, model, about, api_name=False, show_progress_on=status)
     knobs["n"].change(lambda k: [gr.update(visible=i < k) for i in range(pipeline.MAX_COMPLETIONS)], knobs["n"],
                       outputs, api_name=False)
