@@ -22,8 +22,8 @@ from .limits import current_limits
 OUTPUT_ROOT = Path(tempfile.gettempdir()) / "genart-outputs"
 BRUSH = "#ff3366"  # the mask painters' colour
 MODEL_RUN = {"concurrency_id": "models"}  # every event that runs a model shares one queue and its concurrency limit
-# A picked model's suggested settings come from the registry alone, so that event skips the queue: waiting there behind
-# other visitors' runs, it landed after the user had typed values of their own, and overwrote them.
+# A picked model's suggested settings come from the registry alone, so that event skips the queue, where it waits its
+# turn behind other visitors' picks (one at a time) and can land after the user has typed values of their own.
 MODEL_PICK = {"queue": False, "api_name": False}
 log = logging.getLogger("genart")
 
