@@ -372,7 +372,7 @@ def list_models(task: str | None = None) -> list[ModelSpec]:
     return [s for s in BUILTIN if task is None or s.task == task]
 
 
-def unknown_model_hint(name: str, task: str | None) -> str:
+def choices_hint(name: str, task: str | None) -> str:
     """A task's models are few enough to list; all of them are not, so then the closest names and where the rest are."""
     if task is not None:
         return f"choose one of: {', '.join(s.name for s in list_models(task))}"
@@ -415,11 +415,11 @@ def get_spec(name: str, task: str | None = None) -> ModelSpec:
     name, _, revision = name.partition("@")
     spec = _BY_NAME.get(name)
     if spec is None:
-        raise GenartError(f"Unknown model {name[:80]!r}; {unknown_model_hint(name, task)}, or name a Hub repo as "
+        raise GenartError(f"Unknown model {name[:80]!r}; {choices_hint(name, task)}, or name a Hub repo as "
                           "hf-hub:org/name.")
     if task is not None and spec.task != task:
         raise GenartError(f"Model {name!r} is for the {spec.task} task, not {task}; "
-                          f"choose one of: {', '.join(s.name for s in list_models(task))}.")
+                          f"{choices_hint(name, task)}.")
     if revision:
         if not spec.repo_id:
             raise GenartError(f"{name} is not a Hub model, so it has no revisions; drop the '@{revision[:60]}'.")
