@@ -22,10 +22,11 @@ run: $(VENV)/.runtime-installed
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
 
-# Debian's nature photographs, beside the sample photos that scikit-image, scikit-learn and gradio ship: the photo
-# half of the image models' training data (genart/data/photos.py).
+# Debian's nature photographs and Ubuntu's 2018 contest photos, beside the sample photos that scikit-image,
+# scikit-learn and gradio ship: the image models' training photos and held-out photos (genart/data/photos.py).
 photos:
-	@test -d /usr/share/backgrounds/mate/nature || (apt-get update -q && apt-get install -y -q mate-backgrounds)
+	@test -d /usr/share/backgrounds/mate/nature -a -f /usr/share/backgrounds/life_by_Aitzol_Berasategi.jpg || \
+		(apt-get update -q && apt-get install -y -q mate-backgrounds lomiri-wallpapers-16.04)
 
 test: $(VENV)/.dev-installed chromium photos
 	$(PY) -m pytest

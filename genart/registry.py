@@ -259,7 +259,7 @@ BUILTIN: tuple[ModelSpec, ...] = (
         task="inpaint",
         arch="harmonic",
         description="The fill of least slope (Laplace's equation, solved coarse to fine): a membrane stretched over the "
-                    "hole's edge, never brighter or darker than its surroundings; the best classical method on photos here.",
+                    "hole's edge, never brighter or darker than its surroundings.",
         license="apache-2.0",
     ),
     ModelSpec(
@@ -268,6 +268,14 @@ BUILTIN: tuple[ModelSpec, ...] = (
         arch="biharmonic",
         description="The fill of least curvature (solved coarse to fine): carries the shading around the hole and its "
                     "slope inwards, and can overshoot it.",
+        license="apache-2.0",
+    ),
+    ModelSpec(
+        name="tension",
+        task="inpaint",
+        arch="tension",
+        description="A thin plate under tension (Smith & Wessel 1990; solved coarse to fine), between the harmonic and "
+                    "biharmonic fills: some of the surrounding slope, little overshoot; the best classical method on photos here.",
         license="apache-2.0",
     ),
     ModelSpec(

@@ -10,14 +10,14 @@ from genart.errors import GenartError
 from genart.hub import sha256_file
 from genart.metrics.inpaint_quality import held_out
 from genart.metrics.style_quality import GramDistance, edge_ssim, held_out_photos, picture_grid
-from genart.train.style_card import kept_reference, model_card
+from genart.train.style_card import check_reproduced, kept_reference, model_card, with_more_photos
 
 
 def test_the_split_is_by_photo_and_holds_out_the_style_tabs_examples():
     held, train = photo_split(held_out=True), photo_split(held_out=False)
     assert {p.name for p in held}.isdisjoint(p.name for p in train)
     assert len(held) + len(train) == len(PHOTOS) == len({p.name for p in PHOTOS})
-    assert {"lion", "cheetah"} <= {p.name for p in held}
+    assert {"lion", "cheetah"} <= {p.name for p in held} and len(held) == 20
     assert len({(p.source, p.file) for p in PHOTOS}) == len(PHOTOS)  # no photo listed twice under two names
 
 
@@ -98,14 +98,35 @@ def test_the_style_card_says_whether_each_goal_was_met():
     assert "Not yet measured" in model_card("fast-x", run, {}, 1.8, None)
 
 
-def test_a_kept_reference_must_come_from_the_same_style_image_and_photos(tmp_path):
+def test_a_kept_reference_must_come_from_the_same_style_image_and_the_first_photos(tmp_path):
     (tmp_path / "style.png").write_bytes(b"a style")
     digest = sha256_file(tmp_path / "style.png")
     gatys = {"model": "gatys-random", "edge_ssim": 0.42, "gram_distance": 0.010, "seconds": 140.0}
-    quality = {"size": 512, "photos": ["lion"], "style_sha256": digest, "rows": [gatys]}
+    quality = {"size": 512, "photos": ["lion", "cheetah"], "style_sha256": digest, "rows": [gatys]}
     (tmp_path / "quality.json").write_text(json.dumps(quality))
-    assert kept_reference(tmp_path, ["lion"], digest) == gatys
-    with pytest.raises(SystemExit, match="without --keep-reference"):
-        kept_reference(tmp_path, ["lion", "cheetah"], digest)
-    with pytest.raises(SystemExit, match="without --keep-reference"):
-        kept_reference(tmp_path, ["lion"], "another style")
+    assert kept_reference(tmp_path, ["lion", "cheetah"], digest) == (gatys, [])
+    assert kept_reference(tmp_path, ["lion", "cheetah", "fig", "wine"], digest) == (gatys, ["fig", "wine"])
+    for photos, style in ((["lion"], digest), (["cheetah", "lion", "fig"], digest), (["lion", "cheetah"], "another style")):
+        with pytest.raises(SystemExit, match="without --keep-reference"):
+            kept_reference(tmp_path, photos, style)
+
+
+def test_figures_on_more_photos_join_as_means_over_all_photos():
+    kept = {"model": "gatys-random", "edge_ssim": 0.4, "gram_distance": 0.01, "seconds": 100.0,
+            "per_photo_edge_ssim": [0.3, 0.5, 0.4]}
+    more = {"model": "gatys-random", "edge_ssim": 0.6, "gram_distance": 0.03, "seconds": 200.0,
+            "per_photo_edge_ssim": [0.6], "per_photo_gram_distance": [0.03]}
+    joined = with_more_photos(kept, more)
+    assert joined["edge_ssim"] == pytest.approx(np.mean([0.3, 0.5, 0.4, 0.6]))
+    assert joined["gram_distance"] == pytest.approx((3 * 0.01 + 0.03) / 4) and joined["seconds"] == pytest.approx(125.0)
+    assert joined["per_photo_edge_ssim"] == [0.3, 0.5, 0.4, 0.6]
+    assert "per_photo_gram_distance" not in joined  # the kept row had no per-photo Gram distances to join
+
+
+def test_kept_figures_must_be_given_back_when_gatys_runs_again():
+    kept = {"per_photo_edge_ssim": [0.3812, 0.5], "per_photo_gram_distance": [0.012345]}
+    check_reproduced(kept, {"per_photo_edge_ssim": [0.38121], "per_photo_gram_distance": [0.0123452]}, ["lion"])
+    for again, what in (({"per_photo_edge_ssim": [0.39], "per_photo_gram_distance": [0.012345]}, "edge_ssim 0.39 against 0.3812"),
+                        ({"per_photo_edge_ssim": [0.3812], "per_photo_gram_distance": [0.0124]}, "gram_distance 0.0124 against")):
+        with pytest.raises(SystemExit, match=f"measured again on lion differs from quality.json \\({what}"):
+            check_reproduced(kept, again, ["lion"])

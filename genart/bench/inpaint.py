@@ -14,7 +14,7 @@ from ..pipelines.restore import RestoreSettings, restore
 from .timing import machine, median_seconds
 
 SIZES = (512, 1024)
-INPAINTERS = ("inpaint-art", "harmonic", "biharmonic", "telea", "navier-stokes")
+INPAINTERS = ("inpaint-art", "tension", "harmonic", "biharmonic", "telea", "navier-stokes")
 RESTORERS = ("denoise-art", "impulse-inpaint", "median-filter", "gaussian-filter", "bilateral-filter")
 
 

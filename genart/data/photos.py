@@ -1,8 +1,10 @@
 """Real photographs that ship inside installed packages, for training and measuring on photos without a network.
 
-scikit-image and scikit-learn ship sample photos, gradio its example photos, and Debian's mate-backgrounds a folder
-of nature photographs. The split is by photo: a held-out photo is never cropped for training. The Style tab's
-example photos (gradio's lion and cheetah) are held out, so the cards measure what a visitor tries first.
+scikit-image and scikit-learn ship sample photos, gradio its example photos, Debian's mate-backgrounds a folder
+of nature photographs and lomiri-wallpapers-16.04 the photos of Ubuntu's 2018 wallpaper contest. The split is by
+photo: a held-out photo is never cropped for training. The Style tab's example photos (gradio's lion and cheetah) are
+held out, so the cards measure what a visitor tries first; the contest's photos are held out only (they came after
+the networks were trained), which brings the held-out set to 20.
 """
 import importlib.util
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ SKIMAGE = PhotoSource("pip install scikit-image", package="skimage", under="data
 SKLEARN = PhotoSource("pip install scikit-learn", package="sklearn", under="datasets/images")
 GRADIO = PhotoSource("pip install gradio", package="gradio", under="media_assets/images")
 MATE = PhotoSource("apt-get install mate-backgrounds (or make photos)", folder="/usr/share/backgrounds/mate")
+LOMIRI = PhotoSource("apt-get install lomiri-wallpapers-16.04 (or make photos)", folder="/usr/share/backgrounds")
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,14 @@ PHOTOS = (
     Photo("storm", MATE, "nature/Storm.jpg", held_out=True),
     Photo("elephants", MATE, "abstract/Elephants.jpg", held_out=True),
     Photo("dune", MATE, "nature/Dune.jpg", held_out=True),
+    Photo("dragonfly", LOMIRI, "Dragonfly_by_Bolly.jpg", held_out=True),
+    Photo("fig", LOMIRI, "Picture_0B_by_freespace.jpg", held_out=True),
+    Photo("brushes", LOMIRI, "Picture_1A_by_freespace.jpg", held_out=True),
+    Photo("wine", LOMIRI, "Wine_by_Jakkub_Mede.jpg", held_out=True),
+    Photo("aitzgorri", LOMIRI, "aitzgorri_by_Aitzol_Berasategi.jpg", held_out=True),
+    Photo("friends", LOMIRI, "friends_by_Aitzol_Berasategi.jpg", held_out=True),
+    Photo("stream", LOMIRI, "life_by_Aitzol_Berasategi.jpg", held_out=True),
+    Photo("seeding", LOMIRI, "seeding_by_Clements_Engelhardt.jpg", held_out=True),
     Photo("groot", GRADIO, "groot.jpeg"),
     Photo("flower", SKLEARN, "flower.jpg"),
     Photo("rocket", SKIMAGE, "rocket.jpg"),

@@ -1,7 +1,7 @@
 """Inpainting quality inside the hole, on a fixed held-out set: 200 procedural images (or, with --photos, crops of
 the held-out photos) with fixed seeded masks.
 
-    python -m genart.metrics.inpaint_quality --models inpaint-art harmonic biharmonic telea navier-stokes mean-fill [--photos]
+    python -m genart.metrics.inpaint_quality --models inpaint-art tension harmonic biharmonic telea navier-stokes mean-fill [--photos]
 
 PSNR and SSIM are computed over the hole's pixels only (the rest is pasted back unchanged by every method).
 """
@@ -74,7 +74,8 @@ def measure(models: list[str], n: int = 200, photos: bool = False) -> list[dict]
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--models", nargs="+", default=["inpaint-art", "harmonic", "biharmonic", "telea", "navier-stokes", "mean-fill"])
+    p.add_argument("--models", nargs="+",
+                   default=["inpaint-art", "tension", "harmonic", "biharmonic", "telea", "navier-stokes", "mean-fill"])
     p.add_argument("--images", type=int, default=200)
     p.add_argument("--photos", action="store_true", help="crops of the held-out photos instead of procedural art")
     args = p.parse_args(argv)

@@ -79,7 +79,8 @@ def measure(models: list[str], style: Image.Image, photos: list[tuple[str, Image
             ssims.append(edge_ssim(photo, last.image))
             grams.append(distance(last.image))
         rows.append({"model": model, "edge_ssim": float(np.mean(ssims)), "gram_distance": float(np.mean(grams)),
-                     "seconds": float(np.median(seconds)), "per_photo_edge_ssim": [round(x, 4) for x in ssims]})
+                     "seconds": float(np.median(seconds)), "per_photo_edge_ssim": [round(x, 4) for x in ssims],
+                     "per_photo_gram_distance": [round(x, 6) for x in grams]})
         outputs[model] = images
     return rows, outputs
 

@@ -4,9 +4,9 @@ convolutions, so a 128 px hole sees context across the whole image (as in Iizuka
 Input: the image with the hole blanked and the mask (image in [0, 1], mask 1 = fill); output RGB in [0, 1].
 
 Inside, every hole pixel gets four parameter-free candidates: a smooth fill (smooth_fill.py: push-pull, or the
-harmonic or biharmonic fill in checkpoints whose config names it) and the pixels at its mirror positions (left-right,
-top-bottom, and through the centre), each where that position is known. The network sees them all, predicts per
-pixel how to weigh the candidates that exist, and adds a correction. Mirrors are what symmetric art (mandalas, rose
+harmonic, biharmonic or tension fill in checkpoints whose config names it) and the pixels at its mirror positions
+(left-right, top-bottom, and through the centre), each where that position is known. The network sees them all,
+predicts per pixel how to weigh the candidates that exist, and adds a correction. Mirrors are what symmetric art (mandalas, rose
 windows, a symmetric sky) needs: a CNN alone cannot look across the image to the matching half. How well each mirror
 matches the known pixels around a spot is an input too.
 """
@@ -16,9 +16,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .smooth_fill import biharmonic_fill, harmonic_fill, push_pull
+from .smooth_fill import biharmonic_fill, harmonic_fill, push_pull, tension_fill
 
-SMOOTH_FILLS = {"push-pull": push_pull, "harmonic": harmonic_fill, "biharmonic": biharmonic_fill}  # the first candidate, by config name
+# the first candidate, by config name
+SMOOTH_FILLS = {"push-pull": push_pull, "harmonic": harmonic_fill, "biharmonic": biharmonic_fill, "tension": tension_fill}
 
 
 @dataclass

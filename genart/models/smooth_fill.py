@@ -1,7 +1,8 @@
 """Parameter-free smooth fills of an image's unknown pixels from its known ones: push-pull (mask-normalised
 averages over a pyramid), harmonic (the fill whose gradient is smallest: Laplace's equation, a membrane stretched
-over the hole's edge) and biharmonic (the fill whose Laplacian is smallest, so the hole continues the surrounding
-shading and its slope, as in Damelin & Hoang 2018 and scikit-image's inpaint_biharmonic).
+over the hole's edge), biharmonic (the fill whose Laplacian is smallest, so the hole continues the surrounding
+shading and its slope, as in Damelin & Hoang 2018 and scikit-image's inpaint_biharmonic) and between the two a
+thin plate under tension (Smith & Wessel 1990, GMT's `surface -T`): some of the plate's slope, less of its overshoot.
 
 Each takes x (B, C, H, W) with known (B, 1, H, W) in {0, 1} and returns (B, C, H, W): x where known, the fill
 elsewhere.
@@ -12,6 +13,8 @@ import torch.nn.functional as F
 COARSEST = 32  # pixels: the coarse-to-fine solves start at about this size
 BIHARMONIC_STEPS = 60  # conjugate-gradient steps at each level
 HARMONIC_STEPS = 60
+TENSION_STEPS = 60
+TENSION = 1 / 3  # Smith & Wessel's T, chosen on crops of the training photos, never the held-out ones (docs/BENCHMARKS.md)
 
 
 def push_pull(x: torch.Tensor, known: torch.Tensor, levels: int = 7) -> torch.Tensor:
@@ -90,3 +93,17 @@ def harmonic_fill(x: torch.Tensor, known: torch.Tensor, steps: int = HARMONIC_ST
     """Least slope: solved, each channel stays within the range of its known pixels (no overshoot), which on photos
     and art alike scores closer in the hole than the biharmonic fill."""
     return coarse_to_fine(x, known, negative_laplacian, steps)
+
+
+def tensioned_plate(tension: float):
+    """The gradient of (1 - T) |laplacian(u)|^2 / 2 + T |grad u|^2 / 2: a thin plate (T = 0) to a membrane (T = 1)."""
+    def operator(u: torch.Tensor) -> torch.Tensor:
+        return (1 - tension) * bilaplacian(u) + tension * negative_laplacian(u)
+
+    return operator
+
+
+def tension_fill(x: torch.Tensor, known: torch.Tensor, steps: int = TENSION_STEPS, tension: float = TENSION) -> torch.Tensor:
+    """A thin plate under tension: on photos and art it scores closer in the hole than either the harmonic or the
+    biharmonic fill alone (docs/BENCHMARKS.md)."""
+    return coarse_to_fine(x, known, tensioned_plate(tension), steps)

@@ -16,7 +16,7 @@ from PIL import Image
 from .. import runtime
 from ..hub import Progress
 from ..loaders import load_model
-from ..models.smooth_fill import biharmonic_fill, harmonic_fill
+from ..models.smooth_fill import biharmonic_fill, harmonic_fill, tension_fill
 from ..registry import ModelSpec, get_spec
 from ..replay import Artwork, make_record
 from .checks import MAX_SEED
@@ -98,6 +98,7 @@ METHODS: dict[str, Callable[[ModelSpec, Progress | None], Inpainter]] = {
     "navier-stokes": baseline(classical(cv2.INPAINT_NS)),
     "harmonic": baseline(smooth(harmonic_fill)),
     "biharmonic": baseline(smooth(biharmonic_fill)),
+    "tension": baseline(smooth(tension_fill)),
     "mean-fill": baseline(Inpainter(mean_fill)),
     "inpaint-net": network,
     "lama": network,

@@ -5,9 +5,9 @@ measured beside gatys-random on held-out photos (metrics/style_quality.py), with
 
 The trainer writes the card without the photo measurement; this measures (Gatys at 512 px takes minutes a photo on a
 CPU) and writes quality.json, photos.jpg and the card again. --reuse rewrites the card from quality.json.
---keep-reference measures only the network and keeps gatys-random's figures from quality.json when they were measured
-with the same style image on the same photos (Gatys then runs only on the grid's photos): for comparing retrained
-networks of one style.
+--keep-reference measures the network and keeps gatys-random's figures from quality.json when they were measured
+with the same style image on the same photos or the first of them (Gatys then runs only on the grid's photos and on
+the photos added since): for comparing retrained networks of one style, and for measuring on more photos.
 """
 import argparse
 import json
@@ -107,28 +107,52 @@ def write_style_card(name: str, run: dict, folder: Path, quality: dict | None = 
                model_card(name, run, config, size_mb, quality))
 
 
-def kept_reference(folder: Path, photo_names: list[str], style_sha256: str) -> dict:
-    """gatys-random's row of the folder's quality.json, if it was measured on these photos with this style image."""
+def kept_reference(folder: Path, photo_names: list[str], style_sha256: str) -> tuple[dict, list[str]]:
+    """gatys-random's row of the folder's quality.json, if it was measured with this style image on the first of these
+    photos, and the photos it was not measured on."""
     path = folder / QUALITY_FILE
     old = json.loads(path.read_text()) if path.exists() else {}
-    if old.get("style_sha256") != style_sha256 or old.get("photos") != photo_names or old.get("size") != SIZE:
+    kept = old.get("photos", [])
+    if old.get("style_sha256") != style_sha256 or old.get("size") != SIZE or not kept or photo_names[:len(kept)] != kept:
         raise SystemExit(f"{path} was not measured with this style.png on these photos; measure without --keep-reference.")
-    return next(r for r in old["rows"] if r["model"] == LOSS_NETWORK)
+    return next(r for r in old["rows"] if r["model"] == LOSS_NETWORK), photo_names[len(kept):]
+
+
+def check_reproduced(kept: dict, again: dict, photo_names: list[str], relative: float = 1e-3):
+    """Refuses to keep figures that Gatys, run again on the first photos, does not give back (beyond rounding)."""
+    for key in ("per_photo_edge_ssim", "per_photo_gram_distance"):
+        for name, a, b in zip(photo_names, kept.get(key, []), again[key]):
+            if abs(a - b) > relative * abs(a) + 1e-6:
+                raise SystemExit(f"gatys-random measured again on {name} differs from {QUALITY_FILE} ({key[10:]} "
+                                 f"{b:.6g} against {a:.6g}); measure without --keep-reference.")
+
+
+def with_more_photos(row: dict, more: dict) -> dict:
+    """A row measured on some photos joined with the same model's row on more photos: the means weighted by their
+    photo counts, the per-photo lists joined where both rows have them, seconds the photo-weighted mean of the two."""
+    n, m = len(row["per_photo_edge_ssim"]), len(more["per_photo_edge_ssim"])
+    joined = {key: (row[key] * n + more[key] * m) / (n + m) for key in ("edge_ssim", "gram_distance", "seconds")}
+    lists = {key: row[key] + more[key] for key in ("per_photo_edge_ssim", "per_photo_gram_distance") if key in row}
+    return {"model": row["model"], **joined, **lists}
 
 
 def measure_folder(folder: Path, n_photos: int | None, keep_reference: bool = False) -> dict:
     """Measure the registry's model of this folder's name beside gatys-random on the first `n_photos` held-out photos
-    (all when None); writes the picture grid too. With `keep_reference`, gatys-random's row comes from quality.json
-    and Gatys runs only on the grid's photos."""
+    (all when None); writes the picture grid too. With `keep_reference`, gatys-random's figures come from quality.json
+    for the photos it has, and Gatys runs only on the grid's photos and the photos quality.json lacks."""
     with Image.open(folder / "style.png") as im:
         style = im.convert("RGB")
     style_sha256 = sha256_file(folder / "style.png")
     photos = held_out_photos()[:n_photos]
     names = [n for n, _ in photos]
     if keep_reference:
-        reference = kept_reference(folder, names, style_sha256)
+        reference, missing = kept_reference(folder, names, style_sha256)
         rows, outputs = measure([folder.name], style, photos)
-        outputs |= measure([LOSS_NETWORK], style, photos[:GRID_PHOTOS])[1]
+        grid_rows, grid_outputs = measure([LOSS_NETWORK], style, photos[:GRID_PHOTOS])
+        check_reproduced(reference, grid_rows[0], names)
+        outputs |= grid_outputs
+        if missing:
+            reference = with_more_photos(reference, measure([LOSS_NETWORK], style, photos[len(names) - len(missing):])[0][0])
         rows.append(reference)
     else:
         rows, outputs = measure([folder.name, LOSS_NETWORK], style, photos)
@@ -142,7 +166,7 @@ def main(argv=None):
     p.add_argument("--photos", type=int, default=None, help="only the first N held-out photos (Gatys is slow)")
     p.add_argument("--reuse", action="store_true", help=f"write the card from the folder's {QUALITY_FILE}, measuring nothing")
     p.add_argument("--keep-reference", action="store_true",
-                   help=f"measure only the network; keep gatys-random's figures from {QUALITY_FILE}")
+                   help=f"keep gatys-random's figures from {QUALITY_FILE}; Gatys runs only on photos it lacks")
     args = p.parse_args(argv)
     folder = Path(args.out)
     if args.reuse:
