@@ -6,9 +6,9 @@ Input: the image with the hole blanked and the mask (image in [0, 1], mask 1 = f
 Inside, every hole pixel gets four parameter-free candidates: a smooth fill (smooth_fill.py: push-pull, or the
 harmonic, biharmonic or tension fill in checkpoints whose config names it) and the pixels at its mirror positions
 (left-right, top-bottom, and through the centre), each where that position is known. The network sees them all,
-predicts per pixel how to weigh the candidates that exist, and adds a correction. Mirrors are what symmetric art (mandalas, rose
-windows, a symmetric sky) needs: a CNN alone cannot look across the image to the matching half. How well each mirror
-matches the known pixels around a spot is an input too.
+predicts per pixel how to weigh the candidates that exist, and adds a correction. Mirrors are what symmetric art
+(mandalas, rose windows, a symmetric sky) needs: a CNN alone cannot look across the image to the matching half. How
+well each mirror matches the known pixels around a spot is an input too.
 """
 from dataclasses import dataclass
 

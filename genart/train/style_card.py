@@ -124,7 +124,7 @@ def check_reproduced(kept: dict, again: dict, photo_names: list[str], relative: 
     for key in ("per_photo_edge_ssim", "per_photo_gram_distance"):
         for name, a, b in zip(photo_names, kept.get(key, []), again[key]):
             if abs(a - b) > relative * abs(a) + 1e-6:
-                raise SystemExit(f"gatys-random measured again on {name} differs from {QUALITY_FILE} ({key[10:]} "
+                raise SystemExit(f"gatys-random measured again on {name} differs from {QUALITY_FILE} ({key.removeprefix('per_photo_')} "
                                  f"{b:.6g} against {a:.6g}); measure without --keep-reference.")
 
 
