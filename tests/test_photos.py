@@ -85,23 +85,27 @@ def test_the_picture_grid_has_a_row_per_photo_and_a_column_per_model():
 def test_the_style_card_says_whether_each_goal_was_met():
     run = {"command": "python -m genart.train.fast_style", "log": [{"step": 1, "content": 1.0, "style": 1.0, "tv": 0.1}],
            "summary": {"content_photo_crops": 10, "content_art": 6, "size": 128, "content_layers": "level2",
-                       "features": "gatys-random", "batch_size": 4, "steps": 1, "style": "stained glass",
+                       "features": "gatys-random", "batch_size": 4, "steps": 1, "style": "stained glass", "lr": 5e-4,
                        "parameters": 900_000, "device": "cpu", "wall_seconds": 60, "torch": "2"}}
     quality = {"size": 512, "photos": ["lion", "cheetah"], "rows": [
         {"model": "fast-x", "edge_ssim": 0.40, "gram_distance": 0.020, "seconds": 0.3},
         {"model": "gatys-random", "edge_ssim": 0.42, "gram_distance": 0.010, "seconds": 140.0}]}
-    card = model_card("fast-x", run, {"width": 24}, 1.8, quality)
+    card = model_card("fast-x", run, {"width": 24}, 1.8, quality, [])
     assert "0.95 of Gatys's (goal at least 0.9), met" in card
     assert "2.00x Gatys's (goal at most 1.5x), missed" in card
     assert "lion, cheetah" in card and "photos.jpg" in card
-    assert "first-layer width 24" in card
-    assert "Not yet measured" in model_card("fast-x", run, {}, 1.8, None)
+    assert "first-layer width 24" in card and "Adam, lr 0.0005, batch 4" in card
+    assert "Not yet measured" in model_card("fast-x", run, {}, 1.8, None, [])
+    first = {"command": "python -m genart train fast-x --steps 1600", "summary": {**run["summary"], "steps": 1600}}
+    continued = model_card("fast-x", run, {}, 1.8, None, [first])
+    assert "**Continued from** `python -m genart train fast-x --steps 1600` (1,600 steps at 128 px)" in continued
 
 
 def test_a_kept_reference_must_come_from_the_same_style_image_and_the_first_photos(tmp_path):
     (tmp_path / "style.png").write_bytes(b"a style")
     digest = sha256_file(tmp_path / "style.png")
-    gatys = {"model": "gatys-random", "edge_ssim": 0.42, "gram_distance": 0.010, "seconds": 140.0}
+    gatys = {"model": "gatys-random", "edge_ssim": 0.42, "gram_distance": 0.010, "seconds": 140.0,
+             "per_photo_edge_ssim": [0.4, 0.44]}
     quality = {"size": 512, "photos": ["lion", "cheetah"], "style_sha256": digest, "rows": [gatys]}
     (tmp_path / "quality.json").write_text(json.dumps(quality))
     assert kept_reference(tmp_path, ["lion", "cheetah"], digest) == (gatys, [])
@@ -109,6 +113,10 @@ def test_a_kept_reference_must_come_from_the_same_style_image_and_the_first_phot
     for photos, style in ((["lion"], digest), (["cheetah", "lion", "fig"], digest), (["lion", "cheetah"], "another style")):
         with pytest.raises(SystemExit, match="without --keep-reference"):
             kept_reference(tmp_path, photos, style)
+    del gatys["per_photo_edge_ssim"]  # figures a rerun could not be checked against
+    (tmp_path / "quality.json").write_text(json.dumps(quality))
+    with pytest.raises(SystemExit, match="no per-photo figures of gatys-random; measure without --keep-reference"):
+        kept_reference(tmp_path, ["lion", "cheetah"], digest)
 
 
 def test_figures_on_more_photos_join_as_means_over_all_photos():

@@ -209,3 +209,13 @@ def test_the_loaded_fast_network_paints_an_image_as_the_plain_network_does():
     beside = plain(torch.cat([image, image.flip(3)]))[:1]  # two images: nn.InstanceNorm2d's own path, NCHW
     assert alone.is_contiguous(memory_format=torch.channels_last)
     assert torch.allclose(alone, beside, atol=1e-2)  # pixels in [0, 255]
+
+
+def test_small_example_photos_are_enlarged_for_the_style_tab(tmp_path, monkeypatch):
+    from genart.ui import common
+    monkeypatch.setattr(common, "OUTPUT_ROOT", tmp_path)
+    with Image.open(common.example_photo("lion.jpg")) as lion:  # gradio's lion is 256 px
+        assert lion.size == (512, 512)
+    tower = common.example_photo("tower.jpg")  # 377x600 already reaches 512: the original file
+    with Image.open(tower) as im:
+        assert im.size == (377, 600) and not tower.startswith(str(tmp_path))

@@ -59,6 +59,7 @@ def test_inpaint_psnr_loss_is_minus_the_measures_mean_psnr_in_the_hole():
 @pytest.mark.parametrize("script, small", [
     (denoise, ["--per-class", "2", "--photo-crops", "2", "--size", "64", "--crop", "32", "--depth", "3"]),
     (inpaint, ["--per-class", "2", "--photo-crops", "2", "--masks", "4", "--size", "64"]),
+    (fast_style, ["--per-class", "2", "--photo-crops", "2", "--size", "32", "--style-size", "32"]),
 ])
 def test_init_from_continues_the_folders_network_and_log(tmp_path, script, small):
     first, second = tmp_path / "first", tmp_path / "second"
@@ -71,6 +72,14 @@ def test_init_from_continues_the_folders_network_and_log(tmp_path, script, small
     before, after = load_file(first / "model.safetensors"), load_file(second / "model.safetensors")
     learned = [k for k in before if "running_" not in k and "num_batches" not in k]  # BatchNorm's statistics move
     assert before.keys() == after.keys() and all(torch.equal(before[k], after[k]) for k in learned)
+
+
+def test_a_style_network_continues_only_with_its_own_style(tmp_path):
+    small = ["--per-class", "2", "--photo-crops", "2", "--size", "32", "--style-size", "32", "--width", "8", "--log-every", "1"]
+    fast_style.main(["--steps", "1", "--out", str(tmp_path / "first"), *small])
+    with pytest.raises(SystemExit, match="was trained on stained_glass .*; give its --style-class and --style-seed"):
+        fast_style.main(["--steps", "1", "--style-class", "mondrian", "--init-from", str(tmp_path / "first"),
+                         "--out", str(tmp_path / "second"), *small])
 
 
 def test_dcgan_keep_best_keeps_the_generator_closest_to_real_art(tmp_path, monkeypatch):

@@ -8,6 +8,16 @@ def front_matter(tags: list[str], pipeline_tag: str) -> str:
     return f"---\nlicense: apache-2.0\nlibrary_name: pytorch\ntags:\n{lines}\npipeline_tag: {pipeline_tag}\n---\n"
 
 
+def continued_from(runs: list[dict], figure=lambda summary: "") -> list[str]:
+    """A bullet for the runs this one continued from (--init-from), each with its command, its steps and what
+    `figure` says of its summary."""
+    if not runs:
+        return []
+    lines = "; ".join(f"`{r['command']}` ({r['summary']['steps']:,} steps{figure(r['summary'])})" for r in runs)
+    return [f"- **Continued from** {lines}: the folder this trainer wrote, copied aside; every run is in\n"
+            "  `training_log.json`."]
+
+
 def training_section(run: dict, bullets: list[str]) -> str:
     """## Training: the exact command, what the card says about the run, and the machine it ran on."""
     s = run["summary"]

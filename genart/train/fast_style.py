@@ -6,6 +6,7 @@ The perceptual losses are the Gatys losses of pipelines/style.py (relative conte
 variation), measured by the offline random-feature network by default or by VGG-19 when it is cached (--features).
 The content loss is taken at the finer levels as well (--content-layers), so that a photo's edges survive.
 Writes config.json + model.safetensors + the style image + samples + a training log + a model card.
+--init-from continues from a folder this trainer wrote (its training log is carried on).
 """
 from pathlib import Path
 
@@ -20,12 +21,13 @@ from genart.pipelines.gatys import FEATURES, gram, style_losses
 from genart.pipelines.images import to_image, to_tensor
 from genart.registry import get_spec
 from genart.runtime import pick_device
-from genart.train.common import TrainingLog, optimise, run_main, write_run
-from genart.train.style_card import write_style_card
+from genart.train.common import TrainingLog, optimise, run_main, start_from, write_run
+from genart.train.style_card import SAMPLES_FILE, write_style_card
 
 CONTENT_SEEDS = 50_000  # content images: procedural art from these seeds, apart from every other training set
 SAMPLE_SEEDS = 90_000
 SAMPLE_PHOTOS = ("lion", "cheetah", "astronaut")  # held out; the first two are the Style tab's examples
+SAMPLE_SIZE = 512  # pixels of each cell of the sample sheet: the Style tab's default size, whatever the crops' size
 
 
 def sample_contents(size: int) -> list[Image.Image]:
@@ -59,8 +61,15 @@ def train(args):
     layers, content_layers = features.config, tuple(args.content_layers.split(","))
     with torch.no_grad():
         style_targets = {n: gram(features(to_tensor(style).to(device), (n,))[n]) for n in layers.style_layers}
-    config = TransformerNetConfig(style=f"{args.style_class} (procedural art, seed {args.style_seed})", width=args.width)
-    net = TransformerNet(config).to(device).train()
+    style_name = f"{args.style_class} (procedural art, seed {args.style_seed})"
+    if args.init_from:
+        config, net = start_from(args.init_from, TransformerNetConfig, TransformerNet)
+        if config.style != style_name:
+            raise SystemExit(f"{args.init_from} was trained on {config.style}; give its --style-class and --style-seed.")
+    else:
+        config = TransformerNetConfig(style=style_name, width=args.width)
+        net = TransformerNet(config)
+    net = net.to(device).train()
     opt = torch.optim.Adam(net.parameters(), args.lr)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -76,15 +85,15 @@ def train(args):
         if log.due(step):
             log.add(step, **{k: v.item() for k, v in losses.items()})
             net.eval()
-            sample_sheet(net, style, device, args.size * 2).save(out / "samples.png")  # to watch it learn
+            sample_sheet(net, style, device, SAMPLE_SIZE).save(out / SAMPLES_FILE, quality=85)  # to watch it learn
             net.train()
     net.eval()
     save_hub_folder(net, config, out, dtype=torch.float16)  # half the size; runs in float32 on a CPU
     style.save(out / "style.png")
-    summary = {"style": config.style, "size": args.size, "content_photo_crops": args.photo_crops,
+    summary = {"style": config.style, "size": args.size, "lr": args.lr, "content_photo_crops": args.photo_crops,
                "content_art": len(data) - args.photo_crops, "features": args.features,
                "content_layers": args.content_layers, "parameters": sum(p.numel() for p in net.parameters())}
-    run = write_run(out, "genart.train.fast_style", args, log, device, summary)
+    run = write_run(out, "genart.train.fast_style", args, log, device, summary, continues=args.init_from)
     write_style_card(out.name, run, out)
 
 
@@ -93,6 +102,7 @@ def arguments(p):
     p.add_argument("--style-seed", type=int, default=7)
     p.add_argument("--style-size", type=int, default=256)
     p.add_argument("--out", default="weights/fast-stained-glass")
+    p.add_argument("--init-from", default=None, help="a folder this trainer wrote, to train further (same style)")
     p.add_argument("--features", default="gatys-random", help="the style model whose features measure the losses")
     p.add_argument("--steps", type=int, default=1600)
     p.add_argument("--batch-size", type=int, default=4)

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from genart.checkpoint_io import LOG_FILE, last_run
-from genart.train.card import training_section, write_card
+from genart.train.card import continued_from, training_section, write_card
 
 ABOUT = {
     "gpt2": ("A small GPT-2", "a decoder-only Transformer in the Hugging Face GPT-2 layout (`transformers` loads it as "
@@ -29,20 +29,10 @@ def quality_table(quality: dict) -> str:
     return "\n".join(lines)
 
 
-def earlier(runs: list[dict]) -> list[str]:
-    """A bullet for the runs this one continued from (--init-from), each with its command and validation loss."""
-    if not runs:
-        return []
-    lines = "; ".join(f"`{r['command']}` ({r['summary']['steps']:,} steps, validation loss {r['summary']['val_loss']:.4f})"
-                      for r in runs)
-    return [f"- **Continued from** {lines}: the folder this trainer wrote, copied aside; every run is in\n"
-            "  `training_log.json`."]
-
-
 def model_card(run: dict, runs_before: list[dict]) -> str:
     s, q = run["summary"], run["quality"]
     kind, body, name = ABOUT[s["arch"]]
-    training = training_section(run, [*earlier(runs_before),
+    training = training_section(run, [*continued_from(runs_before, lambda s: f", validation loss {s['val_loss']:.4f}"),
         f"- **Data**: O'Neill's *Music of Ireland* (1850, public domain) as music21's corpus ships it: "
         f"{s['train_tunes']:,} tunes\n  ({s['train_steps_of_music']:,} 16th-note steps) for training, "
         f"{s['held_out_tunes']} held out by tune (`genart.data.melodies`).",

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from PIL import Image
 
-from genart.checkpoint_io import last_run
+from genart.checkpoint_io import LOG_FILE, last_run
 from genart.hub import sha256_file
 from genart.metrics.style_quality import LOSS_NETWORK, SIZE, held_out_photos, measure, picture_grid
-from genart.train.card import training_section, write_card
+from genart.train.card import continued_from, training_section, write_card
 
-QUALITY_FILE, GRID_FILE = "quality.json", "photos.jpg"
+QUALITY_FILE, GRID_FILE, SAMPLES_FILE = "quality.json", "photos.jpg", "samples.jpg"
 GRID_PHOTOS = 4  # rows of the picture grid
 STRUCTURE_GOAL, STYLE_GOAL = 0.9, 1.5  # of gatys-random's edge SSIM (at least), of its Gram distance (at most)
 
@@ -53,10 +53,10 @@ Against gatys-random: {verdict[0]}; {verdict[1]}.
 """
 
 
-def model_card(name: str, run: dict, config: dict, size_mb: float, quality: dict | None) -> str:
+def model_card(name: str, run: dict, config: dict, size_mb: float, quality: dict | None, runs_before: list[dict]) -> str:
     s, log = run["summary"], run["log"]
     first, last = log[0], log[-1]
-    training = training_section(run, [
+    training = training_section(run, [*continued_from(runs_before, lambda summary: f" at {summary['size']} px"),
         f"- **Content**: {s['content_photo_crops']:,} random crops (scales, flips) of genart's training photos "
         f"(`genart/data/photos.py`: scikit-image's, scikit-learn's, gradio's and Debian's mate-backgrounds, the "
         f"held-out photos excluded) and {s['content_art']:,} procedural-art images of all six classes, "
@@ -66,7 +66,7 @@ def model_card(name: str, run: dict, config: dict, size_mb: float, quality: dict
         f"size, measured by `{s['features']}`: a fixed-seed random multi-scale convolutional network, because no\n  "
         "ImageNet VGG can be downloaded where this was trained. Random features capture colour and texture well and "
         "the\n  larger shapes of a style less well than VGG-19 would.",
-        f"- **Optimisation**: Adam, lr 1e-3, batch {s['batch_size']}, {s['steps']:,} steps."])
+        f"- **Optimisation**: Adam, lr {s['lr']:g}, batch {s['batch_size']}, {s['steps']:,} steps."])
     measured = measured_section(name, quality) if quality else (
         f"Not yet measured on photos: run `python -m genart.train.style_card --out weights/{name}`.\n")
     return f"""# {name}
@@ -81,7 +81,7 @@ safetensors ({size_mb:.1f} MB). Pixels in and out are in [0, 255], as in that ex
 python -m genart stylize --method {name} --content photo.jpg --out stylized.png
 ```
 
-![top: the style, then held-out photos and art of each class; bottom: the network's output](samples.png)
+![top: the style, then held-out photos and art of each class; bottom: the network's output]({SAMPLES_FILE})
 
 {training}
 ## Training batches
@@ -94,17 +94,20 @@ python -m genart stylize --method {name} --content photo.jpg --out stylized.png
 {measured}
 ## Limits
 
-Trained on {s["size"]} px crops: at 512 px and above the strokes it learned look smaller relative to the image.
+Trained on {s["size"]} px crops: its strokes are a fixed size in pixels, so on images much larger they look small and
+on images much smaller they hide the subject (the Style tab enlarges its small example photos to 512 px for this).
 With random features as the loss network it keeps a photo's shapes but paints them in a few tones of the style
 rather than all its colours, where Gatys's optimisation takes more of them (the Gram distance above, and the grid).
 """
 
 
 def write_style_card(name: str, run: dict, folder: Path, quality: dict | None = None):
+    """The card of the folder's last run (`run`), naming the runs it continued from."""
     size_mb = (folder / "model.safetensors").stat().st_size / 1e6
     config = json.loads((folder / "config.json").read_text())
+    runs = json.loads((folder / LOG_FILE).read_text())["runs"]
     write_card(folder, ["style-transfer", "fast-neural-style"], "image-to-image",
-               model_card(name, run, config, size_mb, quality))
+               model_card(name, run, config, size_mb, quality, runs[:-1]))
 
 
 def kept_reference(folder: Path, photo_names: list[str], style_sha256: str) -> tuple[dict, list[str]]:
@@ -115,7 +118,10 @@ def kept_reference(folder: Path, photo_names: list[str], style_sha256: str) -> t
     kept = old.get("photos", [])
     if old.get("style_sha256") != style_sha256 or old.get("size") != SIZE or not kept or photo_names[:len(kept)] != kept:
         raise SystemExit(f"{path} was not measured with this style.png on these photos; measure without --keep-reference.")
-    return next(r for r in old["rows"] if r["model"] == LOSS_NETWORK), photo_names[len(kept):]
+    reference = next(r for r in old["rows"] if r["model"] == LOSS_NETWORK)
+    if "per_photo_edge_ssim" not in reference:  # nothing to check a rerun against
+        raise SystemExit(f"{path} has no per-photo figures of {LOSS_NETWORK}; measure without --keep-reference.")
+    return reference, photo_names[len(kept):]
 
 
 def check_reproduced(kept: dict, again: dict, photo_names: list[str], relative: float = 5e-3):
