@@ -32,7 +32,7 @@ def quality_table(quality: dict) -> str:
 def model_card(run: dict, runs_before: list[dict]) -> str:
     s, q = run["summary"], run["quality"]
     kind, body, name = ABOUT[s["arch"]]
-    training = training_section(run, [*continued_from(runs_before, lambda s: f", validation loss {s['val_loss']:.4f}"),
+    training = training_section(run, [*continued_from(runs_before, lambda summary: f", validation loss {summary['val_loss']:.4f}"),
         f"- **Data**: O'Neill's *Music of Ireland* (1850, public domain) as music21's corpus ships it: "
         f"{s['train_tunes']:,} tunes\n  ({s['train_steps_of_music']:,} 16th-note steps) for training, "
         f"{s['held_out_tunes']} held out by tune (`genart.data.melodies`).",
