@@ -93,8 +93,8 @@ def train(args):
     summary = {"style": config.style, "size": args.size, "lr": args.lr, "content_photo_crops": args.photo_crops,
                "content_art": len(data) - args.photo_crops, "features": args.features,
                "content_layers": args.content_layers, "parameters": sum(p.numel() for p in net.parameters())}
-    run = write_run(out, "genart.train.fast_style", args, log, device, summary, continues=args.init_from)
-    write_style_card(out.name, run, out)
+    write_run(out, "genart.train.fast_style", args, log, device, summary, continues=args.init_from)
+    write_style_card(out.name, out)
 
 
 def arguments(p):

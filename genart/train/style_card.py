@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from genart.checkpoint_io import LOG_FILE, last_run
+from genart.checkpoint_io import LOG_FILE
 from genart.hub import sha256_file
 from genart.metrics.style_quality import LOSS_NETWORK, SIZE, held_out_photos, measure, picture_grid
 from genart.train.card import continued_from, training_section, write_card
@@ -101,13 +101,13 @@ rather than all its colours, where Gatys's optimisation takes more of them (the 
 """
 
 
-def write_style_card(name: str, run: dict, folder: Path, quality: dict | None = None):
-    """The card of the folder's last run (`run`), naming the runs it continued from."""
+def write_style_card(name: str, folder: Path, quality: dict | None = None):
+    """The card of the folder's last run, naming the runs it continued from."""
     size_mb = (folder / "model.safetensors").stat().st_size / 1e6
     config = json.loads((folder / "config.json").read_text())
-    runs = json.loads((folder / LOG_FILE).read_text())["runs"]
+    *runs_before, run = json.loads((folder / LOG_FILE).read_text())["runs"]
     write_card(folder, ["style-transfer", "fast-neural-style"], "image-to-image",
-               model_card(name, run, config, size_mb, quality, runs[:-1]))
+               model_card(name, run, config, size_mb, quality, runs_before))
 
 
 def kept_reference(folder: Path, photo_names: list[str], style_sha256: str) -> tuple[dict, list[str]]:
@@ -181,7 +181,7 @@ def main(argv=None):
     else:
         quality = measure_folder(folder, args.photos, args.keep_reference)
         (folder / QUALITY_FILE).write_text(json.dumps(quality, indent=1) + "\n")
-    write_style_card(folder.name, last_run(folder), folder, quality)
+    write_style_card(folder.name, folder, quality)
     print(measured_section(folder.name, quality))
 
 
