@@ -211,11 +211,9 @@ def test_the_loaded_fast_network_paints_an_image_as_the_plain_network_does():
     assert torch.allclose(alone, beside, atol=1e-2)  # pixels in [0, 255]
 
 
-def test_small_example_photos_are_enlarged_for_the_style_tab(tmp_path, monkeypatch):
-    from genart.ui import common
-    monkeypatch.setattr(common, "OUTPUT_ROOT", tmp_path)
-    with Image.open(common.example_photo("lion.jpg")) as lion:  # gradio's lion is 256 px
-        assert lion.size == (512, 512)
-    tower = common.example_photo("tower.jpg")  # 377x600 already reaches 512: the original file
-    with Image.open(tower) as im:
-        assert im.size == (377, 600) and not tower.startswith(str(tmp_path))
+def test_a_small_content_is_painted_at_the_asked_size_and_a_small_style_is_left_as_it_is():
+    content, style = render("landscape", 1, 64).crop((0, 0, 64, 48)), render("stained_glass", 7, 40)
+    update = list(stylize("fast-stained-glass", content, [], StyleSettings(size=128)))[-1]
+    assert update.image.size == (128, 96) and update.notice == "The content image was enlarged from 64x48 to 128x96."
+    update = list(stylize("gatys-random", content, [style], StyleSettings(size=128, steps=1)))[-1]
+    assert update.inputs["content"].size == (128, 96) and update.inputs["style1"].size == (40, 40)

@@ -62,8 +62,9 @@ def checked_image(image: Image.Image | None, action: str) -> Image.Image:
     return to_rgb(image)
 
 
-def prepare(image: Image.Image | None, what: str, longest: int) -> tuple[Image.Image, str]:
-    """-> (RGB image whose longest side is at most `longest`, a notice when it was downscaled)."""
+def prepare(image: Image.Image | None, what: str, longest: int, enlarge: bool = False) -> tuple[Image.Image, str]:
+    """-> (RGB image whose longest side is at most `longest`, or exactly `longest` when `enlarge`, a notice when it
+    was resized)."""
     if image is None:
         raise GenartError(f"Add a {what} image.")
     if min(image.size) < MIN_SIDE:
@@ -71,11 +72,11 @@ def prepare(image: Image.Image | None, what: str, longest: int) -> tuple[Image.I
     if max(image.size) > MAX_SIDE:
         raise GenartError(f"The {what} image is {image.width}x{image.height}; use one at most {MAX_SIDE} px on a side.")
     image = to_rgb(image)
-    if max(image.size) <= longest:
+    if max(image.size) == longest or (max(image.size) < longest and not enlarge):
         return image, ""
     scale = longest / max(image.size)
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    notice = f"The {what} image was downscaled from {image.width}x{image.height} to {size[0]}x{size[1]}."
+    notice = f"The {what} image was {'downscaled' if scale < 1 else 'enlarged'} from {image.width}x{image.height} to {size[0]}x{size[1]}."
     return image.resize(size, Image.Resampling.LANCZOS), notice
 
 

@@ -202,7 +202,9 @@ def stylize(model: str, content: Image.Image | None, styles: list[Image.Image], 
         raise GenartError(f"Use at most {MAX_STYLES} style images; {len(styles)} were given.")
     s = checked(settings)
     s = replace(s, style_weights=normalised_weights(s.style_weights, max(1, len(styles))))
-    content_image, notice = prepare(content, "content", s.size)
+    # The content is painted at the asked size, a small one enlarged: a fast network paints strokes of a fixed size in
+    # pixels, which hide the subject of a small image. A small style image stays as it is (enlarging only blurs it).
+    content_image, notice = prepare(content, "content", s.size, enlarge=True)
     prepared = [prepare(x, "style", s.size)[0] for x in styles]
     if styles and not method.needs_style:
         notice = " ".join(filter(None, [notice, f"{spec.name} paints one fixed style; the style images are not used."]))

@@ -95,7 +95,7 @@ python -m genart stylize --method {name} --content photo.jpg --out stylized.png
 ## Limits
 
 Trained on {s["size"]} px crops: its strokes are a fixed size in pixels, so on images much larger they look small and
-on images much smaller they hide the subject (the Style tab enlarges its small example photos to 512 px for this).
+on images much smaller they hide the subject (so the Style tab enlarges a small photo to its size, 512 px by default).
 With random features as the loss network it keeps a photo's shapes but paints them in a few tones of the style
 rather than all its colours, where Gatys's optimisation takes more of them (the Gram distance above, and the grid).
 """

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import gradio as gr
 import numpy as np
-from gradio.media import get_image
 from PIL import Image
 
 from ..data.procedural import render
@@ -165,22 +164,6 @@ def painted_layer(mask: Image.Image) -> Image.Image:
     layer = Image.new("RGBA", mask.size, BRUSH)
     layer.putalpha(mask.convert("L"))
     return layer
-
-
-def example_photo(name: str, longest: int = 512) -> str:
-    """One of gradio's sample photos as an example file, enlarged to `longest` px on its longest side when smaller
-    (a fast style network paints strokes of a fixed size in pixels: on a 256 px photo they would hide the subject);
-    written once per machine."""
-    original = get_image(name)
-    with Image.open(original) as im:
-        scale = longest / max(im.size)
-        if scale <= 1:
-            return original
-        path = OUTPUT_ROOT / "examples" / f"{Path(name).stem}-{longest}.png"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            im.convert("RGB").resize((round(im.width * scale), round(im.height * scale)), Image.Resampling.LANCZOS).save(path)
-    return str(path)
 
 
 def procedural_example(name: str, seed: int, size: int = 256) -> str:

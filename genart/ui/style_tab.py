@@ -2,6 +2,7 @@
 import time
 
 import gradio as gr
+from gradio.media import get_image
 
 from ..pipelines import style as pipeline
 from ..pipelines.style import MAX_STYLES, StyleSettings
@@ -11,7 +12,6 @@ from .common import (
     BRUSH,
     MODEL_RUN,
     Replayed,
-    example_photo,
     forward_progress,
     output_dir,
     painted_layer,
@@ -131,7 +131,7 @@ def build() -> tuple[gr.Image, dict]:
                               interactive=False)
             status = gr.Markdown(elem_id="style-status")
 
-    photos = [example_photo(name) for name in ("cheetah.jpg", "lion.jpg", "tower.jpg")]
+    photos = [get_image(name) for name in ("cheetah.jpg", "lion.jpg", "tower.jpg")]
     gr.Examples([[DEFAULT_MODEL, photos[1], None], ["fast-flow-field", photos[2], None],
                  ["gatys-random", photos[0], procedural_example("stained_glass", 7)],
                  ["adain", photos[0], procedural_example("flow_field", 3)]],
