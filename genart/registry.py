@@ -289,8 +289,8 @@ BUILTIN: tuple[ModelSpec, ...] = (
         name="denoise-art",
         task="restore",
         arch="dncnn",
-        description="A DnCNN-style denoiser trained here on procedural art with Gaussian noise; the noise level "
-                    "sets its strength.",
+        description="A DnCNN-style denoiser trained here on procedural art and photos with Gaussian noise; the noise "
+                    "level sets its strength.",
         license="apache-2.0",
         embedded=True,
         defaults={"noise_level": 25},
