@@ -18,6 +18,11 @@ def save_hub_folder(model: torch.nn.Module, config, folder: Path, dtype: torch.d
     (folder / "config.json").write_text(json.dumps(dataclasses.asdict(config), indent=2) + "\n")
 
 
+def training_runs(folder: Path) -> list[dict]:
+    """A folder's runs, oldest first: the last one wrote its weights."""
+    return json.loads((Path(folder) / LOG_FILE).read_text())["runs"]
+
+
 def last_run(folder: Path) -> dict:
     """The run that wrote a folder's weights."""
-    return json.loads((Path(folder) / LOG_FILE).read_text())["runs"][-1]
+    return training_runs(folder)[-1]

@@ -72,9 +72,9 @@ def prepare(image: Image.Image | None, what: str, longest: int, enlarge: bool = 
     if max(image.size) > MAX_SIDE:
         raise GenartError(f"The {what} image is {image.width}x{image.height}; use one at most {MAX_SIDE} px on a side.")
     image = to_rgb(image)
-    if max(image.size) == longest or (max(image.size) < longest and not enlarge):
-        return image, ""
     scale = longest / max(image.size)
+    if scale == 1 or (scale > 1 and not enlarge):
+        return image, ""
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     notice = f"The {what} image was {'downscaled' if scale < 1 else 'enlarged'} from {image.width}x{image.height} to {size[0]}x{size[1]}."
     return image.resize(size, Image.Resampling.LANCZOS), notice

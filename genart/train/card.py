@@ -1,5 +1,6 @@
 """The one model-card writer: front matter the Hub reads, then the card's sections, written as the folder's
 README.md from the training run so that every figure on it is one that was measured."""
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -8,7 +9,7 @@ def front_matter(tags: list[str], pipeline_tag: str) -> str:
     return f"---\nlicense: apache-2.0\nlibrary_name: pytorch\ntags:\n{lines}\npipeline_tag: {pipeline_tag}\n---\n"
 
 
-def continued_from(runs: list[dict], figure=lambda summary: "") -> list[str]:
+def continued_from(runs: list[dict], figure: Callable[[dict], str]) -> list[str]:
     """A bullet for the runs this one continued from (--init-from), each with its command, its steps and what
     `figure` says of its summary."""
     if not runs:

@@ -1,10 +1,9 @@
 """The model card (README.md) of a melody model trained by melody_lm.py, written from its training log so the figures
 on the card are the ones measured."""
-import json
 import sys
 from pathlib import Path
 
-from genart.checkpoint_io import LOG_FILE, last_run
+from genart.checkpoint_io import training_runs
 from genart.train.card import continued_from, training_section, write_card
 
 ABOUT = {
@@ -70,11 +69,11 @@ triplets, and it writes in 4/4 bars whatever metre its phrases came from.
 """
 
 
-def write_melody_card(run: dict, folder: Path):
-    """The card of the folder's last run (`run`), naming the runs it continued from."""
-    runs = json.loads((Path(folder) / LOG_FILE).read_text())["runs"]
-    write_card(folder, ["music-generation", "midi"], "audio-to-audio", model_card(run, runs[:-1]))
+def write_melody_card(folder: Path):
+    """The card of the folder's last run, naming the runs it continued from."""
+    *runs_before, run = training_runs(folder)
+    write_card(folder, ["music-generation", "midi"], "audio-to-audio", model_card(run, runs_before))
 
 
 if __name__ == "__main__":  # the card written again from a folder's training log: python -m genart.train.melody_card DIR
-    write_melody_card(last_run(Path(sys.argv[1])), Path(sys.argv[1]))
+    write_melody_card(Path(sys.argv[1]))

@@ -110,8 +110,8 @@ def train(args):
                "train_steps_of_music": sum(len(t.events) for t in training), "block_size": args.block_size,
                "weights": "float16", "val_loss": round(validation_loss(model, val_x, val_y, device), 4)}
     figures = measure_model(model, training, held_out, args.samples, seed=args.seed)
-    write_melody_card(write_run(out, "genart.train.melody_lm", args, log, device, summary, continues=args.init_from,
-                                quality=figures), out)
+    write_run(out, "genart.train.melody_lm", args, log, device, summary, continues=args.init_from, quality=figures)
+    write_melody_card(out)
 
 
 def arguments(p):

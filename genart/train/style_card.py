@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from genart.checkpoint_io import LOG_FILE
+from genart.checkpoint_io import training_runs
 from genart.hub import sha256_file
 from genart.metrics.style_quality import LOSS_NETWORK, SIZE, held_out_photos, measure, picture_grid
 from genart.train.card import continued_from, training_section, write_card
@@ -105,7 +105,7 @@ def write_style_card(name: str, folder: Path, quality: dict | None = None):
     """The card of the folder's last run, naming the runs it continued from."""
     size_mb = (folder / "model.safetensors").stat().st_size / 1e6
     config = json.loads((folder / "config.json").read_text())
-    *runs_before, run = json.loads((folder / LOG_FILE).read_text())["runs"]
+    *runs_before, run = training_runs(folder)
     write_card(folder, ["style-transfer", "fast-neural-style"], "image-to-image",
                model_card(name, run, config, size_mb, quality, runs_before))
 
