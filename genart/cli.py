@@ -9,13 +9,13 @@ import sys
 from . import commands, runtime
 from .cli_flags import add_setting, add_settings
 from .errors import GenartError
-from .registry import TASKS
+from .registry import MODEL_TASKS, TASKS
 
 
 def add_models(sub):
     models = sub.add_parser("models", help="list or download models").add_subparsers(dest="action", required=True)
     ls = models.add_parser("list", help="the registry")
-    ls.add_argument("--task", choices=TASKS)
+    ls.add_argument("--task", choices=MODEL_TASKS)
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=commands.cmd_models_list)
     dl = models.add_parser("download", help="fetch a model's files into the Hugging Face cache")

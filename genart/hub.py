@@ -28,9 +28,12 @@ from .errors import GenartError
 from .registry import HUB_PREFIX, ModelSpec, get_spec
 
 WEIGHTS_DIR = Path(os.environ.get("GENART_WEIGHTS_DIR", Path(__file__).resolve().parent.parent / "weights"))
-WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.pth")  # preference order
+# Preference order; OpenCLIP's repos name theirs open_clip_*.
+WEIGHT_FILES = ("model.safetensors", "open_clip_model.safetensors", "pytorch_model.bin", "open_clip_pytorch_model.bin",
+                "model.pth")
+CONFIG_FILES = ("config.json", "open_clip_config.json")  # preference order
 # A download takes the files genart reads and one weights format: the first of these that the repo has.
-READ_FILES = ["config.json", "README.md", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
+READ_FILES = [*CONFIG_FILES, "README.md", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
               "chat_template.jinja"]
 WEIGHT_PATTERNS = ("*.safetensors", "*.bin", "*.pth", "*.ckpt")
 HUB_PATTERNS = READ_FILES + list(WEIGHT_PATTERNS)  # what a cached snapshot may hold
@@ -48,8 +51,9 @@ class Resolved:
     provenance: dict  # what the replay record stores: repo id + commit, or the weights' sha256
 
     def config(self) -> dict | None:
-        path = self.folder / "config.json"
-        return json.loads(path.read_text()) if path.exists() else None
+        """config.json, else OpenCLIP's open_clip_config.json; None when the repo has neither."""
+        path = next((self.folder / name for name in CONFIG_FILES if (self.folder / name).exists()), None)
+        return json.loads(path.read_text()) if path else None
 
     def weights_file(self) -> Path:
         return weights_file(self.folder)

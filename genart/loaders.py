@@ -9,7 +9,7 @@ from torch import nn
 
 from . import hub, runtime, text_configs
 from .errors import GenartError
-from .models import adain, gpt2, lama, llama, transformer_net, vgg
+from .models import adain, clip, gpt2, lama, llama, transformer_net, vgg
 from .models.attention import input_major
 from .models.biggan import BigGAN, BigGANConfig, fold_spectral_norm
 from .models.checkpoint import CheckpointMismatch
@@ -108,6 +108,23 @@ def is_biggan(config: dict | None, state: dict) -> bool:
     return config is not None and {"z_dim", "channel_width", "layers", "n_stats"} <= config.keys()
 
 
+def is_clip(config: dict | None, state: dict) -> bool:
+    """transformers' CLIPModel (model_type "clip") or OpenCLIP's open_clip_config.json."""
+    return config is not None and (config.get("model_type") == "clip" or "model_cfg" in config)
+
+
+def clip_config(config: dict) -> clip.CLIPConfig:
+    try:
+        return clip.from_open_clip_config(config) if "model_cfg" in config else clip.from_transformers_config(config)
+    except (KeyError, TypeError, AttributeError) as err:
+        raise ValueError(f"a CLIP config without a readable {err}") from None
+
+
+def clip_state(state: dict, module: nn.Module) -> dict:
+    """Either layout in the module's names, told apart by OpenCLIP's patch convolution key."""
+    return clip.from_open_clip(state) if "visual.conv1.weight" in state else clip.from_transformers(state)
+
+
 ARCHITECTURES: dict[str, Architecture] = {
     "dcgan": Architecture("generate", is_dcgan, lambda c, s: DCGANGenerator(dcgan_config(c, s)), half_safe=True),
     "biggan": Architecture("generate", is_biggan, lambda c, s: BigGAN(BigGANConfig(**known_fields(BigGANConfig, c))),
@@ -147,6 +164,7 @@ ARCHITECTURES: dict[str, Architecture] = {
     "repair-vae": Architecture("repair", model_type_is("genart-repair-vae"),  # its STFTs want float32
                                lambda c, s: RepairVAE(RepairVAEConfig(**known_fields(RepairVAEConfig, c))),
                                half_safe=False),
+    "clip": Architecture("clip", is_clip, lambda c, s: clip.CLIP(clip_config(c)), half_safe=True, convert=clip_state),
     # fp16 variances overflow; channels-last convolutions: 1.4x at 512 px on the CPU (bench style)
     "adain": Architecture("style", lambda c, s: {"encoder.0.weight", "decoder.1.weight"} <= s.keys(),
                           lambda c, s: adain.AdaIN(), half_safe=False, read=read_adain, prepare=channels_last),

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from .errors import GenartError
 
 TASKS = ("generate", "inpaint", "restore", "style", "text", "melody", "repair")
+# Models other tasks use as instruments, never run as a task of their own: CLIP scores and guides images.
+HELPER_TASKS = ("clip",)
+MODEL_TASKS = TASKS + HELPER_TASKS
 IOPAINT_LAMA_MD5 = "e3aa4aaa15225a33ec84f9f4bc47e500"  # what IOPaint publishes for its big-lama.pt
 HUB_PREFIX = "hf-hub:"
 AUTO_ARCH = "auto"  # a Hub repo's architecture, detected from its files when it loads
@@ -360,6 +363,17 @@ BUILTIN: tuple[ModelSpec, ...] = (
         preload=("config.json", "model.safetensors"),
         defaults={"steps": 200},
     ),
+    *(ModelSpec(
+        name=name,
+        task="clip",
+        arch="clip",
+        description=f"OpenAI's CLIP {size} (Radford et al. 2021): scores how well an image fits a description, and "
+                    "steers BigGAN toward any prompt.",
+        license="mit",
+        repo_id=repo_id,
+        preload=("config.json", "model.safetensors", "tokenizer.json"),
+    ) for name, size, repo_id in (("clip-vit-b32", "ViT-B/32", "openai/clip-vit-base-patch32"),
+                                  ("clip-vit-l14", "ViT-L/14", "openai/clip-vit-large-patch14"))),
     ModelSpec(
         name="adain",
         task="style",
@@ -375,8 +389,8 @@ assert len(_BY_NAME) == len(BUILTIN), "two registry entries share a name"
 
 
 def list_models(task: str | None = None) -> list[ModelSpec]:
-    if task is not None and task not in TASKS:
-        raise GenartError(f"Unknown task {task!r}; use one of: {', '.join(TASKS)}.")
+    if task is not None and task not in MODEL_TASKS:
+        raise GenartError(f"Unknown task {task!r}; use one of: {', '.join(MODEL_TASKS)}.")
     return [s for s in BUILTIN if task is None or s.task == task]
 
 

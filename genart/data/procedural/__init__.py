@@ -20,12 +20,18 @@ CLASSES = tuple(RENDERERS)
 
 
 def render(name: str, seed: int, size: int = 64) -> Image.Image:
+    return render_described(name, seed, size)[0]
+
+
+def render_described(name: str, seed: int, size: int = 64) -> tuple[Image.Image, dict]:
+    """The image and the renderer's own facts about it (counts, time of day, a dark ground), which captions name."""
     if name not in RENDERERS:
         raise ValueError(f"Unknown art class {name!r}; choose one of: {', '.join(CLASSES)}.")
     if not MIN_SIZE <= size <= MAX_SIZE:
         raise ValueError(f"Image size must be between {MIN_SIZE} and {MAX_SIZE} pixels, got {size}.")
     rng = np.random.default_rng([CLASSES.index(name), seed])
-    return RENDERERS[name](rng, size)
+    facts: dict = {}
+    return RENDERERS[name](rng, size, facts), facts
 
 
 def render_array(name: str, seeds, size: int = 64) -> np.ndarray:

@@ -20,7 +20,7 @@ class AngleField:
         return self.turn + (self.gain[:, None] * waves).sum(0)
 
 
-def render(rng: np.random.Generator, size: int):
+def render(rng: np.random.Generator, size: int, facts: dict | None = None):
     dark = rng.random() < 0.5
     ground = (0.06, 0.07, 0.1) if dark else (0.95, 0.93, 0.88)
     canvas = Canvas(size, ground)
@@ -38,4 +38,6 @@ def render(rng: np.random.Generator, size: int):
     for i in range(n):
         colour = mix(colours[stroke_colour[i]], ground, rng.uniform(0.0, 0.3))
         canvas.draw.line(canvas.points(trail[:, i]), fill=rgb(colour), width=canvas.width(widths[i]), joint="curve")
+    if facts is not None:
+        facts.update(strokes=n, dark=dark)
     return canvas.finish()

@@ -6,7 +6,7 @@ import numpy as np
 from .canvas import Canvas, mix, palette, rgb, rgba
 
 
-def render(rng: np.random.Generator, size: int):
+def render(rng: np.random.Generator, size: int, facts: dict | None = None):
     ground = mix((0.93, 0.88, 0.76), (0.2, 0.2, 0.25), float(rng.random() < 0.3))
     canvas = Canvas(size, ground)
     colours = palette(rng, 6, s=(0.55, 0.95), v=(0.55, 0.95))
@@ -36,4 +36,6 @@ def render(rng: np.random.Generator, size: int):
         start = float(rng.uniform(0, 360))
         canvas.draw.arc([canvas.xy(x - rr, y - rr), canvas.xy(x + rr, y + rr)], start, start + float(rng.uniform(60, 200)),
                         fill=rgb(ink), width=canvas.width(0.008))
+    if facts is not None:
+        facts.update(dark=ground[0] < 0.5)
     return canvas.finish()

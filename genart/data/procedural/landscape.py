@@ -4,6 +4,7 @@ import numpy as np
 from .canvas import Canvas, grid, hsv, mix, rgb
 
 # (sky top, sky horizon, ridge base) in HSV for dawn, day, dusk, night.
+TIME_NAMES = ("dawn", "day", "dusk", "night")
 TIMES_OF_DAY = (
     ((0.62, 0.55, 0.55), (0.06, 0.55, 1.0), (0.75, 0.45, 0.35)),
     ((0.60, 0.65, 0.85), (0.55, 0.25, 1.0), (0.38, 0.55, 0.40)),
@@ -25,8 +26,9 @@ def ridge(rng: np.random.Generator, n: int, roughness: float) -> np.ndarray:
     return heights / max(np.ptp(heights), 1e-6)
 
 
-def render(rng: np.random.Generator, size: int):
-    top, horizon, land = (hsv(*c) for c in TIMES_OF_DAY[rng.integers(len(TIMES_OF_DAY))])
+def render(rng: np.random.Generator, size: int, facts: dict | None = None):
+    time_of_day = int(rng.integers(len(TIMES_OF_DAY)))
+    top, horizon, land = (hsv(*c) for c in TIMES_OF_DAY[time_of_day])
     night = top[0] + top[1] + top[2] < 0.7
     canvas = Canvas(size, top)
     _, ys = grid(canvas.px)
@@ -66,4 +68,6 @@ def render(rng: np.random.Generator, size: int):
             x = rng.uniform(0.0, 0.9)
             canvas.draw.line([canvas.xy(x, y), canvas.xy(x + rng.uniform(0.03, 0.15), y)],
                              fill=rgb(mix(water, (1, 1, 1), 0.35)), width=canvas.width(0.004))
+    if facts is not None:
+        facts.update(time=TIME_NAMES[time_of_day], ranges=layers, lake=has_lake)
     return canvas.finish()

@@ -18,7 +18,7 @@ def petal(cx, cy, angle, r0, r1, width):
     return [(cx + r * ca - w * sa, cy + r * sa + w * ca) for r, w in outline]
 
 
-def render(rng: np.random.Generator, size: int):
+def render(rng: np.random.Generator, size: int, facts: dict | None = None):
     dark = rng.random() < 0.5
     ground = (0.08, 0.07, 0.12) if dark else (0.96, 0.93, 0.86)
     canvas = Canvas(size, ground)
@@ -47,4 +47,6 @@ def render(rng: np.random.Generator, size: int):
                          (cx + r0 * math.cos(a + half), cy + r0 * math.sin(a + half))]
                 canvas.draw.polygon(canvas.points(tooth), fill=rgb(colour))
     canvas.ellipse(cx, cy, radius / rings * 0.5, radius / rings * 0.5, fill=rgb(colours[-1]))
+    if facts is not None:
+        facts.update(petals=folds, rings=rings, dark=dark)
     return canvas.finish()

@@ -25,7 +25,7 @@ def split(rng: np.random.Generator, box, depth: int, out: list):
         split(rng, (x0, ym, x1, y1), depth - 1, out)
 
 
-def render(rng: np.random.Generator, size: int):
+def render(rng: np.random.Generator, size: int, facts: dict | None = None):
     canvas = Canvas(size, PRIMARIES[3])
     boxes: list = []
     split(rng, (0.0, 0.0, 1.0, 1.0), int(rng.integers(3, 6)), boxes)
@@ -34,4 +34,6 @@ def render(rng: np.random.Generator, size: int):
     for i, (x0, y0, x1, y1) in enumerate(boxes):
         fill = PRIMARIES[int(rng.integers(4)) if rng.random() < 0.15 else int(rng.integers(3))] if i in coloured else WHITE
         canvas.draw.rectangle([canvas.xy(x0 + bar / 2, y0 + bar / 2), canvas.xy(x1 - bar / 2, y1 - bar / 2)], fill=rgb(fill))
+    if facts is not None:
+        facts.update(rectangles=len(boxes))
     return canvas.finish()

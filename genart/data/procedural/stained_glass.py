@@ -6,7 +6,7 @@ from .canvas import Canvas, grid, hsv
 LEADING = np.array([0.07, 0.06, 0.06], dtype=np.float32)
 
 
-def render(rng: np.random.Generator, size: int):
+def render(rng: np.random.Generator, size: int, facts: dict | None = None):
     canvas = Canvas(size, LEADING)
     n = int(rng.integers(12, 40))
     sites = rng.random((n, 2)).astype(np.float32)  # (n, 2) unit coordinates
@@ -30,4 +30,6 @@ def render(rng: np.random.Generator, size: int):
     edge = np.clip((border - lead) / 0.002, 0, 1)[..., None]
     frame = np.minimum.reduce([xs, ys, 1 - xs, 1 - ys])[..., None] > 0.02
     canvas.set_array(np.where(frame, glass * edge + LEADING * (1 - edge), LEADING))
+    if facts is not None:
+        facts.update(panes=n)
     return canvas.finish()
