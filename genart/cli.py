@@ -59,6 +59,9 @@ def add_sentence_vae_flags(text: argparse.ArgumentParser):
 
 
 def add_tasks(sub):
+    imagine = add_task(sub, "imagine", "imagine", "text to image: draw a prompt; writes DIR/<seed>-<i>.png",
+                       commands.cmd_imagine, "text2art-64", "outputs")
+    imagine.add_argument("words", nargs="?", metavar="PROMPT", help="what to draw (the same as --prompt)")
     add_task(sub, "generate", "generate", "sample images; writes DIR/<seed>-<i>.png", commands.cmd_generate,
              "dcgan-art-64", "outputs")
     walk = add_task(sub, "interpolate", "interpolate", "animated WebP or GIF between two seeds, or a VAE's encoded "

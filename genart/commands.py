@@ -76,6 +76,24 @@ def cmd_generate(args):
         print(art.save(out / f"{s.seed}-{art.record['index']}.png"))
 
 
+def cmd_imagine(args):
+    from .pipelines.imagine import imagine
+
+    if args.words is not None:
+        args.prompt = args.words
+    s = settings("imagine", args.model, args)
+    for update in imagine(args.model, s):
+        if update.steps > 1:
+            print(f"step {update.step}/{update.steps}", file=sys.stderr)
+    if update.notice:
+        print(update.notice, file=sys.stderr)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for art in update.artworks:
+        path = art.save(out / f"{s.seed}-{art.record['index']}.png")
+        print(f"{path}  CLIP score {art.record['clip_score']:.1f}" if "clip_score" in art.record else path)
+
+
 def cmd_interpolate(args):
     from .pipelines.images import open_image
     from .pipelines.interpolate import interpolate

@@ -19,6 +19,7 @@ from .models.inpaint_net import InpaintNet, InpaintNetConfig
 from .models.lstm_lm import LSTMConfig, LSTMLanguageModel
 from .models.repair_vae import RepairVAE, RepairVAEConfig
 from .models.sentence_vae import SentenceVAE, SentenceVAEConfig
+from .models.text2art import Text2ArtConfig, Text2ArtGenerator
 from .models.torchscript_inpainter import TorchScriptInpainter
 from .models.transformer_net import TransformerNetConfig
 from .models.vae import ConvVAE, VAEConfig
@@ -128,7 +129,10 @@ def clip_state(state: dict, module: nn.Module) -> dict:
 ARCHITECTURES: dict[str, Architecture] = {
     "dcgan": Architecture("generate", is_dcgan, lambda c, s: DCGANGenerator(dcgan_config(c, s)), half_safe=True),
     "biggan": Architecture("generate", is_biggan, lambda c, s: BigGAN(BigGANConfig(**known_fields(BigGANConfig, c))),
-                           half_safe=True, convert=lambda s, m: fold_spectral_norm(s)),
+                           half_safe=True, convert=lambda s, m: fold_spectral_norm(s), also_for=("imagine",)),
+    "text2art": Architecture("imagine", model_type_is("genart-text2art"),
+                             lambda c, s: Text2ArtGenerator(Text2ArtConfig(**known_fields(Text2ArtConfig, c))),
+                             half_safe=False),  # its GRU runs in float32 on every device
     "vae": Architecture("generate", model_type_is("genart-vae"), lambda c, s: ConvVAE(VAEConfig(**known_fields(VAEConfig, c))),
                         half_safe=True),
     "gpt2": Architecture("text", model_type_is("gpt2"), lambda c, s: gpt2.GPT2(text_configs.gpt2_config(c, "GPT-2")),

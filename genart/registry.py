@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .errors import GenartError
 
-TASKS = ("generate", "inpaint", "restore", "style", "text", "melody", "repair")
+TASKS = ("imagine", "generate", "inpaint", "restore", "style", "text", "melody", "repair")
 # Models other tasks use as instruments, never run as a task of their own: CLIP scores and guides images.
 HELPER_TASKS = ("clip",)
 MODEL_TASKS = TASKS + HELPER_TASKS
@@ -55,6 +55,28 @@ class ModelSpec:
 
 
 BUILTIN: tuple[ModelSpec, ...] = (
+    ModelSpec(
+        name="text2art-64",
+        task="imagine",
+        arch="text2art",
+        description="A text-conditioned GAN (StackGAN's stage I) trained here on procedural art with true captions: "
+                    "classes, colours and counts in English words, 64x64, instant.",
+        license="apache-2.0",
+        embedded=True,
+        defaults={"n": 8, "truncation": 2.0},
+    ),
+    *(ModelSpec(
+        name=f"biggan-clip-{size}",
+        task="imagine",
+        arch="biggan",
+        description=f"BigGAN-deep {size}x{size} steered by CLIP toward any prompt (FuseDream's recipe): starts from "
+                    "the ImageNet classes nearest the prompt and optimises; seconds a step on a CPU, so few steps.",
+        license="apache-2.0",
+        repo_id=f"osanseviero/BigGAN-deep-{size}",
+        preload=("config.json", "pytorch_model.bin"),
+        defaults={"prompt": "a lighthouse on a cliff at sunset, oil painting", "n": 1, "truncation": 0.7,
+                  "steps": 40},
+    ) for size in (128, 256, 512)),
     ModelSpec(
         name="dcgan-art-64",
         task="generate",

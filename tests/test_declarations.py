@@ -25,6 +25,7 @@ from genart.ui import (
     compare_tab,
     encode_panel,
     generate_tab,
+    imagine_panel,
     inpaint_tab,
     melody_tab,
     repair_tab,
@@ -33,7 +34,8 @@ from genart.ui import (
     text_tab,
 )
 
-COMMANDS = {"generate": "generate", "interpolate": "interpolate", "encode": "encode", "inpaint": "inpaint", "restore": "restore",
+COMMANDS = {"imagine": "imagine", "generate": "generate", "interpolate": "interpolate", "encode": "encode",
+            "inpaint": "inpaint", "restore": "restore",
             "style": "stylize", "text": "text", "chat": "chat", "reconstruct": "text", "between": "text",
             "melody": "melody", "repair": "repair"}
 # The sentence VAE's actions are flags of the text command: their sentences come from --prompt and --between A B.
@@ -90,6 +92,7 @@ def test_every_setting_is_a_flag_whose_help_says_its_range_and_default():
 
 def built_fields() -> dict[str, dict]:
     with gr.Blocks():
+        _, imagine_fields = imagine_panel.build()
         _, generate_fields = generate_tab.build()
         _, _, inpaint_fields = inpaint_tab.build()
         _, style_fields = style_tab.build()
@@ -100,6 +103,7 @@ def built_fields() -> dict[str, dict]:
         melody_fields = melody_tab.build()
         repair_fields = repair_tab.build(melody_fields["audio"])
     return {"melody": melody_fields, "repair": {k.removeprefix(repair_tab.PREFIX): v for k, v in repair_fields.items()},
+            "imagine": {k.removeprefix("imagine_"): v for k, v in imagine_fields.items()},
             "generate": generate_fields, "interpolate": generate_fields, "inpaint": inpaint_fields,
             "encode": {"label": generate_fields["encode_label"]},
             "restore": inpaint_fields, "style": style_fields, "text": text_fields, "compare": compare_fields,
@@ -109,7 +113,7 @@ def built_fields() -> dict[str, dict]:
 
 
 # Where a tab deliberately starts elsewhere than the default (its range and label are still the field's).
-STARTING = {("generate", "n"): generate_tab.STARTING_BATCH, ("generate", "label"): "landscape",
+STARTING = {("imagine", "n"): 8, ("generate", "n"): generate_tab.STARTING_BATCH, ("generate", "label"): "landscape",
             ("interpolate", "label"): "landscape", ("interpolate", "label_b"): generate_tab.NO_MORPH[1],
             ("encode", "label"): encode_panel.NEAREST[1], ("reconstruct", "sentence"): sentence_vae_tab.EXAMPLE_A,
             ("between", "sentence_a"): sentence_vae_tab.EXAMPLE_A, ("between", "sentence_b"): sentence_vae_tab.EXAMPLE_B,

@@ -214,8 +214,8 @@ def test_every_event_that_runs_a_model_shares_one_concurrency_group():
     from genart.ui import build_demo
 
     by_name = {fn.api_name: fn for fn in build_demo().fns.values() if fn.api_name}
-    for name in ("generate", "interpolate", "encode", "inpaint", "restore", "stylize", "text", "reconstruct", "between",
-                 "melody", "repair", "compare", "replay", "download_model", "add_model"):
+    for name in ("imagine", "generate", "interpolate", "encode", "inpaint", "restore", "stylize", "text", "reconstruct",
+                 "between", "melody", "repair", "compare", "replay", "download_model", "add_model"):
         assert by_name[name].concurrency_id == "models", name
 
 
@@ -270,8 +270,8 @@ def test_every_event_that_runs_a_model_asks_for_a_gpu_for_what_it_needs():
     from genart.ui.text_tab import text_api
 
     by_name = {fn.api_name: fn for fn in build_demo().fns.values() if fn.api_name}
-    for name in ("generate", "interpolate", "encode", "inpaint", "restore", "stylize", "text", "reconstruct", "between",
-                 "melody", "repair", "compare", "replay"):
+    for name in ("imagine", "generate", "interpolate", "encode", "inpaint", "restore", "stylize", "text", "reconstruct",
+                 "between", "melody", "repair", "compare", "replay"):
         assert callable(getattr(by_name[name].fn, "gpu_seconds", None)), name
 
     def work(x):

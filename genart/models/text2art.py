@@ -19,6 +19,7 @@ PAD = 0  # word id 0 pads a caption; ids 1.. are vocab[0..]
 
 @dataclass
 class Text2ArtConfig:
+    model_type: str = "genart-text2art"
     vocab: list[str] = field(default_factory=list)
     max_words: int = 32
     word_dim: int = 64

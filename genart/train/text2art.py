@@ -99,13 +99,13 @@ def train(args):
         ema_update(ema, gen, args.ema if step > 500 else 0.0)
         if log.due(step):
             recalibrate(ema, embeddings, device)
-            figures = judge(ema, device)
+            figures = judge(ema, device, args.check_per_class)
             entry = log.add(step, loss_d=loss_d.item(), loss_g=loss_g.item(), **figures)
             score = entry["class_agreement"] + entry["colour_agreement"]
             if score > best:  # the averaged generator that best follows held-out captions so far
                 best = score
-                save_hub_folder(ema, config, out)
-                sample_sheet(ema, out / "samples.png", device)
+                save_hub_folder(ema, config, out, torch.float16)
+                sample_sheet(ema, out / "samples.png", device, args.check_per_class)
     kept = max(log.entries, key=lambda e: e["class_agreement"] + e["colour_agreement"])["step"]
     write_run(out, "genart.train.text2art", args, log, device,
               {"train_images": len(images), "held_out_images": int(data["held_out"].sum()), "kept_step": kept,
@@ -125,6 +125,8 @@ def arguments(p):
     p.add_argument("--mode-seeking", type=float, default=1.0, help="weight of MSGAN's mode-seeking term")
     p.add_argument("--ema", type=float, default=0.999)
     p.add_argument("--diff-augment", action="store_true")
+    p.add_argument("--check-per-class", type=int, default=200,
+                   help="renders per class from which the held-out captions of each check are drawn")
 
 
 def main(argv=None):

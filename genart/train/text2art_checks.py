@@ -60,18 +60,19 @@ def recalibrate(gen: Text2ArtGenerator, embeddings: torch.Tensor, device: torch.
     gen.eval()
 
 
-def judge(gen: Text2ArtGenerator, device: torch.device) -> dict:
+def judge(gen: Text2ArtGenerator, device: torch.device, per_class: int = 200) -> dict:
     """Class agreement (the art classifier reads the asked class) and colour agreement on the held-out captions."""
-    captions, labels, colours = held_out_captions()
+    captions, labels, colours = held_out_captions(per_class)
     images = draw(gen, captions, device)
     predicted, _ = predict(train_classifier(), to_tensor(np.stack([np.asarray(i) for i in images])))
     return {"class_agreement": round(float((predicted.numpy() == labels).mean()), 4),
             "colour_agreement": round(colour_agreement(images, colours), 4)}
 
 
-def sample_sheet(gen: Text2ArtGenerator, path: Path, device: torch.device, rows: int = 12, per_row: int = 8):
+def sample_sheet(gen: Text2ArtGenerator, path: Path, device: torch.device, per_class: int = 200, rows: int = 12,
+                 per_row: int = 8):
     """Held-out captions, one a row (two of each class), each drawn from per_row latents, the caption beside them."""
-    captions, labels, _ = held_out_captions()
+    captions, labels, _ = held_out_captions(per_class)
     chosen = [captions[i] for k in range(len(CLASSES)) for i in np.flatnonzero(labels == k)[:rows // len(CLASSES)]]
     size, text_width = gen.config.image_size, 330
     sheet = Image.new("RGB", (text_width + per_row * size, len(chosen) * size), "white")

@@ -12,6 +12,7 @@ from . import (
     compare_tab,
     edge,
     generate_tab,
+    imagine_panel,
     inpaint_tab,
     melody_tab,
     models_tab,
@@ -36,13 +37,15 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
     minutes = current_limits().output_minutes
     # Gradio deletes the files it cached for this app (uploads and outputs) once they are older than the limit.
     with gr.Blocks(title="genart", delete_cache=(max(60, int(minutes * 15)), int(minutes * 60))) as demo:
-        gr.Markdown("# genart\nGenerative-art models in the browser: sample a GAN, fill holes and restore damage, "
+        gr.Markdown("# genart\nGenerative-art models in the browser: draw a prompt, sample a GAN, fill holes and restore damage, "
                     "transfer styles, write with a language model, make melodies, and compare them side by side.")
         replay_file, replay_status = replay_drop.build()
         fields = {}
         with gr.Tabs() as tabs:
             with gr.Tab("Generate", id="generate"):
-                generated, fields["generate"] = generate_tab.build()
+                imagined, fields["generate"] = imagine_panel.build()
+                generated, generate_fields = generate_tab.build()
+                fields["generate"] |= generate_fields
             with gr.Tab("Inpaint", id="inpaint"):
                 inpainted, inpaint_editor, fields["inpaint"] = inpaint_tab.build()
             with gr.Tab("Style", id="style"):
@@ -65,7 +68,7 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
                 fields["compare"] = compare_tab.build()
             with gr.Tab("Models", id="models"):
                 manage = models_tab.build(public)
-        for source in (generated, inpainted):
+        for source in (imagined, generated, inpainted):
             send_to.wire(source, tabs, inpaint_editor, style_content)
         replay_drop.wire(replay_file, replay_status, tabs, fields)
         gr.api(models_tab.models_api, api_name="models")
@@ -77,7 +80,7 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
 
 
 # Each tab's default model: what ZeroGPU wants placed at start-up.
-STARTUP_MODELS = (generate_tab.DEFAULT_MODEL, inpaint_tab.DEFAULT_MODEL, inpaint_tab.DEFAULT_RESTORER,
+STARTUP_MODELS = (imagine_panel.DEFAULT_MODEL, generate_tab.DEFAULT_MODEL, inpaint_tab.DEFAULT_MODEL, inpaint_tab.DEFAULT_RESTORER,
                   style_tab.DEFAULT_MODEL, text_tab.DEFAULT_MODEL, melody_tab.DEFAULT_MODEL)
 
 

@@ -17,15 +17,18 @@ from .controls import controls
 from .gpu import on_gpu
 from .repair_tab import clip_of
 
-DEFAULT_MODELS = {"generate": ["dcgan-art-64", "procedural-art"], "inpaint": ["inpaint-art", "telea", "mean-fill"],
+DEFAULT_MODELS = {"imagine": ["text2art-64"], "generate": ["dcgan-art-64", "procedural-art"],
+                  "inpaint": ["inpaint-art", "telea", "mean-fill"],
                   "restore": ["denoise-art", "bilateral-filter", "median-filter"],
                   "style": ["fast-stained-glass", "fast-flow-field", "gatys-random"], "text": ["text-art", "text-art-lstm"],
                   "melody": ["melody-lstm", "melody-transformer"],
                   "repair": ["audio-repair-vae", "lpc-interpolation", "silence"]}
-DEFAULT_SWEEP = {"generate": "seed", "inpaint": "", "restore": "", "style": "", "text": "seed", "melody": "seed", "repair": ""}
-DEFAULT_VALUES = {"generate": "1, 2, 3", "text": "1, 2", "melody": "1, 2"}
+DEFAULT_SWEEP = {"imagine": "seed", "generate": "seed",
+                 "inpaint": "", "restore": "", "style": "", "text": "seed", "melody": "seed", "repair": ""}
+DEFAULT_VALUES = {"imagine": "1, 2, 3", "generate": "1, 2, 3", "text": "1, 2", "melody": "1, 2"}
 # The settings each task's form shows, and where Compare starts lower than a tab does, so that a grid comes quickly.
-FIELDS = {"generate": ("seed", "label", "truncation"), "inpaint": ("seed", "grow", "feather"),
+FIELDS = {"imagine": ("prompt", "seed", "truncation", "steps"), "generate": ("seed", "label", "truncation"),
+          "inpaint": ("seed", "grow", "feather"),
           "restore": ("noise_level",), "style": ("seed", "size", "strength", "steps"),
           "text": ("prompt", "seed", "max_new_tokens", "temperature", "n", "chat"),
           "melody": ("primer", "seed", "bars", "temperature", "instrument"),
@@ -61,7 +64,9 @@ def table(c: pipeline.Comparison) -> dict:
     rows = []
     for cell in c.cells:
         memory = None if cell.usage.peak_bytes is None else round(cell.usage.peak_bytes / 2**20)
-        result = cell.error or (" | ".join(cell.output.shown_texts()) if cell.output.texts else "ok")
+        score = cell.output.record.get("clip_score") if cell.output is not None else None
+        result = cell.error or (" | ".join(cell.output.shown_texts()) if cell.output.texts else
+                                f"CLIP score {score:.1f}" if score is not None else "ok")
         rows.append([cell.model, "" if cell.value is None else cell.value, round(cell.usage.seconds, 3), memory, result])
     return {"headers": [COLUMNS[0], c.sweep or "(no sweep)", *COLUMNS[2:]], "data": rows}
 

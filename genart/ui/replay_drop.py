@@ -7,14 +7,27 @@ from gradio import FileData
 from ..pipelines.compare import Comparison
 from ..pipelines.remake import remake_file, verdict
 from ..replay import Animation
-from . import chat_tab, compare_tab, generate_tab, inpaint_tab, melody_tab, repair_tab, sentence_vae_tab, style_tab, text_tab, uploads
+from . import (
+    chat_tab,
+    compare_tab,
+    generate_tab,
+    imagine_panel,
+    inpaint_tab,
+    melody_tab,
+    repair_tab,
+    sentence_vae_tab,
+    style_tab,
+    text_tab,
+    uploads,
+)
 from .common import MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .gpu import on_gpu
 
 # Where each task's record is shown, as each tab declares it; the tab id is also its fields' key in the app's table.
-REPLAYED: dict[str, Replayed] = (generate_tab.REPLAYED | inpaint_tab.REPLAYED | style_tab.REPLAYED | text_tab.REPLAYED
-                                 | chat_tab.REPLAYED | sentence_vae_tab.REPLAYED | compare_tab.REPLAYED
-                                 | melody_tab.REPLAYED | repair_tab.REPLAYED)
+REPLAYED: dict[str, Replayed] = (imagine_panel.REPLAYED | generate_tab.REPLAYED | inpaint_tab.REPLAYED
+                                 | style_tab.REPLAYED | text_tab.REPLAYED | chat_tab.REPLAYED
+                                 | sentence_vae_tab.REPLAYED | compare_tab.REPLAYED | melody_tab.REPLAYED
+                                 | repair_tab.REPLAYED)
 
 
 def saved_remake(path: str, output) -> str | None:

@@ -1,0 +1,144 @@
+"""Text to image: a prompt in, images out, by one of two methods behind one table. text2art-64 draws genart's
+procedural art from a caption in one pass (a StackGAN trained here); BigGAN-deep is steered toward any prompt by CLIP
+(clip_guidance.py), streaming its image as it optimises. Each image carries its CLIP score when a CLIP is here."""
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+
+import torch
+
+from .. import catalog
+from ..data.captions import word_ids, words
+from ..errors import GenartError
+from ..hub import Progress
+from ..loaders import load_model
+from ..models.text2art import padded
+from ..registry import ModelSpec, get_spec
+from ..replay import Artwork, make_record
+from .checks import MAX_SEED
+from .clip import DEFAULT_CLIP, clip_model, clip_scores
+from .clip_guidance import GUIDED_ARCHS, guide
+from .latent_models import latents, to_images
+from .settings import checked, knob
+from .task import Output, Task, method_for
+
+MAX_PROMPT = 1000  # characters
+
+
+@dataclass(frozen=True)
+class ImagineSettings:
+    prompt: str = knob("a mandala with twelve petals in teal and pink", "Prompt",
+                       "What to draw, in English.", high=MAX_PROMPT)
+    seed: int = knob(0, "Seed", low=0, high=MAX_SEED)
+    n: int = knob(4, "Batch size", "Images from one seed; image i is the same whatever the batch.", 1, 16, 1,
+                  sweep=False)
+    truncation: float = knob(2.0, "Truncation", "Lower is more typical, higher more varied: text2art's latents are "
+                             "clamped to ±this; BigGAN's (at most 1) scaled by it.", 0.1, 4.0, 0.1)
+    steps: int = knob(40, "Steps", "BigGAN + CLIP: optimisation steps (0: the starting image).", 0, 1000, 1)
+    learning_rate: float = knob(0.05, "Learning rate", "BigGAN + CLIP: Adam's step size on the latent and class.",
+                                0.001, 1.0, 0.001)
+    cutouts: int = knob(16, "Cutouts", "BigGAN + CLIP: augmented crops CLIP sees each step; more is steadier and "
+                        "slower.", 1, 64, 1)
+    clip: str = knob(DEFAULT_CLIP, "CLIP", "BigGAN + CLIP: the CLIP model that guides, and the one that scores.",
+                     high=300)
+
+
+@dataclass(frozen=True)
+class ImagineUpdate:
+    artworks: list[Artwork]
+    step: int
+    steps: int
+    notice: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.step == self.steps
+
+
+@dataclass(frozen=True)
+class ImagineMethod:
+    # (spec, settings, progress) -> updates, the last one done
+    run: Callable[[ModelSpec, ImagineSettings, Progress | None], Iterator[ImagineUpdate]]
+    about: str
+
+
+def caption_ids(config, prompt: str) -> tuple[torch.Tensor, str]:
+    """-> (1, max_words) ids of the words text2art knows, and a notice naming the words it skipped."""
+    known = word_ids(config.vocab, prompt, config.max_words)
+    if not known:
+        examples = ", ".join(w for w in ("mandala", "mondrian", "landscape", "red", "teal", "petals") if w in config.vocab)
+        raise GenartError(f"text2art knows none of the words in {prompt[:40]!r}; describe art with words such as "
+                          f"{examples}.")
+    unknown = dict.fromkeys(w for w in words(prompt) if w not in config.vocab)
+    notice = f"Words text2art does not know were left out: {', '.join(unknown)[:200]}." if unknown else ""
+    return padded([known], config.max_words), notice
+
+
+def text2art_run(spec: ModelSpec, s: ImagineSettings, progress: Progress | None) -> Iterator[ImagineUpdate]:
+    loaded = load_model(spec, progress)
+    module, config = loaded.module, loaded.module.config
+    ids, notice = caption_ids(config, s.prompt)
+    noise = latents(s.seed, s.n, config.latent_dim + config.cond_dim)  # (n, latent + cond): the latent, then CA's eps
+    z, eps = noise.split([config.latent_dim, config.cond_dim], dim=1)
+    noise = torch.cat([z.clamp(-s.truncation, s.truncation), eps], dim=1).to(loaded.device, loaded.dtype)
+    with torch.inference_mode():
+        embedding = module.text(ids.to(loaded.device)).expand(s.n, -1)  # (n, text_dim)
+        images = to_images(module(noise, embedding))
+    record = {k: v for k, v in asdict(s).items() if k not in GUIDANCE_ONLY}
+    yield ImagineUpdate([Artwork(image, make_record("imagine", spec.name, loaded.provenance, **record, index=i))
+                         for i, image in enumerate(images)], 1, 1, notice)
+
+
+def guided(spec: ModelSpec, s: ImagineSettings, progress: Progress | None) -> Iterator[ImagineUpdate]:
+    for artworks, step, notice in guide(spec, s, progress):
+        yield ImagineUpdate(artworks, step, s.steps, notice)
+
+
+GUIDANCE_ONLY = ("steps", "learning_rate", "cutouts", "clip")  # settings text2art does not read
+
+METHODS: dict[str, ImagineMethod] = {
+    "text2art": ImagineMethod(text2art_run, "A StackGAN trained here on captioned procedural art: one pass, instant; "
+                                            "it knows the words of its captions (classes, colours, counts)."),
+    **{arch: ImagineMethod(guided, "BigGAN-deep steered by CLIP toward any prompt: starts from the ImageNet classes "
+                                  "nearest the prompt, then optimises the latent and class (slow on a CPU).")
+       for arch in GUIDED_ARCHS},
+}
+
+
+def scored(artworks: list[Artwork], prompt: str, clip_name: str, progress: Progress | None) -> str:
+    """Adds each image's CLIP score to its record when that CLIP is on this machine; -> a notice when it is not."""
+    spec = get_spec(clip_name, task="clip")
+    if catalog.files_on_disk(spec) is None:
+        return f"CLIP scores need {spec.name}, which is not downloaded (python -m genart models download {spec.name})."
+    scores = clip_scores(clip_model(spec.name, progress), [a.image for a in artworks], prompt)
+    for art, score in zip(artworks, scores):
+        art.record["clip_score"] = round(score, 2)
+    return ""
+
+
+def check_prompt(s: ImagineSettings) -> ImagineSettings:
+    s = checked(s)
+    if not s.prompt.strip():
+        raise GenartError("Write a prompt: a sentence that describes the picture.")
+    return s
+
+
+def imagine(model: str, settings: ImagineSettings = ImagineSettings(),
+            progress: Progress | None = None) -> Iterator[ImagineUpdate]:
+    """Updates as the images form (one for text2art); the last has the finished images with their records."""
+    spec, s = get_spec(model, task="imagine"), check_prompt(settings)
+    method = method_for(spec, METHODS, progress)
+    get_spec(s.clip, task="clip")  # a bad CLIP name is refused before any work
+    for update in method.run(spec, s, progress):
+        if update.done:
+            notice = scored(update.artworks, s.prompt, s.clip, progress)
+            update = ImagineUpdate(update.artworks, update.step, update.steps,
+                                   " ".join(filter(None, [update.notice, notice])))
+        yield update
+
+
+def run(model: str, s: ImagineSettings, inputs: dict, progress: Progress | None) -> list[Output]:
+    *_, last = imagine(model, s, progress)
+    return [Output(art.record, art.image, notice=last.notice) for art in last.artworks]
+
+
+TASK = Task("imagine", ImagineSettings, METHODS, run)

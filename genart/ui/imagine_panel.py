@@ -1,0 +1,120 @@
+"""The Generate tab's Text to image panel: a prompt, text2art-64 (instant) or BigGAN-deep steered by CLIP (streams
+as it optimises, Stop keeps the last image), a gallery with each image's CLIP score."""
+import time
+
+import gradio as gr
+
+from ..pipelines import imagine as pipeline
+from ..pipelines.imagine import ImagineSettings
+from ..pipelines.runner import settings_for
+from ..registry import get_spec, list_models
+from . import uploads
+from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
+from .controls import control, recorded
+from .gpu import on_gpu
+from .send_to import SendFrom
+
+DEFAULT_MODEL = "text2art-64"
+EXAMPLES = ["a mandala with twelve petals in teal and pink", "a mondrian of seven rectangles in red and yellow",
+            "a landscape at dusk with three mountain ranges and a lake", "a stained glass window of many small panes in "
+            "blue and green", "a flow field of pink and purple strokes on black", "a lighthouse on a cliff at sunset"]
+GUIDANCE_FIELDS = ("steps", "learning_rate", "cutouts", "clip")
+
+
+def caption(art, index: int) -> str:
+    score = art.record.get("clip_score")
+    return f"#{index}" + (f" · CLIP score {score:.1f}" if score is not None else "")
+
+
+def status_line(update: pipeline.ImagineUpdate, seconds: float, stopped: bool) -> str:
+    state = "done" if update.done else "stopped" if stopped else "optimising"
+    progress = f"step {update.step}/{update.steps} · " if update.steps > 1 else ""
+    return f"{progress}{state} · {seconds:.1f} s" + (f"\n\n{update.notice}" if update.notice else "")
+
+
+def imagine_seconds(model, prompt, seed, n, truncation, steps, *args, **kwargs) -> float:
+    """GPU time to ask for: the guided steps (text2art is one pass)."""
+    return 20 + 0.5 * steps
+
+
+@user_errors
+@on_gpu(imagine_seconds)
+def run_imagine(model, prompt, seed, n, truncation, steps, learning_rate, cutouts, clip, stop_request=None,
+                progress=gr.Progress()):
+    """Streams the gallery and the status line; the last update's images carry their records and CLIP scores."""
+    settings = ImagineSettings(prompt=prompt, seed=seed, n=n, truncation=truncation, steps=steps,
+                               learning_rate=learning_rate, cutouts=cutouts, clip=clip)
+    folder, start = output_dir(), time.perf_counter()
+    for update in pipeline.imagine(model, settings, forward_progress(progress)):
+        stopped = stop_request is not None and stop_request.pressed and not update.done
+        items = [(str(art.save(folder / f"imagine-{update.step}-{i}.png")), caption(art, i))
+                 for i, art in enumerate(update.artworks)]
+        yield items, status_line(update, time.perf_counter() - start, stopped)
+        if stopped:
+            return
+
+
+def replayed(record: dict, output, image_path: str) -> dict:
+    return {"imagine_model": record["model"], **{f"imagine_{k}": v for k, v in recorded(ImagineSettings, record).items()},
+            "imagine_gallery": [(image_path, f"#{record.get('index', 0)}")]}
+
+
+REPLAYED = {"imagine": Replayed("generate", "imagine_status", replayed)}
+
+
+@user_errors
+def on_model_change(model: str):
+    """The guidance settings show for a guided model only."""
+    return gr.update(visible=get_spec(model, task="imagine").arch in pipeline.GUIDED_ARCHS)
+
+
+@user_errors
+def on_model_pick(model: str):
+    """A model the user picks brings its own batch, truncation and steps (BigGAN + CLIP: one image, fewer steps)."""
+    s = settings_for("imagine", model, {})
+    return s.n, s.truncation, s.steps
+
+
+def selected_index(event: gr.SelectData) -> int:
+    return event.index
+
+
+def build() -> tuple[SendFrom, dict]:
+    """-> what the panel sends to other tabs, and its fields by name."""
+    names = [s.name for s in list_models("imagine")]
+    with gr.Accordion("Text to image", open=True):
+        with gr.Row():
+            with gr.Column(scale=1, min_width=300):
+                prompt = control(ImagineSettings, "prompt", lines=2, elem_id="imagine-prompt")
+                model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", elem_id="imagine-model",
+                                    info="text2art-64: instant, genart's own art. biggan-clip: any prompt, seconds a "
+                                         "step on a CPU (about 1 minute for 10 steps at 128 px).")
+                with gr.Row():
+                    seed = control(ImagineSettings, "seed", scale=3)
+                    n = control(ImagineSettings, "n", value=8, scale=2)
+                truncation = control(ImagineSettings, "truncation")
+                with gr.Group(visible=False) as guidance:
+                    knobs = {k: control(ImagineSettings, k) for k in GUIDANCE_FIELDS[:-1]}
+                    knobs["clip"] = control(ImagineSettings, "clip", choices=[s.name for s in list_models("clip")],
+                                            allow_custom_value=True)
+                with gr.Row():
+                    button = gr.Button("Draw", variant="primary", elem_id="imagine-run")
+                    stop = gr.Button("Stop", variant="stop", elem_id="imagine-stop")
+            with gr.Column(scale=2):
+                gallery = uploads.gallery(label="Drawn from the prompt", columns=4, format="png", height="auto",
+                                          elem_classes=["pixelated"], interactive=False, elem_id="imagine-gallery")
+                status = gr.Markdown(elem_id="imagine-status")
+                with gr.Row():
+                    to_inpaint = gr.Button("Send to Inpaint", size="sm", elem_id="imagine-to-inpaint")
+                    to_style = gr.Button("Send to Style", size="sm", elem_id="imagine-to-style")
+                chosen = gr.State(0)
+        gr.Examples([[e] for e in EXAMPLES], inputs=[prompt], label="Try a prompt")
+    model.change(on_model_change, model, guidance, api_name=False)
+    model.input(on_model_pick, model, [n, truncation, knobs["steps"]], **MODEL_PICK)
+    gallery.select(selected_index, None, chosen, api_name=False)
+    fields = {"imagine_model": model, "imagine_prompt": prompt, "imagine_seed": seed, "imagine_n": n,
+              "imagine_truncation": truncation, **{f"imagine_{k}": v for k, v in knobs.items()},
+              "imagine_gallery": gallery, "imagine_status": status}
+    stoppable(button, stop, run_imagine, [model, prompt, seed, n, truncation, *knobs.values()], [gallery, status],
+              api_name="imagine", show_progress_on=status, **MODEL_RUN)
+    return SendFrom(gallery, chosen, to_inpaint, to_style), fields
