@@ -62,6 +62,8 @@ def add_tasks(sub):
     imagine = add_task(sub, "imagine", "imagine", "text to image: draw a prompt; writes DIR/<seed>-<i>.png",
                        commands.cmd_imagine, "text2art-64", "outputs")
     imagine.add_argument("words", nargs="?", metavar="PROMPT", help="what to draw (the same as --prompt)")
+    add_task(sub, "imagine-walk", "imagine_walk", "an animated WebP or GIF walking from one prompt to another (text2art)",
+             commands.cmd_imagine_walk, "text2art-64", "walk.webp")
     add_task(sub, "generate", "generate", "sample images; writes DIR/<seed>-<i>.png", commands.cmd_generate,
              "dcgan-art-64", "outputs")
     walk = add_task(sub, "interpolate", "interpolate", "animated WebP or GIF between two seeds, or a VAE's encoded "
@@ -105,11 +107,14 @@ def add_compare_and_replay(sub):
     cmp.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
                      help="settings shared by every cell, e.g. seed=3 label=mandala prompt='«Quiet'")
     cmp.add_argument("--sweep", help="a setting to vary: one row per value")
-    cmp.add_argument("--values", default="", help="the swept setting's values, comma-separated")
+    cmp.add_argument("--values", default="",
+                     help="the swept setting's values: numbers comma-separated, texts (prompts, labels) separated by |")
     cmp.add_argument("--image", help="inpaint and restore: the image; style: the content")
     cmp.add_argument("--mask", help="inpaint: white = fill")
     cmp.add_argument("--style", help="style: the style image")
     cmp.add_argument("--audio", help="repair: the recording (a WAV file)")
+    cmp.add_argument("--describe", default="",
+                     help="a description to score every image cell against in CLIP (clip-vit-b32)")
     cmp.add_argument("--out", default="compare", help="folder for grid.png and compare.zip")
     cmp.set_defaults(func=commands.cmd_compare)
     rep = sub.add_parser("replay", help="make a file genart wrote again, with every setting it was made with")

@@ -12,6 +12,7 @@ from .registry import list_models
 
 # model -> (training script, the arguments that make that model; later ones on the command line override them)
 TRAINABLE = {
+    "text2art-64": ("genart.train.text2art", []),
     "dcgan-art-64": ("genart.train.dcgan", []),
     "vae-art-64": ("genart.train.vae", ["--out", "weights/vae-art-64"]),
     "text-art": ("genart.train.text_lm", ["--arch", "gpt2", "--out", "weights/text-art"]),
@@ -92,6 +93,12 @@ def cmd_imagine(args):
     for art in update.artworks:
         path = art.save(out / f"{s.seed}-{art.record['index']}.png")
         print(f"{path}  CLIP score {art.record['clip_score']:.1f}" if "clip_score" in art.record else path)
+
+
+def cmd_imagine_walk(args):
+    from .pipelines.imagine_walk import imagine_walk
+
+    print(imagine_walk(args.model, settings("imagine_walk", args.model, args)).save(Path(args.out)))
 
 
 def cmd_interpolate(args):
@@ -281,7 +288,7 @@ def cmd_compare(args):
     image, mask, style = (open_image(path) if path else None for path in (args.image, args.mask, args.style))
     audio = read_clip(Path(args.audio).read_bytes()) if args.audio else None
     *_, c = compare(args.task, args.models, parse_settings(args.set), task_inputs(args.task, image, mask, style, audio),
-                    args.sweep, parse_values(args.task, args.sweep, args.values))
+                    args.sweep, parse_values(args.task, args.sweep, args.values), describe=args.describe)
     write_comparison(c, Path(args.out))
 
 

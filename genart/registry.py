@@ -446,8 +446,9 @@ def get_spec(name: str, task: str | None = None) -> ModelSpec:
     """A built-in spec by name (`name@rev` pins a built-in Hub model to another revision), or a spec for any Hub repo
     named `hf-hub:org/name[@rev]` (its task taken as `task`)."""
     if not isinstance(name, str) or not name.strip():
-        raise GenartError(f"Name a model: one of {', '.join(s.name for s in list_models(task))}, or a Hub repo as "
-                          "hf-hub:org/name.")
+        choices = (f"one of {', '.join(s.name for s in list_models(task))}" if task
+                   else "one the Models tab lists (for example dcgan-art-64)")
+        raise GenartError(f"Name a model: {choices}, or a Hub repo as hf-hub:org/name.")
     name = name.strip()
     if len(name) > MAX_NAME:
         raise GenartError(f"A model name of {len(name)} characters is too long; registry names and Hub ids are at most "

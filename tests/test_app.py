@@ -193,3 +193,18 @@ def test_replay_api_remakes_a_generated_png_and_says_it_matches(client):
         plain = Path(saved).with_name("plain.png")
         Image.open(saved).save(plain)
         client.predict(handle_file(str(plain)), api_name="/replay")
+
+
+def test_imagine_draws_a_prompt_called_with_keyword_arguments(client):
+    gallery, status = client.predict(model="text2art-64", prompt="a red mondrian with black lines", seed=3, n=4,
+                                     api_name="/imagine")
+    assert len(images(gallery)) == 4 and all(i.shape == (64, 64, 3) for i in images(gallery)) and "done" in status
+    first = gallery[0]["image"]
+    record = read_record(Path(first["path"] if isinstance(first, dict) else first))
+    assert (record["task"], record["prompt"], record["seed"]) == ("imagine", "a red mondrian with black lines", 3)
+    for prompt, says in (("   ", "Write a prompt"), ("z" * 10_000, "use at most 1,000"),
+                         ("qwerty uiop", "knows none of the words")):
+        with pytest.raises(Exception, match=says):
+            client.predict(model="text2art-64", prompt=prompt, api_name="/imagine")
+    with pytest.raises(Exception, match="greater than maximum value 1000"):
+        client.predict(model="text2art-64", prompt="a mandala", steps=10**9, api_name="/imagine")

@@ -40,9 +40,21 @@ def snapshot(page, name: str):
         page.screenshot(path=Path(SCREENSHOTS) / f"{name}.png", full_page=True)
 
 
+def test_the_app_opens_on_text_to_image_and_draws_a_typed_prompt(page):
+    expect(page.get_by_role("tab", name="Text to image")).to_have_attribute("aria-selected", "true")
+    set_text(page, "#imagine-prompt textarea", "a mondrian of seven rectangles in red and yellow")
+    page.locator("#imagine-run").click()
+    expect(page.locator("#imagine-status")).to_contain_text("done", timeout=60_000)
+    thumbs = page.locator("#imagine-gallery .gallery-item img, #imagine-gallery button.thumbnail-item img")
+    assert thumbs.count() == 8
+    assert natural_width(page, thumbs.first) == 64
+    snapshot(page, "imagine")
+
+
 def test_click_generate_and_see_images_in_the_gallery(page):
+    page.get_by_role("tab", name="Generate").click()
     page.get_by_role("button", name="Generate", exact=True).click()
-    thumbs = page.locator(".gallery-item img, button.thumbnail-item img")
+    thumbs = page.locator(".gallery-item img:visible, button.thumbnail-item img:visible")
     thumbs.first.wait_for(timeout=60_000)
     assert thumbs.count() == 8
     assert page.get_by_text("8 × 64x64").is_visible()
@@ -52,7 +64,7 @@ def test_click_generate_and_see_images_in_the_gallery(page):
 
 
 def test_bad_model_shows_the_sentence_and_the_page_keeps_working(page):
-    model = page.get_by_label("Model")
+    model = page.locator("#generate-model").get_by_label("Model")
     model.fill("hf-hub:nobody")
     model.press("Enter")
     page.get_by_text("is not a Hub model id").first.wait_for(timeout=30_000)
@@ -68,7 +80,7 @@ def test_bad_model_shows_the_sentence_and_the_page_keeps_working(page):
 
 
 def test_interpolation_plays_in_the_page(page):
-    model = page.get_by_label("Model")
+    model = page.locator("#generate-model").get_by_label("Model")
     model.fill("dcgan-art-64")
     model.press("Enter")
     page.get_by_text("Latent interpolation").click()
@@ -103,7 +115,7 @@ def test_vae_encodes_an_upload_and_walks_between_two_uploads(page, tmp_path):
     for name, seed in (("mandala", 3), ("landscape", 4)):
         paths[name] = tmp_path / f"{name}.png"
         render(name, 500_000 + seed, 160).save(paths[name])
-    model = page.get_by_label("Model").first
+    model = page.locator("#generate-model").get_by_label("Model")
     model.fill("vae-art-64")
     model.press("Enter")
     page.get_by_text("Encode an image (a VAE)").click()
@@ -125,7 +137,7 @@ def test_vae_encodes_an_upload_and_walks_between_two_uploads(page, tmp_path):
 
 
 def open_text_tab(page):
-    page.get_by_role("tab", name="Text").click()
+    page.get_by_role("tab", name="Text", exact=True).click()
     page.locator("#text-generate").wait_for()
 
 
@@ -296,7 +308,7 @@ def test_inpaint_tab_paints_a_stroke_and_fills_it(page):
 def test_send_a_generated_image_to_inpaint_and_to_style(page):
     page.get_by_role("tab", name="Generate").click()
     page.get_by_role("button", name="Generate", exact=True).click()
-    page.locator(".gallery-item img, button.thumbnail-item img").first.wait_for(timeout=60_000)
+    page.locator(".gallery-item img:visible, button.thumbnail-item img:visible").first.wait_for(timeout=60_000)
     page.locator("#generate-to-inpaint").click()
     page.locator("#inpaint-editor canvas").first.wait_for(timeout=30_000)
     expect(page.get_by_role("tab", name="Inpaint")).to_have_attribute("aria-selected", "true", timeout=30_000)
@@ -379,7 +391,7 @@ def test_chat_sends_regenerates_continues_and_clears(page, hub_server, tmp_path)
 
 
 def test_sentence_vae_walks_between_two_sentences_a_line_at_a_time(page):
-    page.get_by_role("tab", name="Text").click()
+    page.get_by_role("tab", name="Text", exact=True).click()
     page.get_by_role("tab", name="Sentence VAE").click()
     page.locator("#vae-between").click()
     page.locator("#vae-status").get_by_text("7 points in").wait_for(timeout=60_000)
@@ -426,7 +438,7 @@ def test_biggan_draws_an_imagenet_class_picked_by_name(page, hub_server):
                                                              "pytorch_model.bin": bin_bytes(model)})
     page.get_by_role("tab", name="Generate").click()
     set_text(page, "#generate-model input", "biggan-deep-128")
-    truncation = page.locator("input[aria-label='number input for Truncation']").first
+    truncation = page.locator("input[aria-label='number input for Truncation']:visible").first
     expect(truncation).to_have_value("0.4", timeout=60_000)  # picking the model brought its own truncation
     label = page.get_by_label("Class", exact=True)
     expect(label).to_have_value("golden retriever", timeout=60_000)  # the registry's default class
@@ -434,7 +446,7 @@ def test_biggan_draws_an_imagenet_class_picked_by_name(page, hub_server):
     label.press("Enter")
     page.get_by_role("button", name="Generate", exact=True).click()
     page.get_by_text("volcano from biggan-deep-128").wait_for(timeout=120_000)
-    thumb = page.locator(".gallery-item img, button.thumbnail-item img").first
+    thumb = page.locator(".gallery-item img:visible, button.thumbnail-item img:visible").first
     assert natural_width(page, thumb) == 128
     snapshot(page, "generate-biggan")
 

@@ -51,16 +51,21 @@ def tokenizer(tmp_path_factory):
     return tokenizer_files(tmp_path_factory.mktemp("clip-tokenizer"))
 
 
-@pytest.fixture(scope="module")
-def hf_reference() -> transformers.CLIPModel:
-    torch.manual_seed(0)
+def small_clip(seed: int, vision_width: int = 48, vision_mlp: int = 80) -> transformers.CLIPModel:
+    """A transformers CLIP with random weights, small enough for a test: 32 px images, 77-token prompts."""
+    torch.manual_seed(seed)
     config = transformers.CLIPConfig(
         text_config=dict(hidden_size=32, intermediate_size=64, num_attention_heads=4, num_hidden_layers=2,
                          vocab_size=49408, max_position_embeddings=77),
-        vision_config=dict(hidden_size=48, intermediate_size=80, num_attention_heads=4, num_hidden_layers=2,
-                           image_size=32, patch_size=8),
+        vision_config=dict(hidden_size=vision_width, intermediate_size=vision_mlp, num_attention_heads=4,
+                           num_hidden_layers=2, image_size=32, patch_size=8),
         projection_dim=16)
     return transformers.CLIPModel(config).eval()
+
+
+@pytest.fixture(scope="module")
+def hf_reference() -> transformers.CLIPModel:
+    return small_clip(0)
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,9 @@
 """Compare (models side by side, a swept parameter, time and memory) and Replay (a saved file made again)."""
 import io
 import json
+import shutil
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -91,7 +93,7 @@ def test_bad_comparisons_are_refused_with_a_sentence():
         checked_models("generate", ["procedural-art"] * 7)
     with pytest.raises(GenartError, match="for the text task, not generate"):
         checked_models("generate", ["text-art"])
-    with pytest.raises(GenartError, match="can sweep seed, truncation"):
+    with pytest.raises(GenartError, match="can sweep seed, label, truncation, size"):
         parse_values("generate", "steps", "1, 2")
     with pytest.raises(GenartError, match="must be int numbers"):
         parse_values("generate", "seed", "1, two")
@@ -187,3 +189,71 @@ def test_stop_ends_a_comparison_after_the_cell_running_and_offers_the_cells_so_f
         request.pressed = True  # pressed while the first cell was showing
     assert shown == ["1 of 4 cells · running", "2 of 4 cells · stopped"]
     assert len(table["data"]) == 2 and grid_file["visible"] and zip_file["visible"]
+
+
+def test_text_to_image_compares_seeds_and_a_cell_file_draws_the_same_prompt_again(tmp_path):
+    prompt = "a stained glass window of many small panes in blue and green"
+    c = last(compare("imagine", ["text2art-64"], {"prompt": prompt, "n": 1}, {}, "seed", [1, 2]))
+    assert [cell.value for cell in c.cells] == [1, 2] and not any(cell.error for cell in c.cells)
+    assert all(cell.output.record["prompt"] == prompt for cell in c.cells)
+    assert not np.array_equal(pixels(c.cells[0].output.image), pixels(c.cells[1].output.image))
+    path = c.cells[1].output.artwork().save(tmp_path / "cell.png")
+    record, again = remake_file(path)
+    assert np.array_equal(pixels(again.image), pixels(c.cells[1].output.image)) and record["seed"] == 2
+
+
+def test_a_typed_description_scores_every_image_cell_in_clip_and_replays(hub_server, tmp_path):
+    """clip-vit-b32's repo on the loopback Hub holds a small CLIP with random weights."""
+    from huggingface_hub.constants import HF_HUB_CACHE
+
+    from genart import runtime
+    from tests.test_clip import publish_hf, small_clip, tokenizer_files
+
+    runtime.MODELS.clear()
+    publish_hf(hub_server, tmp_path, small_clip(4, 32, 64), tokenizer_files(tmp_path),
+               "openai/clip-vit-base-patch32")
+    try:
+        described_cells()
+    finally:  # other tests find clip-vit-b32 not downloaded, as on a fresh machine
+        shutil.rmtree(Path(HF_HUB_CACHE) / "models--openai--clip-vit-base-patch32", ignore_errors=True)
+        runtime.MODELS.clear()
+
+
+def described_cells():
+    from genart.pipelines.clip import clip_model, clip_scores
+    from genart.pipelines.remake import remake_grid
+
+    describe = "a mandala in teal and gold"
+    c = last(compare("generate", ["procedural-art", "dcgan-art-64"], {"label": "mandala"}, {}, "seed", [1, 2],
+                     describe=describe))
+    judge = clip_model("clip-vit-b32")
+    for cell in c.cells:
+        assert cell.described == round(clip_scores(judge, [cell.output.image], describe)[0], 2)
+        assert cell.summary(c.sweep)["clip_score"] == cell.described
+    assert len({cell.described for cell in c.cells}) > 1  # four pictures, four scores
+    assert c.record()["describe"] == describe
+    again = last(remake_grid(c.record(), {}))
+    assert [cell.described for cell in again.cells] == [cell.described for cell in c.cells]
+    melody = last(compare("melody", ["melody-lstm"], {"bars": 2}, {}, describe=describe))
+    assert melody.cells[0].described is None  # a piano roll is not a picture of anything
+    blank = last(compare("generate", ["procedural-art"], {}, {}, describe=" \n "))
+    assert blank.cells[0].described is None and blank.record()["describe"] == ""
+    with pytest.raises(GenartError, match="Description must be text"):
+        next(compare("generate", ["procedural-art"], {}, {}, describe=["a mandala"]))
+    with pytest.raises(GenartError, match="Description is 1,001 characters"):
+        next(compare("generate", ["procedural-art"], {}, {}, describe="a" * 1001))
+
+
+def test_prompts_are_swept_as_rows_separated_by_bars_and_the_grid_replays():
+    from genart.pipelines.remake import remake_grid
+
+    values = parse_values("imagine", "prompt", "a mondrian in red, yellow and navy | a mandala in teal | ")
+    assert values == ["a mondrian in red, yellow and navy", "a mandala in teal"]  # commas stay inside a prompt
+    c = last(compare("imagine", ["text2art-64"], {"n": 1, "seed": 5}, {}, "prompt", values))
+    assert [cell.output.record["prompt"] for cell in c.cells] == values
+    again = last(remake_grid(c.record(), {}))
+    assert all(np.array_equal(pixels(a.output.image), pixels(b.output.image)) for a, b in zip(c.cells, again.cells))
+    with pytest.raises(GenartError, match=r"separated by '\|'"):
+        parse_values("imagine", "prompt", " | ")
+    with pytest.raises(GenartError, match="can sweep"):
+        parse_values("imagine", "clip", "clip-vit-b32 | clip-vit-l14")

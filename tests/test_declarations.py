@@ -34,10 +34,9 @@ from genart.ui import (
     text_tab,
 )
 
-COMMANDS = {"imagine": "imagine", "generate": "generate", "interpolate": "interpolate", "encode": "encode",
-            "inpaint": "inpaint", "restore": "restore",
-            "style": "stylize", "text": "text", "chat": "chat", "reconstruct": "text", "between": "text",
-            "melody": "melody", "repair": "repair"}
+COMMANDS = {"imagine": "imagine", "imagine_walk": "imagine-walk", "generate": "generate", "interpolate": "interpolate",
+            "encode": "encode", "inpaint": "inpaint", "restore": "restore", "style": "stylize", "text": "text",
+            "chat": "chat", "reconstruct": "text", "between": "text", "melody": "melody", "repair": "repair"}
 # The sentence VAE's actions are flags of the text command: their sentences come from --prompt and --between A B.
 FLAG_OF = {("reconstruct", "sentence"): "prompt", ("between", "sentence_a"): "between",
            ("between", "sentence_b"): "between"}
@@ -104,6 +103,7 @@ def built_fields() -> dict[str, dict]:
         repair_fields = repair_tab.build(melody_fields["audio"])
     return {"melody": melody_fields, "repair": {k.removeprefix(repair_tab.PREFIX): v for k, v in repair_fields.items()},
             "imagine": {k.removeprefix("imagine_"): v for k, v in imagine_fields.items()},
+            "imagine_walk": {k.removeprefix("imagine_"): v for k, v in imagine_fields.items()},
             "generate": generate_fields, "interpolate": generate_fields, "inpaint": inpaint_fields,
             "encode": {"label": generate_fields["encode_label"]},
             "restore": inpaint_fields, "style": style_fields, "text": text_fields, "compare": compare_fields,

@@ -21,7 +21,7 @@ from genart.replay import read_record
 from genart.ui.common import StopRequest
 from genart.ui.imagine_panel import run_imagine
 from tests.test_biggan import publish, small_biggan
-from tests.test_clip import publish_hf, tokenizer_files
+from tests.test_clip import publish_hf, small_clip, tokenizer_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,13 +81,7 @@ def guided(hub_server, tmp_path):
     """A small BigGAN and a small CLIP, both with random weights, published to the loopback Hub."""
     runtime.MODELS.clear()
     gan = publish(hub_server, "someone/biggan-guided", small_biggan())
-    from transformers import CLIPConfig, CLIPModel
-    torch.manual_seed(2)
-    config = CLIPConfig(text_config=dict(hidden_size=32, intermediate_size=64, num_attention_heads=4,
-                                         num_hidden_layers=2, vocab_size=49408, max_position_embeddings=77),
-                        vision_config=dict(hidden_size=32, intermediate_size=64, num_attention_heads=4,
-                                           num_hidden_layers=2, image_size=32, patch_size=8), projection_dim=16)
-    clip = publish_hf(hub_server, tmp_path, CLIPModel(config).eval(), tokenizer_files(tmp_path), "someone/clip-guide")
+    clip = publish_hf(hub_server, tmp_path, small_clip(2, 32, 64), tokenizer_files(tmp_path), "someone/clip-guide")
     return gan, clip
 
 
@@ -137,3 +131,21 @@ def test_the_command_line_draws_a_prompt_with_the_shipped_model(tmp_path):
     refused = subprocess.run([sys.executable, "-m", "genart", "imagine", "   ", "--out", str(out)], capture_output=True,
                              text=True, cwd=ROOT)
     assert refused.returncode != 0 and "Write a prompt" in refused.stderr
+
+
+def test_a_walk_between_two_prompts_starts_and_ends_at_each_prompts_image(hub_server, tmp_path):
+    from genart.pipelines.imagine_walk import ImagineWalkSettings, imagine_walk
+
+    hub_server.repos.commit("someone/text2art-walk", tiny_text2art(tmp_path / "t2a"))
+    model = "hf-hub:someone/text2art-walk"
+    walk = imagine_walk(model, ImagineWalkSettings(prompt="a red mandala", prompt_b="a blue mondrian", seed=2,
+                                                   frames=5, truncation=1.0))
+    assert len(walk.frames) == 5 and walk.record["task"] == "imagine_walk"
+    for frame, prompt in ((walk.frames[0], "a red mandala"), (walk.frames[-1], "a blue mondrian")):
+        *_, alone = imagine(model, ImagineSettings(prompt=prompt, seed=2, n=1, truncation=1.0))
+        assert np.abs(np.asarray(frame, np.int16) - np.asarray(alone.artworks[0].image, np.int16)).max() <= 1
+    assert walk.save(tmp_path / "walk.webp").stat().st_size > 0
+    with pytest.raises(GenartError, match="cannot walk between prompts"):
+        imagine_walk("biggan-clip-128", ImagineWalkSettings())
+    with pytest.raises(GenartError, match="Write both prompts"):
+        imagine_walk(model, ImagineWalkSettings(prompt_b="  "))

@@ -96,8 +96,8 @@ def test_server_files_are_never_read_whether_or_not_they_exist(app_url, path, ma
         "inpaint": ["telea", None, image, 0, 0, True],
         "stylize": ["fast-stained-glass", image, None, None, None, None, 1, 1, 1, 1, 64, 1.0, False, 1, 1, 10, 1, 0,
                     None],
-        "compare": ["restore", ["median-filter"], {}, "", "", image, None, None, None],
-        "compare-audio": ["repair", ["silence"], {}, "", "", None, None, None, image],
+        "compare": ["restore", ["median-filter"], {}, "", "", image, None, None, None, ""],
+        "compare-audio": ["repair", ["silence"], {}, "", "", None, None, None, image, ""],
         "repair": ["lpc-interpolation", image, 0.5, 100, False],
         "replay": [image],
     }

@@ -10,6 +10,7 @@ import torch
 from safetensors.torch import load_file
 
 from genart import hub, runtime
+from genart.checkpoint_io import save_hub_folder
 from genart.loaders import load_model
 from genart.metrics import inpaint_quality
 from genart.models.art_classifier import ArtClassifier, ArtClassifierConfig
@@ -233,3 +234,52 @@ def test_the_training_log_records_the_command_as_it_was_typed(monkeypatch):
     assert common.typed_command("genart.train.fast_style") == "python -m genart train fast-stained-glass --steps 2"
     monkeypatch.setattr(sys, "argv", [str(package / "train" / "fast_style.py"), "--steps", "2"])
     assert common.typed_command("genart.train.fast_style") == "python -m genart.train.fast_style --steps 2"
+
+
+def test_text2art_trains_on_captions_and_writes_a_model_that_draws_them(tmp_path, monkeypatch):
+    from genart.train import text2art, text2art_checks
+
+    torch.manual_seed(0)
+    monkeypatch.setattr(text2art_checks, "train_classifier", lambda: ArtClassifier(ArtClassifierConfig(num_classes=6)))
+    weights = tmp_path / "weights"
+    dcgan = DCGANGenerator(DCGANConfig(hidden_size=8, num_classes=6, label_dim=16))
+    save_hub_folder(dcgan, dcgan.config, tmp_path / "dcgan")
+    text2art.main(["--steps", "2", "--encoder-steps", "2", "--per-class", "8", "--check-per-class", "12",
+                   "--hidden-size", "8", "--batch-size", "8", "--diff-augment", "--log-every", "1",
+                   "--generator-from", str(tmp_path / "dcgan"), "--freeze-generator", "--align-steps", "2",
+                   "--out", str(weights / "text2art-64")])
+    run = json.loads((weights / "text2art-64" / "training_log.json").read_text())["runs"][-1]
+    assert {"class_agreement", "colour_agreement"} <= run["log"][-1].keys() and run["summary"]["vocabulary"] > 20
+    written = load_file(weights / "text2art-64" / "model.safetensors")
+    for k, v in dcgan.state_dict().items():  # frozen: the DCGAN's layers after the first, as they were
+        if k.startswith("model.") and int(k.split(".")[1]) >= text2art.FIRST_BLOCK and v.is_floating_point():
+            assert torch.equal(written[f"generator.{k}"], v.half()) or "running" in k, k
+    assert not torch.equal(written["generator.model.0.weight"][:100], dcgan.state_dict()["model.0.weight"][:100].half())
+    monkeypatch.setattr(hub, "WEIGHTS_DIR", weights)
+    monkeypatch.setattr(runtime, "MODELS", runtime.ModelCache(2))
+    from genart.pipelines.imagine import ImagineSettings, imagine
+
+    *_, last = imagine("text2art-64", ImagineSettings(prompt="a red mandala", n=2))
+    assert [a.image.size for a in last.artworks] == [(64, 64)] * 2
+
+
+def test_text2art_can_start_from_the_class_conditional_dcgan(tmp_path):
+    """--generator-from: with a condition equal to a class's embedding, the started generator draws what the DCGAN
+    draws for that class."""
+    from genart.models.text2art import Text2ArtConfig, Text2ArtGenerator
+    from genart.train.text2art import from_dcgan
+
+    torch.manual_seed(1)
+    dcgan = DCGANGenerator(DCGANConfig(hidden_size=8, num_classes=6, label_dim=16)).eval()
+    folder = tmp_path / "dcgan"
+    save_hub_folder(dcgan, dcgan.config, folder)
+    gen = Text2ArtGenerator(Text2ArtConfig(vocab=["a"], hidden_size=8)).eval()
+    from_dcgan(gen, folder)
+    z, labels = torch.randn(4, 100), torch.tensor([0, 2, 4, 5])
+    condition = torch.cat([dcgan.label_embedding(labels), torch.zeros(4, 16)], dim=1)  # (4, cond_dim 32)
+    with torch.no_grad():
+        assert torch.equal(gen.generator(torch.cat([z, condition], dim=1)), dcgan(z, labels))
+    wide = DCGANGenerator(DCGANConfig(hidden_size=16, num_classes=6, label_dim=16))
+    save_hub_folder(wide, wide.config, folder)
+    with pytest.raises(SystemExit, match="not a DCGAN of this generator's size"):
+        from_dcgan(gen, folder)

@@ -34,7 +34,8 @@ class Text2ArtConfig:
 
 
 class TextEncoder(nn.Module):
-    """word ids (B, T) -> sentence embeddings (B, text_dim): a bidirectional GRU, its states averaged over the words."""
+    """word ids (B, T) -> sentence embeddings (B, text_dim): a bidirectional GRU, its states averaged over the words,
+    scaled to norm sqrt(text_dim) so that each dimension is about unit size beside conditioning augmentation's noise."""
 
     def __init__(self, config: Text2ArtConfig):
         super().__init__()
@@ -46,7 +47,7 @@ class TextEncoder(nn.Module):
         states, _ = self.gru(self.embed(ids))  # (B, T, 2 * word_dim)
         mask = (ids != PAD).unsqueeze(2).to(states.dtype)  # (B, T, 1)
         mean = (states * mask).sum(1) / mask.sum(1).clamp(min=1)  # (B, 2 * word_dim)
-        return self.proj(mean)
+        return nn.functional.normalize(self.proj(mean), dim=1) * self.proj.out_features ** 0.5
 
 
 class ConditioningAugmentation(nn.Module):
@@ -96,18 +97,18 @@ class ImageEncoder(nn.Module):
 
 
 class MatchingDiscriminator(ProjectionDiscriminator):
-    """Training only: images (B, 3, 64, 64) and caption embeddings (B, text_dim) -> realness logits (B,), high only
-    for a real image with its own caption."""
+    """Training only: images (B, 3, 64, 64) and caption embeddings (B, text_dim) -> (realness logits (B,), high only
+    for a real image with its own caption; class logits (B, num_classes) of the auxiliary classifier, AC-GAN's head,
+    which the trainer fits to real images' classes)."""
 
-    def __init__(self, config: Text2ArtConfig):
-        super().__init__(DCGANConfig(hidden_size=config.hidden_size))
+    def __init__(self, config: Text2ArtConfig, num_classes: int):
+        super().__init__(DCGANConfig(hidden_size=config.hidden_size, num_classes=num_classes))
         width = (config.hidden_size * 8 + 1) * 16  # the features' width, with the minibatch-stddev channel
         self.embed = spectral_norm(nn.Linear(config.text_dim, width))
-        del self.classify
 
-    def forward(self, images: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
+    def forward(self, images: torch.Tensor, embedding: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         feats = minibatch_stddev(self.features(images)).flatten(1)  # (B, width)
-        return self.linear(feats).squeeze(1) + (self.embed(embedding) * feats).sum(1)
+        return self.linear(feats).squeeze(1) + (self.embed(embedding) * feats).sum(1), self.classify(feats)
 
 
 def padded(rows: list[list[int]], length: int) -> torch.Tensor:

@@ -14,7 +14,8 @@ from ..errors import GenartError
 from ..hub import Progress
 from ..registry import MAX_NAME, TASKS, get_spec
 from ..replay import make_record
-from .checks import check_params, check_texts
+from .checks import check_params, check_text, check_texts
+from .clip import DEFAULT_CLIP, ClipModel, clip_model, clip_scores, token_ids
 from .runner import run, task
 from .settings import for_model, settings_of, sweepable
 from .task import Output
@@ -22,6 +23,7 @@ from .task import Output
 MAX_MODELS = 6
 INPUT_NAMES = {"image": "an image", "content": "a content image", "audio": "a recording"}  # the one input, in words
 MAX_VALUES = 8
+MAX_DESCRIPTION = 1000
 
 
 @dataclass
@@ -31,12 +33,17 @@ class Cell:
     output: Output | None
     usage: runtime.Usage
     error: str = ""
+    described: float | None = None  # the CLIP score of the cell's image against the comparison's description
 
     def summary(self, sweep: str | None) -> dict:
         row = {"model": self.model, **({sweep: self.value} if sweep else {}), "seconds": round(self.usage.seconds, 3),
                "peak_memory_mb": None if self.usage.peak_bytes is None else round(self.usage.peak_bytes / 2**20, 1)}
         if self.output and self.output.texts:
             row["texts"] = self.output.texts
+        if self.described is not None:
+            row["clip_score"] = self.described
+        elif self.output and "clip_score" in self.output.record:  # text to image against its prompt, when a CLIP is here
+            row["clip_score"] = self.output.record["clip_score"]
         return row | ({"error": self.error} if self.error else {})
 
 
@@ -49,10 +56,11 @@ class Comparison:
     values: list
     inputs: dict[str, Image.Image] = field(default_factory=dict)
     cells: list[Cell] = field(default_factory=list)
+    describe: str = ""  # what every image cell is scored against in CLIP; empty: no such score
 
     def record(self) -> dict:
         return make_record("compare", ",".join(self.models), {}, compared_task=self.task, models=self.models,
-                           params=self.params, sweep=self.sweep, values=self.values,
+                           params=self.params, sweep=self.sweep, values=self.values, describe=self.describe,
                            cells=[c.summary(self.sweep) | {"record": c.output.record if c.output else None}
                                   for c in self.cells])
 
@@ -72,22 +80,30 @@ def task_inputs(task: str, image: Image.Image | None, mask: Image.Image | None, 
 
 
 def parse_values(task: str, sweep: str | None, text: str) -> list:
-    """'1, 2, 3' -> the swept parameter's values, in its type."""
+    """'1, 2, 3' -> the swept parameter's values, in its type; texts (prompts, labels) are separated by '|', since
+    a prompt may hold commas."""
     if not sweep:
         return []
     kinds = sweepable(compared_task(task).settings)
     if not isinstance(sweep, str) or sweep not in kinds:
         raise GenartError(f"{task} can sweep {', '.join(kinds)}; not {sweep!r:.40}.")
-    words = [w.strip() for w in str(text).replace(";", ",").split(",") if w.strip()]
+    kind = kinds[sweep]
+    words = [w.strip() for w in (str(text).split("|") if kind is str else str(text).replace(";", ",").split(","))
+             if w.strip()]
     if not words:
-        raise GenartError(f"Give the values of {sweep} to sweep, separated by commas (e.g. 1, 2, 3).")
+        example = "'|' (e.g. a red mandala | a blue mondrian)" if kind is str else "commas (e.g. 1, 2, 3)"
+        raise GenartError(f"Give the values of {sweep} to sweep, separated by {example}.")
     if len(words) > MAX_VALUES:
         raise GenartError(f"Sweep at most {MAX_VALUES} values of {sweep}; {len(words)} were given.")
     try:
-        return [kinds[sweep](float(w)) if kinds[sweep] is int and float(w).is_integer() else kinds[sweep](w)
-                for w in words]
+        return [kind(float(w)) if kind is int and float(w).is_integer() else kind(w) for w in words]
     except ValueError:
-        raise GenartError(f"The values of {sweep} must be {kinds[sweep].__name__} numbers; got {text!r}.") from None
+        raise GenartError(f"The values of {sweep} must be {kind.__name__} numbers; got {text!r}.") from None
+
+
+def values_text(values: list) -> str:
+    """A sweep's values as parse_values reads them back."""
+    return " | ".join(values) if any(isinstance(v, str) for v in values) else ", ".join(map(str, values))
 
 
 def checked_models(task: str, models: list[str]) -> list[str]:
@@ -101,10 +117,22 @@ def checked_models(task: str, models: list[str]) -> list[str]:
     return list(dict.fromkeys(models))
 
 
+def description_judge(describe, progress: Progress | None) -> ClipModel | None:
+    """The CLIP that scores image cells against a typed description (None without one); refuses a description
+    CLIP reads no words of, or a CLIP this server cannot load, before any cell runs."""
+    describe = check_text("Description", describe or "", MAX_DESCRIPTION)
+    if not describe.strip():
+        return None
+    judge = clip_model(DEFAULT_CLIP, progress)
+    token_ids(judge, [describe])
+    return judge
+
+
 def compare(task: str, models: list[str], params: dict, inputs: dict[str, Image.Image], sweep: str | None = None,
-            values: list | None = None, progress: Progress | None = None) -> Iterator[Comparison]:
+            values: list | None = None, progress: Progress | None = None, describe: str = "") -> Iterator[Comparison]:
     """Run every cell, row by row; yields the comparison after each cell (the last one is complete). Each model
-    starts from its own registry defaults; `params` override them in every cell."""
+    starts from its own registry defaults; `params` override them in every cell. With a description, each cell
+    whose output is a picture (not a piano roll) gets its CLIP score against it."""
     declared = compared_task(task)
     names = {s.name for s in settings_of(declared.settings)}
     params = {k: v for k, v in check_params(params).items() if k in names}
@@ -114,8 +142,10 @@ def compare(task: str, models: list[str], params: dict, inputs: dict[str, Image.
         raise GenartError(f"Add {INPUT_NAMES[declared.inputs[0]]} to compare {task} models on.")
     values = list(values or []) if sweep else []
     if sweep:
-        parse_values(task, sweep, ",".join(map(str, values)))  # the same checks as typed values
-    result = Comparison(task, models, params, sweep, values, {k: v for k, v in inputs.items() if v is not None})
+        parse_values(task, sweep, values_text(values))  # the same checks as typed values
+    judge = description_judge(describe, progress)
+    result = Comparison(task, models, params, sweep, values, {k: v for k, v in inputs.items() if v is not None},
+                        describe=describe.strip() if judge else "")
     device = runtime.pick_device()
     for value in values or [None]:
         for model in models:
@@ -126,5 +156,8 @@ def compare(task: str, models: list[str], params: dict, inputs: dict[str, Image.
                     output = run(task, model, declared.adapt(model, p, progress), result.inputs, progress)
                 except GenartError as err:
                     error = str(err)
-            result.cells.append(Cell(model, value, output, usage, error))
+            described = None
+            if judge is not None and output is not None and output.image is not None and output.sound is None:
+                described = round(clip_scores(judge, [output.image], result.describe)[0], 2)
+            result.cells.append(Cell(model, value, output, usage, error, described))
             yield result

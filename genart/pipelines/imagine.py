@@ -39,7 +39,7 @@ class ImagineSettings:
     cutouts: int = knob(16, "Cutouts", "BigGAN + CLIP: augmented crops CLIP sees each step; more is steadier and "
                         "slower.", 1, 64, 1)
     clip: str = knob(DEFAULT_CLIP, "CLIP", "BigGAN + CLIP: the CLIP model that guides, and the one that scores.",
-                     high=300)
+                     high=300, sweep=False)
 
 
 @dataclass(frozen=True)
@@ -73,13 +73,19 @@ def caption_ids(config, prompt: str) -> tuple[torch.Tensor, str]:
     return padded([known], config.max_words), notice
 
 
+def noise_for(config, seed: int, n: int, truncation: float) -> torch.Tensor:
+    """(n, latent_dim + cond_dim): the latent clamped to ±truncation (as a DCGAN's), then conditioning augmentation's
+    eps; row i is the same whatever n is."""
+    noise = latents(seed, n, config.latent_dim + config.cond_dim)
+    z, eps = noise.split([config.latent_dim, config.cond_dim], dim=1)
+    return torch.cat([z.clamp(-truncation, truncation), eps], dim=1)
+
+
 def text2art_run(spec: ModelSpec, s: ImagineSettings, progress: Progress | None) -> Iterator[ImagineUpdate]:
     loaded = load_model(spec, progress)
     module, config = loaded.module, loaded.module.config
     ids, notice = caption_ids(config, s.prompt)
-    noise = latents(s.seed, s.n, config.latent_dim + config.cond_dim)  # (n, latent + cond): the latent, then CA's eps
-    z, eps = noise.split([config.latent_dim, config.cond_dim], dim=1)
-    noise = torch.cat([z.clamp(-s.truncation, s.truncation), eps], dim=1).to(loaded.device, loaded.dtype)
+    noise = noise_for(config, s.seed, s.n, s.truncation).to(loaded.device, loaded.dtype)
     with torch.inference_mode():
         embedding = module.text(ids.to(loaded.device)).expand(s.n, -1)  # (n, text_dim)
         images = to_images(module(noise, embedding))

@@ -168,7 +168,7 @@ def remake_grid(record: dict, inputs: dict[str, Image.Image], progress: Progress
             pins.setdefault(cell["model"], pinned_model(cell["record"]))
     models = [pins.get(m, m) for m in record["models"]]
     yield from compare(record["compared_task"], models, record["params"], inputs, record.get("sweep"),
-                       record.get("values"), progress)
+                       record.get("values"), progress, record.get("describe") or "")
 
 
 def remake(record: dict, inputs: dict[str, Image.Image], progress: Progress | None = None) -> Output | Animation:

@@ -21,7 +21,7 @@ class Knob:
     low: float | None = None
     high: float | None = None
     step: float | None = None
-    sweep: bool = True  # Compare may vary it, one row per value (numbers only)
+    sweep: bool = True  # Compare may vary it, one row per value (numbers and texts)
     item_chars: int = 200
 
 
@@ -106,5 +106,6 @@ def for_model(cls: type, defaults: dict, given: dict):
 
 
 def sweepable(cls: type) -> dict[str, type]:
-    """The settings Compare can vary, one row per value: the numeric ones that change what a cell shows."""
-    return {s.name: s.kind for s in settings_of(cls) if s.kind in (int, float) and s.knob.sweep}
+    """The settings Compare can vary, one row per value: the numbers and texts (prompts, labels) that change what a
+    cell shows."""
+    return {s.name: s.kind for s in settings_of(cls) if s.kind in (int, float, str) and s.knob.sweep}

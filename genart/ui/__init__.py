@@ -42,10 +42,10 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
         replay_file, replay_status = replay_drop.build()
         fields = {}
         with gr.Tabs() as tabs:
+            with gr.Tab("Text to image", id="imagine"):
+                imagined, fields["imagine"] = imagine_panel.build()
             with gr.Tab("Generate", id="generate"):
-                imagined, fields["generate"] = imagine_panel.build()
-                generated, generate_fields = generate_tab.build()
-                fields["generate"] |= generate_fields
+                generated, fields["generate"] = generate_tab.build()
             with gr.Tab("Inpaint", id="inpaint"):
                 inpainted, inpaint_editor, fields["inpaint"] = inpaint_tab.build()
             with gr.Tab("Style", id="style"):

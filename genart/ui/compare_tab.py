@@ -64,7 +64,8 @@ def table(c: pipeline.Comparison) -> dict:
     rows = []
     for cell in c.cells:
         memory = None if cell.usage.peak_bytes is None else round(cell.usage.peak_bytes / 2**20)
-        score = cell.output.record.get("clip_score") if cell.output is not None else None
+        score = cell.described if cell.described is not None else \
+            cell.output.record.get("clip_score") if cell.output is not None else None
         result = cell.error or (" | ".join(cell.output.shown_texts()) if cell.output.texts else
                                 f"CLIP score {score:.1f}" if score is not None else "ok")
         rows.append([cell.model, "" if cell.value is None else cell.value, round(cell.usage.seconds, 3), memory, result])
@@ -144,14 +145,16 @@ def form_values(task: str, values: tuple) -> dict:
 
 @user_errors
 @on_gpu(lambda task, models, sweep, values, *args, **kwargs: compare_seconds(task, models, values))
-def run_compare(task, models, sweep, values, editor, mask_image, style, recording, *settings, progress=gr.Progress()):
+def run_compare(task, models, sweep, values, describe, editor, mask_image, style, recording, *settings,
+                progress=gr.Progress()):
     """settings: every task's controls in FIELDS' order, then the session's StopRequest."""
     *settings, stop_request = settings
     pipeline.compared_task(task)
     mask = mask_image if mask_image is not None else painted_mask(editor)
     inputs = pipeline.task_inputs(task, (editor or {}).get("background"), mask, style, clip_of(recording))
     yield from stream(pipeline.compare(task, models, form_values(task, tuple(settings)), inputs, sweep or None,
-                                       pipeline.parse_values(task, sweep or None, values), forward_progress(progress)),
+                                       pipeline.parse_values(task, sweep or None, values), forward_progress(progress),
+                                       describe),
                       stop_request)
 
 
@@ -160,16 +163,18 @@ def run_compare(task, models, sweep, values, editor, mask_image, style, recordin
         compare_seconds(task, models or DEFAULT_MODELS.get(task, []), values))
 def compare_api(task: str = "generate", models: list[str] | None = None, params: dict | None = None, sweep: str = "",
                 values: str = "", image: FileData | None = None, mask: FileData | None = None,
-                style: FileData | None = None, audio: FileData | None = None) -> tuple[FileData, FileData, list[dict]]:
+                style: FileData | None = None, audio: FileData | None = None,
+                describe: str = "") -> tuple[FileData, FileData, list[dict]]:
     """Run every model on one input (and each value of the swept parameter): -> the labelled grid PNG, a zip of
     every cell's output with its replay record, and per cell: model, swept value, seconds, peak memory (MB), and the
-    completions (text) or the error. params: the task's settings by name (seed, label, prompt, grow...). audio: the
-    recording to repair (a WAV upload)."""
+    completions (text) or the error, and with a description its CLIP score. params: the task's settings by name (seed,
+    label, prompt, grow...). audio: the recording to repair (a WAV upload). describe: a sentence to score every image
+    cell against in CLIP (clip-vit-b32)."""
     pictures = {name: open_image(uploads.api_file(f)) if f else None for name, f in (("image", image), ("mask", mask), ("style", style))}
     comparisons = pipeline.compare(task, models or DEFAULT_MODELS.get(task, []), params or {},
                                    pipeline.task_inputs(task, **pictures, audio=clip_of(uploads.api_file(audio))),
                                    sweep or None,
-                                   pipeline.parse_values(task, sweep or None, values))
+                                   pipeline.parse_values(task, sweep or None, values), describe=describe)
     *_, c = comparisons
     grid, archive = files(c)
     return FileData(path=grid), FileData(path=archive), [cell.summary(c.sweep) for cell in c.cells]
@@ -188,13 +193,14 @@ def replayed(record: dict, c: pipeline.Comparison, path: None) -> dict:
     """The tab's fields for a remade comparison: task, models, sweep, every setting, and the new grid."""
     task, params = record["compared_task"], record["params"]
     models, sweep, values, *visible = task_form(task, c.models, record.get("sweep") or "",
-                                                ", ".join(map(str, record.get("values") or [])))
+                                                pipeline.values_text(record.get("values") or []))
     inputs = c.inputs
     image = inputs.get("image") or inputs.get("content")
     editor = {"background": image, "layers": [], "composite": image} if image else None
     grid, rows, grid_file, zip_file, status, pick, player, sounds = shown(c, True)
-    return {"task": task, "models": models, "sweep": sweep, "values": values, "editor": editor,
-            "mask_image": inputs.get("mask"), "style": inputs.get("style1"), "recording": recording_file(inputs),
+    return {"task": task, "models": models, "sweep": sweep, "values": values,
+            "describe": record.get("describe") or "", "editor": editor, "mask_image": inputs.get("mask"),
+            "style": inputs.get("style1"), "recording": recording_file(inputs),
             "grid": grid, "cells": rows,
             "grid_file": grid_file, "zip_file": zip_file, "status": status, "pick": pick, "player": player,
             "sounds": sounds,
@@ -216,7 +222,12 @@ def build():
             with gr.Row(equal_height=True):
                 sweep = gr.Dropdown([("(none)", ""), ("seed", "seed"), ("truncation", "truncation")], value="seed",
                                     label="Sweep (one row per value)", elem_id="compare-sweep")
-                values = gr.Textbox("1, 2, 3", label=f"Values (up to {pipeline.MAX_VALUES})", elem_id="compare-values")
+                values = gr.Textbox("1, 2, 3", label=f"Values (up to {pipeline.MAX_VALUES})", elem_id="compare-values",
+                                    info="Numbers separated by commas; prompts and labels by '|'.")
+            describe = gr.Textbox("", label="Describe (optional)", max_length=pipeline.MAX_DESCRIPTION,
+                                  placeholder="a mandala in teal and gold", elem_id="compare-describe",
+                                  info="Scores every image cell against this sentence in CLIP (clip-vit-b32, "
+                                       "100 x cosine).")
             with gr.Group(visible=False) as image_group:
                 editor = uploads.image_editor(type="pil", label="Image (Inpaint: paint the hole) / Content (Style)",
                                               brush=gr.Brush(colors=[BRUSH], default_size=28, color_mode="fixed"),
@@ -261,13 +272,14 @@ def build():
     shown_groups = [image_group, mask_group, style_group, audio_group, *groups]
     task.input(task_form, task, [models, sweep, values, *shown_groups], api_name=False)
     # The API has its own endpoint with plain arguments; the button streams the grid as it fills.
-    stoppable(button, stop, run_compare, [task, models, sweep, values, editor, mask_image, style, recording,
+    stoppable(button, stop, run_compare, [task, models, sweep, values, describe, editor, mask_image, style, recording,
                                           *knobs.values()],
               [grid, cells, grid_file, zip_file, status, pick, player, sounds], api_name=False, show_progress_on=status,
               **MODEL_RUN)
     pick.input(listen, [pick, sounds], player, api_name=False)
     gr.api(compare_api, api_name="compare", **MODEL_RUN)
-    return {"task": task, "models": models, "sweep": sweep, "values": values, "editor": editor, "mask_image": mask_image,
+    return {"task": task, "models": models, "sweep": sweep, "values": values, "describe": describe, "editor": editor,
+            "mask_image": mask_image,
             "style": style, "recording": recording, **knobs, "grid": grid, "cells": cells, "grid_file": grid_file,
             "zip_file": zip_file,
             "pick": pick, "player": player, "sounds": sounds,
