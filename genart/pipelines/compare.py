@@ -35,15 +35,20 @@ class Cell:
     error: str = ""
     described: float | None = None  # the CLIP score of the cell's image against the comparison's description
 
+    def clip_score(self) -> float | None:
+        """Against the comparison's description when it has one, else (text to image, when a CLIP is here) against
+        the cell's own prompt."""
+        if self.described is not None:
+            return self.described
+        return self.output.record.get("clip_score") if self.output is not None else None
+
     def summary(self, sweep: str | None) -> dict:
         row = {"model": self.model, **({sweep: self.value} if sweep else {}), "seconds": round(self.usage.seconds, 3),
                "peak_memory_mb": None if self.usage.peak_bytes is None else round(self.usage.peak_bytes / 2**20, 1)}
         if self.output and self.output.texts:
             row["texts"] = self.output.texts
-        if self.described is not None:
-            row["clip_score"] = self.described
-        elif self.output and "clip_score" in self.output.record:  # text to image against its prompt, when a CLIP is here
-            row["clip_score"] = self.output.record["clip_score"]
+        if (score := self.clip_score()) is not None:
+            row["clip_score"] = score
         return row | ({"error": self.error} if self.error else {})
 
 

@@ -171,7 +171,7 @@ def train(args):
             if score > best:  # the averaged generator that best follows held-out captions so far
                 best = score
                 save_hub_folder(ema, config, out, torch.float16)
-                sample_sheet(ema, out / "samples.png", device, args.check_per_class)
+                sample_sheet(ema, out / "samples.jpg", device, args.check_per_class)
     kept = max(log.entries, key=lambda e: e["class_agreement"] + e["colour_agreement"])["step"]
     write_run(out, "genart.train.text2art", args, log, device,
               {"train_images": len(images), "held_out_images": int(data["held_out"].sum()), "kept_step": kept,

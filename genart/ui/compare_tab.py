@@ -64,8 +64,7 @@ def table(c: pipeline.Comparison) -> dict:
     rows = []
     for cell in c.cells:
         memory = None if cell.usage.peak_bytes is None else round(cell.usage.peak_bytes / 2**20)
-        score = cell.described if cell.described is not None else \
-            cell.output.record.get("clip_score") if cell.output is not None else None
+        score = cell.clip_score()
         result = cell.error or (" | ".join(cell.output.shown_texts()) if cell.output.texts else
                                 f"CLIP score {score:.1f}" if score is not None else "ok")
         rows.append([cell.model, "" if cell.value is None else cell.value, round(cell.usage.seconds, 3), memory, result])
