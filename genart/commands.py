@@ -3,6 +3,7 @@ import argparse
 import dataclasses
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from . import catalog, hub
@@ -58,6 +59,29 @@ def cmd_models_delete(args):
     print(f"{args.name}: deleted, {catalog.delete(args.name):.1f} MB freed")
 
 
+def kept(*paths: Path):
+    """What a command wrote goes into the local history too, as what the app makes does; -> the path(s)."""
+    import sqlite3
+
+    from .history import LOCAL, keep
+
+    try:
+        keep(list(paths), LOCAL)
+    except (OSError, sqlite3.Error) as err:  # the files are written; the history is a copy
+        print(f"(not kept in the history: {err})", file=sys.stderr)
+    return paths[0] if len(paths) == 1 else paths
+
+
+def kept_text(update) -> None:
+    """A text command prints its texts and writes no file: the history keeps them as a text output's .json."""
+    from .replay import text_json
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "texts.json"
+        path.write_text(text_json(update.record, update.texts))
+        kept(path)
+
+
 def settings(task: str, model: str, args):
     """The task's settings for the model from the flags given (the rest: the model's registry defaults, else the
     dataclass's)."""
@@ -73,8 +97,9 @@ def cmd_generate(args):
     s = settings("generate", args.model, args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for art in generate(args.model, s):
-        print(art.save(out / f"{s.seed}-{art.record['index']}.png"))
+    paths = [art.save(out / f"{s.seed}-{art.record['index']}.png") for art in generate(args.model, s)]
+    print(*paths, sep="\n")
+    kept(*paths)
 
 
 def cmd_imagine(args):
@@ -93,12 +118,13 @@ def cmd_imagine(args):
     for art in update.artworks:
         path = art.save(out / f"{s.seed}-{art.record['index']}.png")
         print(f"{path}  CLIP score {art.record['clip_score']:.1f}" if "clip_score" in art.record else path)
+        kept(path)
 
 
 def cmd_imagine_walk(args):
     from .pipelines.imagine_walk import imagine_walk
 
-    print(imagine_walk(args.model, settings("imagine_walk", args.model, args)).save(Path(args.out)))
+    print(kept(imagine_walk(args.model, settings("imagine_walk", args.model, args)).save(Path(args.out))))
 
 
 def cmd_interpolate(args):
@@ -107,7 +133,7 @@ def cmd_interpolate(args):
 
     image_a, image_b = (open_image(path) if path else None for path in (args.image_a, args.image_b))
     animation = interpolate(args.model, settings("interpolate", args.model, args), image_a=image_a, image_b=image_b)
-    print(animation.save(Path(args.out)))
+    print(kept(animation.save(Path(args.out))))
 
 
 def cmd_encode(args):
@@ -116,7 +142,7 @@ def cmd_encode(args):
 
     art, notice = encode(args.model, open_image(args.image), settings("encode", args.model, args))
     print(notice, file=sys.stderr)
-    print(art.save(Path(args.out)))
+    print(kept(art.save(Path(args.out))))
 
 
 def streamed(updates, show: bool):
@@ -136,6 +162,7 @@ def cmd_text(args):
         return sentence_vae_text(args)
     s = settings("text", args.model, args)
     update = streamed(generate_text(args.model, s), show=s.n == 1 and not args.json)  # one completion streams
+    kept_text(update)
     if args.json:
         print(json.dumps({"texts": update.texts, "notice": update.notice, "record": update.record}, indent=2,
                          ensure_ascii=False))
@@ -158,6 +185,7 @@ def sentence_vae_text(args):
         given = argparse.Namespace(sentence=getattr(args, "prompt", ""))
         updates = sentence_vae.reconstruct(args.model, settings("reconstruct", args.model, given))
     update = streamed(updates, show=not args.json)
+    kept_text(update)
     if args.json:
         print(json.dumps({"texts": update.texts, "notice": update.notice, "record": update.record}, indent=2,
                          ensure_ascii=False))
@@ -170,6 +198,7 @@ def cmd_chat(args):
     from .pipelines.chat import chat
 
     update = streamed(chat(args.model, settings("chat", args.model, args)), show=not args.json)
+    kept_text(update)
     if args.json:
         print(json.dumps({"reply": update.texts[0], "notice": update.notice, "record": update.record}, indent=2,
                          ensure_ascii=False))
@@ -191,7 +220,7 @@ def cmd_stylize(args):
             print(f"step {update.step}/{update.steps}", file=sys.stderr)
     if update.notice:
         print(update.notice, file=sys.stderr)
-    print(update.artwork().save(Path(args.out)))
+    print(kept(update.artwork().save(Path(args.out))))
 
 
 def cmd_inpaint(args):
@@ -202,7 +231,7 @@ def cmd_inpaint(args):
     art, notice = inpaint(args.model, open_image(args.image), open_image(args.mask), s)
     if notice:
         print(notice, file=sys.stderr)
-    print(art.save(Path(args.out)))
+    print(kept(art.save(Path(args.out))))
 
 
 def cmd_restore(args):
@@ -212,7 +241,7 @@ def cmd_restore(args):
     art, notice = restore(args.model, open_image(args.image), settings("restore", args.model, args))
     if notice:
         print(notice, file=sys.stderr)
-    print(art.save(Path(args.out)))
+    print(kept(art.save(Path(args.out))))
 
 
 def cmd_melody(args):
@@ -227,8 +256,8 @@ def cmd_melody(args):
     for update in generate_melody(args.model, s):
         print(f"bar {update.steps // STEPS_PER_BAR}/{s.bars}", file=sys.stderr)
     sound = update.output.sound
-    print(sound.save(out), sound.save(out.with_suffix(".mid")), update.output.artwork().save(out.with_suffix(".png")),
-          sep="\n")
+    print(*kept(sound.save(out), sound.save(out.with_suffix(".mid")),
+                update.output.artwork().save(out.with_suffix(".png"))), sep="\n")
 
 
 def cmd_repair(args):
@@ -243,7 +272,7 @@ def cmd_repair(args):
     output = repair(args.model, read_clip(source.read_bytes()), settings("repair", args.model, args))
     if output.notice:
         print(output.notice, file=sys.stderr)
-    print(output.sound.save(out), output.artwork().save(out.with_suffix(".png")), sep="\n")
+    print(*kept(output.sound.save(out), output.artwork().save(out.with_suffix(".png"))), sep="\n")
 
 
 def parse_settings(pairs: list[str]) -> dict:
@@ -273,7 +302,7 @@ def write_comparison(c, out: Path):
     from .pipelines.compare_grid import grid_artwork, zip_bytes
 
     out.mkdir(parents=True, exist_ok=True)
-    grid_artwork(c).save(out / "grid.png")
+    kept(grid_artwork(c).save(out / "grid.png"))
     (out / "compare.zip").write_bytes(zip_bytes(c))
     print_cells([cell.summary(c.sweep) for cell in c.cells])
     print(out / "grid.png")

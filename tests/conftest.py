@@ -16,6 +16,7 @@ HUB_PORT = free_port()
 os.environ["HF_ENDPOINT"] = f"http://127.0.0.1:{HUB_PORT}"
 os.environ["GENART_GITHUB_URL"] = os.environ["HF_ENDPOINT"]  # the test Hub serves release assets too
 os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="genart-hf-home-")
+os.environ["GENART_DATA_DIR"] = tempfile.mkdtemp(prefix="genart-data-")  # history and votes, per test run
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["HF_HUB_DISABLE_XET"] = "1"
 os.environ["HF_HUB_DOWNLOAD_TIMEOUT"] = "5"

@@ -98,17 +98,21 @@ class ImageEncoder(nn.Module):
 
 class MatchingDiscriminator(ProjectionDiscriminator):
     """Training only: images (B, 3, 64, 64) and caption embeddings (B, text_dim) -> (realness logits (B,), high only
-    for a real image with its own caption; class logits (B, num_classes) of the auxiliary classifier, AC-GAN's head,
-    which the trainer fits to real images' classes)."""
+    for a real image with its own caption; class logits (B, num_classes) of the auxiliary classifier, AC-GAN's head;
+    colour logits (B, num_colours), one per colour name, of a second auxiliary head: which colours cover the image.
+    The trainer fits both heads to real images only)."""
 
-    def __init__(self, config: Text2ArtConfig, num_classes: int):
+    def __init__(self, config: Text2ArtConfig, num_classes: int, num_colours: int):
         super().__init__(DCGANConfig(hidden_size=config.hidden_size, num_classes=num_classes))
         width = (config.hidden_size * 8 + 1) * 16  # the features' width, with the minibatch-stddev channel
         self.embed = spectral_norm(nn.Linear(config.text_dim, width))
+        self.colours = nn.Linear(width, num_colours)
 
-    def forward(self, images: torch.Tensor, embedding: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, images: torch.Tensor, embedding: torch.Tensor
+                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         feats = minibatch_stddev(self.features(images)).flatten(1)  # (B, width)
-        return self.linear(feats).squeeze(1) + (self.embed(embedding) * feats).sum(1), self.classify(feats)
+        score = self.linear(feats).squeeze(1) + (self.embed(embedding) * feats).sum(1)
+        return score, self.classify(feats), self.colours(feats)
 
 
 def padded(rows: list[list[int]], length: int) -> torch.Tensor:

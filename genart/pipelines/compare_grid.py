@@ -16,7 +16,7 @@ PAD, HEADER, FOOTER, ROW_LABEL = 8, 28, 22, 130
 
 
 @functools.lru_cache(maxsize=8)
-def _font(size: int) -> ImageFont.FreeTypeFont:
+def typeface(size: int) -> ImageFont.FreeTypeFont:
     """DejaVu Sans where the system has it (it draws dashes and guillemets), else Pillow's built-in font."""
     try:
         return ImageFont.truetype("DejaVuSans.ttf", size)
@@ -39,7 +39,7 @@ def _wrap(text: str, font, width: int) -> list[str]:
     return lines
 
 
-def _fit(image: Image.Image) -> Image.Image:
+def fitted(image: Image.Image) -> Image.Image:
     """An output scaled to the cell: small images by whole factors with sharp pixels, large ones down smoothly."""
     scale = CELL / max(image.size)
     if scale >= 2:
@@ -54,9 +54,9 @@ def _fit(image: Image.Image) -> Image.Image:
 LINE = 17  # px per line of text in a cell
 
 
-def _text_block(text: str, width: int, max_height: int, colour=(30, 30, 30)) -> Image.Image:
+def text_block(text: str, width: int, max_height: int, colour=(30, 30, 30)) -> Image.Image:
     """Text wrapped to the width, as tall as it needs up to max_height (then cut with an ellipsis)."""
-    font = _font(13)
+    font = typeface(13)
     lines = _wrap(text, font, width - 12)
     fits = (max_height - 12) // LINE
     if len(lines) > fits:
@@ -74,17 +74,17 @@ def grid_image(c: Comparison) -> Image.Image:
     tiles = {}
     for cell in c.cells:
         if cell.error:
-            tiles[id(cell)] = _text_block(cell.error, width, CELL, colour=(160, 20, 20))
+            tiles[id(cell)] = text_block(cell.error, width, CELL, colour=(160, 20, 20))
         elif c.task == "text":
-            tiles[id(cell)] = _text_block("\n\n".join(cell.output.shown_texts()), width, 2 * CELL)
+            tiles[id(cell)] = text_block("\n\n".join(cell.output.shown_texts()), width, 2 * CELL)
         else:
-            tiles[id(cell)] = _fit(cell.output.image)
+            tiles[id(cell)] = fitted(cell.output.image)
     cell_h = max((t.height for t in tiles.values()), default=CELL)
     rows = c.values or [None]
     left = ROW_LABEL if c.sweep else 0
     col_w, row_h = width + PAD, HEADER // 2 + cell_h + FOOTER + PAD
     sheet = Image.new("RGB", (left + PAD + col_w * len(c.models), HEADER + PAD + row_h * len(rows)), "white")
-    draw, bold, small = ImageDraw.Draw(sheet), _font(15), _font(12)
+    draw, bold, small = ImageDraw.Draw(sheet), typeface(15), typeface(12)
     for j, model in enumerate(c.models):
         draw.text((left + PAD + j * col_w, PAD), _clip(model, bold, width), font=bold, fill=(20, 20, 20))
     for cell in c.cells:

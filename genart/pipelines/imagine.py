@@ -22,6 +22,9 @@ from .settings import checked, knob
 from .task import Output, Task, method_for
 
 MAX_PROMPT = 1000  # characters
+EXAMPLES = ("a mandala with twelve petals in teal and pink", "a mondrian of seven rectangles in red and yellow",
+            "a landscape at dusk with three mountain ranges and a lake", "a stained glass window of many small panes in "
+            "blue and green", "a flow field of pink and purple strokes on black", "a lighthouse on a cliff at sunset")
 
 
 @dataclass(frozen=True)

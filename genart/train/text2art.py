@@ -5,7 +5,8 @@
 First the text encoder learns a joint embedding with a small image encoder (symmetric contrastive loss over a batch,
 as Reed et al. 2016 train the encoder StackGAN uses); then it is frozen and the GAN trains on its embeddings: hinge
 loss, a matching-aware discriminator (a real image with another image's caption counts as fake) with an auxiliary
-class head (AC-GAN, the class the renderer drew), conditioning augmentation's KL term, MSGAN's mode-seeking term and
+class head (AC-GAN, the class the renderer drew) and, with --colour-weight, a colour head (the colours the caption
+names), conditioning augmentation's KL term, MSGAN's mode-seeking term and
 DiffAugment. The shipped generator is an exponential moving average. Captions whose class and colour pair is held
 out (data/captions.HELD_OUT) are never trained on.
 
@@ -22,7 +23,7 @@ import torch.nn.functional as F
 
 from genart.checkpoint_io import save_hub_folder
 from genart.data.caption_dataset import captioned_art
-from genart.data.captions import words
+from genart.data.captions import COLOURS, words
 from genart.data.procedural import CLASSES
 from genart.models.dcgan import DCGANConfig, DCGANGenerator
 from genart.models.text2art import ImageEncoder, MatchingDiscriminator, Text2ArtConfig, Text2ArtGenerator, TextEncoder
@@ -107,6 +108,8 @@ def train(args):
                             hidden_size=args.hidden_size)
     images = torch.from_numpy(data["images"][keep]).permute(0, 3, 1, 2).contiguous()  # (N, 3, 64, 64) uint8
     labels = torch.from_numpy(data["labels"][keep]).long()  # (N,) the renderer's class of each image
+    colours = torch.tensor([[c in named for c in COLOURS] for named, k in zip(data["colours"], keep) if k],
+                           dtype=torch.float32)  # (N, len(COLOURS)) the colours each image's captions name
     ids = torch.stack([caption_ids(config, cs) for cs in captions])  # (N, captions, T)
     gen = Text2ArtGenerator(config)
     gen.text.load_state_dict(train_text_encoder(config, images, ids, args.encoder_steps).state_dict())
@@ -119,7 +122,7 @@ def train(args):
         if args.freeze_generator:  # the DCGAN's later layers keep drawing as they do; captions steer the first
             for name, module in gen.generator.model.named_children():
                 module.requires_grad_(int(name) < FIRST_BLOCK)
-    gen, disc = gen.to(device), MatchingDiscriminator(config, len(CLASSES)).to(device)
+    gen, disc = gen.to(device), MatchingDiscriminator(config, len(CLASSES), len(COLOURS)).to(device)
     ema = copy.deepcopy(gen).eval()
     trained = [p for p in gen.parameters() if p.requires_grad]
     opt_g = torch.optim.Adam(trained, args.lr_g, betas=(0.0, 0.9))
@@ -136,23 +139,25 @@ def train(args):
         idx = torch.randperm(len(images))[:B]
         emb = embeddings[idx, torch.randint(ids.shape[1], (B,))].to(device)  # (B, text_dim)
         wrong = emb.roll(1, dims=0)  # another image's caption
-        real, y = images[idx].to(device).float() / 127.5 - 1, labels[idx].to(device)
+        real, y, hues = images[idx].to(device).float() / 127.5 - 1, labels[idx].to(device), colours[idx].to(device)
         real = torch.where(torch.rand(B, 1, 1, 1, device=device) < 0.5, real, real.flip(3))
         noise = torch.randn(B, noise_dim, device=device)
         seen = diff_augment if args.diff_augment else (lambda x: x)
         with autocast:
             fake = gen(noise, emb)
-            real_score, real_classes = disc(seen(real), emb)
+            real_score, real_classes, real_colours = disc(seen(real), emb)
             loss_d = (torch.relu(1 - real_score).mean()
                       + 0.5 * torch.relu(1 + disc(seen(fake.detach()), emb)[0]).mean()
                       + 0.5 * torch.relu(1 + disc(seen(real), wrong)[0]).mean()
-                      + args.ac_weight * F.cross_entropy(real_classes.float(), y))
+                      + args.ac_weight * F.cross_entropy(real_classes.float(), y)
+                      + args.colour_weight * F.binary_cross_entropy_with_logits(real_colours.float(), hues))
         optimise(opt_d, loss_d)
         with autocast:
             _, mean, logvar = gen.augment(emb, noise[:, config.latent_dim:])
-            fake_score, fake_classes = disc(seen(fake), emb)
+            fake_score, fake_classes, fake_colours = disc(seen(fake), emb)
             loss_g = (-fake_score.mean() + args.kl * kl_loss(mean.float(), logvar.float())
-                      + args.ac_weight * F.cross_entropy(fake_classes.float(), y))
+                      + args.ac_weight * F.cross_entropy(fake_classes.float(), y)
+                      + args.colour_weight * F.binary_cross_entropy_with_logits(fake_colours.float(), hues))
             if args.mode_seeking:  # a quarter of the captions again with other latents, for MSGAN's term
                 q = B // 4
                 again = torch.randn(q, noise_dim, device=device)
@@ -191,6 +196,9 @@ def arguments(p):
     p.add_argument("--ac-weight", type=float, default=0.2,
                    help="weight of the auxiliary classifier (AC-GAN) on D's features: fitted to real images' classes, "
                         "it charges the generator for images that do not read as their caption's class")
+    p.add_argument("--colour-weight", type=float, default=0.0,
+                   help="weight of the auxiliary colour head on D's features: fitted to the colours real images' "
+                        "captions name, it charges the generator for images without the colours their caption asks")
     p.add_argument("--mode-seeking", type=float, default=1.0, help="weight of MSGAN's mode-seeking term")
     p.add_argument("--generator-from", default=None, metavar="FOLDER",
                    help="start the generator from a class-conditional DCGAN folder of the same size (e.g. "

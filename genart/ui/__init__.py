@@ -3,15 +3,18 @@
 import os
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from .. import access, runtime
 from ..loaders import load_model
 from ..registry import get_spec
 from . import (
+    arena_tab,
     chat_tab,
     compare_tab,
     edge,
     generate_tab,
+    history_tab,
     imagine_panel,
     inpaint_tab,
     melody_tab,
@@ -24,6 +27,7 @@ from . import (
     text_tab,
 )
 from .limits import current_limits
+from .visitor import VisitorCookie
 
 CSS = """
 .pixelated img { image-rendering: pixelated; }
@@ -66,11 +70,16 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
                         fields["audio"] |= repair_tab.build(fields["audio"]["audio"]) | {"mode": audio_mode}
             with gr.Tab("Compare", id="compare"):
                 fields["compare"] = compare_tab.build()
+            with gr.Tab("Arena", id="arena"):
+                arena_tab.build()
+            with gr.Tab("History", id="history") as history_page:
+                kept = history_tab.build()
             with gr.Tab("Models", id="models"):
                 manage = models_tab.build(public)
         for source in (imagined, generated, inpainted):
             send_to.wire(source, tabs, inpaint_editor, style_content)
         replay_drop.wire(replay_file, replay_status, tabs, fields)
+        history_tab.wire(kept, history_page, tabs, fields)
         gr.api(models_tab.models_api, api_name="models")
         if public:
             demo.load(models_tab.management_visible, None, manage, api_name=False)
@@ -113,6 +122,7 @@ def launch(host: str | None = None, port: int | None = None, share: bool = False
     place_startup_models()
     demo = build_demo().queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
     edge.busy_sentence(demo)
-    demo.launch(server_name=host, server_port=port, share=share, css=CSS, theme=gr.themes.Soft(),
+    demo.launch(app_kwargs={"middleware": [Middleware(VisitorCookie)]},  # a visitor's history outlives a reload
+                server_name=host, server_port=port, share=share, css=CSS, theme=gr.themes.Soft(),
                 max_file_size=int(limits.max_file_mb * 1e6), state_session_capacity=limits.sessions, auth=owner_logins(),
                 show_error=True)  # Gradio's own checks reach a visitor as their sentence; genart's are sentences

@@ -18,6 +18,7 @@ from .common import MODEL_RUN, Replayed, forward_progress, stoppable, user_error
 from .controls import control, controls, recorded
 from .gpu import on_gpu
 from .text_tab import joined_stops, saved_record, split_stops, status_line
+from .visitor import kept
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
 # The settings the Send, Regenerate and Continue events read after the model, the system prompt and the turns.
@@ -57,6 +58,7 @@ def send_seconds(model, system, turns, message, max_new_tokens, *args, **kwargs)
     return reply_seconds(model, system, turns, max_new_tokens)
 
 
+@kept
 @user_errors
 @on_gpu(send_seconds)
 def run_send(model, system, turns, message, *values, progress=gr.Progress()):
@@ -66,6 +68,7 @@ def run_send(model, system, turns, message, *values, progress=gr.Progress()):
     yield from reply(model, system, [*turns, message], False, tuple(values), stop_request, progress)
 
 
+@kept
 @user_errors
 @on_gpu(reply_seconds)
 def run_regenerate(model, system, turns, *values, progress=gr.Progress()):
@@ -79,6 +82,7 @@ def run_regenerate(model, system, turns, *values, progress=gr.Progress()):
         yield *update, seed
 
 
+@kept
 @user_errors
 @on_gpu(reply_seconds)
 def run_continue(model, system, turns, *values, progress=gr.Progress()):
@@ -91,6 +95,7 @@ def run_continue(model, system, turns, *values, progress=gr.Progress()):
 D = ChatSettings()
 
 
+@kept
 @user_errors
 @on_gpu(lambda model=DEFAULT_MODEL, system="", turns=None, continue_reply=False, max_new_tokens=D.max_new_tokens,
         *args, **kwargs: reply_seconds(model, system, turns, max_new_tokens))

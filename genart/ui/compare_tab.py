@@ -16,6 +16,7 @@ from .common import BRUSH, MODEL_RUN, Replayed, forward_progress, output_dir, pa
 from .controls import controls
 from .gpu import on_gpu
 from .repair_tab import clip_of
+from .visitor import kept
 
 DEFAULT_MODELS = {"imagine": ["text2art-64"], "generate": ["dcgan-art-64", "procedural-art"],
                   "inpaint": ["inpaint-art", "telea", "mean-fill"],
@@ -142,6 +143,7 @@ def form_values(task: str, values: tuple) -> dict:
     return dict(zip(FIELDS[task], values[start:start + len(FIELDS[task])]))
 
 
+@kept
 @user_errors
 @on_gpu(lambda task, models, sweep, values, *args, **kwargs: compare_seconds(task, models, values))
 def run_compare(task, models, sweep, values, describe, editor, mask_image, style, recording, *settings,
@@ -157,6 +159,7 @@ def run_compare(task, models, sweep, values, describe, editor, mask_image, style
                       stop_request)
 
 
+@kept
 @user_errors
 @on_gpu(lambda task="generate", models=None, params=None, sweep="", values="", *args:
         compare_seconds(task, models or DEFAULT_MODELS.get(task, []), values))

@@ -7,6 +7,7 @@ from . import uploads
 from .common import MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .controls import control
 from .gpu import on_gpu
+from .visitor import kept
 
 NEAREST = ("(the nearest)", "")
 
@@ -18,6 +19,7 @@ def saved_square(model: str, image, progress=None) -> str:
     return str(path)
 
 
+@kept
 @user_errors
 @on_gpu(20)
 def run_encode(model, image, label, progress=gr.Progress()):

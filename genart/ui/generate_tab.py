@@ -19,6 +19,7 @@ from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_di
 from .controls import control, controls, recorded, settings_from
 from .gpu import on_gpu
 from .send_to import SendFrom
+from .visitor import kept
 
 DEFAULT_MODEL = "dcgan-art-64"
 # The settings each event reads, in the order of its API's arguments (after the model).
@@ -55,6 +56,7 @@ def on_model_pick(model: str):
     return get_spec(model, task="generate").defaults.get("truncation", GenerateSettings.truncation)
 
 
+@kept
 @user_errors
 @on_gpu(20)
 def run_generate(model, *values, progress=gr.Progress()):
@@ -70,6 +72,7 @@ def run_generate(model, *values, progress=gr.Progress()):
     return items, f"{len(items)} × {first.width}x{first.height} {what}, seed {settings.seed}, in {seconds:.2f} s"
 
 
+@kept
 @user_errors
 @on_gpu(30)
 def run_interpolate(model, label, seed_a, seed_b, frames, fps, file_format, truncation, label_b, image_a=None, image_b=None,

@@ -15,11 +15,9 @@ from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_di
 from .controls import control, recorded
 from .gpu import on_gpu
 from .send_to import SendFrom
+from .visitor import kept
 
 DEFAULT_MODEL = "text2art-64"
-EXAMPLES = ["a mandala with twelve petals in teal and pink", "a mondrian of seven rectangles in red and yellow",
-            "a landscape at dusk with three mountain ranges and a lake", "a stained glass window of many small panes in "
-            "blue and green", "a flow field of pink and purple strokes on black", "a lighthouse on a cliff at sunset"]
 GUIDANCE_FIELDS = ("steps", "learning_rate", "cutouts", "clip")
 
 
@@ -39,6 +37,7 @@ def imagine_seconds(model, prompt, seed, n, truncation, steps, *args, **kwargs) 
     return 20 + 0.5 * steps
 
 
+@kept
 @user_errors
 @on_gpu(imagine_seconds)
 def run_imagine(model, prompt, seed, n, truncation, steps, learning_rate, cutouts, clip, stop_request=None,
@@ -56,6 +55,7 @@ def run_imagine(model, prompt, seed, n, truncation, steps, learning_rate, cutout
             return
 
 
+@kept
 @user_errors
 @on_gpu(20)
 def run_imagine_walk(model, prompt, prompt_b, seed, frames, fps, truncation, file_format, progress=gr.Progress()):
@@ -130,7 +130,7 @@ def build() -> tuple[SendFrom, dict]:
                     to_inpaint = gr.Button("Send to Inpaint", size="sm", elem_id="imagine-to-inpaint")
                     to_style = gr.Button("Send to Style", size="sm", elem_id="imagine-to-style")
                 chosen = gr.State(0)
-        gr.Examples([[e] for e in EXAMPLES], inputs=[prompt], label="Try a prompt")
+        gr.Examples([[e] for e in pipeline.EXAMPLES], inputs=[prompt], label="Try a prompt")
         with gr.Accordion("Walk between two prompts (text2art)", open=False) as walk:
             with gr.Row():
                 prompt_b = control(ImagineWalkSettings, "prompt_b", scale=3, elem_id="imagine-prompt-b")

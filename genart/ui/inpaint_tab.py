@@ -18,6 +18,7 @@ from .common import BRUSH, MODEL_RUN, Replayed, forward_progress, output_dir, pa
 from .controls import control, controls, recorded, settings_from
 from .gpu import on_gpu
 from .send_to import SendFrom
+from .visitor import kept
 
 DEFAULT_MODEL = "inpaint-art"
 DEFAULT_RESTORER = "denoise-art"
@@ -33,6 +34,7 @@ def save(art: Artwork, name: str) -> str:
     return str(art.save(output_dir() / name))
 
 
+@kept
 @user_errors
 @on_gpu(60)
 def run_inpaint(model, editor, mask_image, *values, progress=gr.Progress()):
@@ -47,6 +49,7 @@ def run_inpaint(model, editor, mask_image, *values, progress=gr.Progress()):
     return (before, save(art, "inpainted.png")), "\n\n".join(filter(None, [line, notice]))
 
 
+@kept
 @user_errors
 @on_gpu(30)
 def run_restore(model, image, noise_level, progress=gr.Progress()):

@@ -24,6 +24,7 @@ from .gpu import on_gpu
 from .limits import current_limits
 from .uploads import audio as upload_audio
 from .uploads import file as upload_file
+from .visitor import kept
 
 DEFAULT_MODEL = "melody-lstm"
 DEFAULTS = MelodySettings()
@@ -52,6 +53,7 @@ def melody_seconds(model, primer, bars, *args, **kwargs) -> float:
     return 15 + 2 * bars
 
 
+@kept
 @user_errors
 @on_gpu(melody_seconds)
 def run_melody(*args, progress=gr.Progress()):
@@ -71,6 +73,7 @@ def run_melody(*args, progress=gr.Progress()):
                 return
 
 
+@kept
 @user_errors
 @on_gpu(melody_seconds)
 def melody_api(model: str = DEFAULT_MODEL, primer: str = get_spec(DEFAULT_MODEL).defaults["primer"],

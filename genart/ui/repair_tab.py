@@ -15,6 +15,7 @@ from .gpu import on_gpu
 from .limits import current_limits
 from .uploads import api_file
 from .uploads import audio as upload_audio
+from .visitor import kept
 
 DEFAULT_MODEL = "audio-repair-vae"
 DEFAULTS = RepairSettings()
@@ -44,6 +45,7 @@ def status_line(output: Output) -> str:
     return f"{what} by {r['model']}." + (f" {output.notice}" if output.notice else "")
 
 
+@kept
 @user_errors
 @on_gpu(30)
 def run_repair(model, path, *values):
@@ -53,6 +55,7 @@ def run_repair(model, path, *values):
     return png, wav, gr.update(value=[wav, png], visible=True), status_line(output)
 
 
+@kept
 @user_errors
 @on_gpu(30)
 def repair_api(model: str = DEFAULT_MODEL, audio: FileData | None = None, gap_start: float = DEFAULTS.gap_start,

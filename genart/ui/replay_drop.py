@@ -48,6 +48,23 @@ def remade(path: str, progress=None) -> tuple[str, Replayed, dict, str]:
     return record["task"], shown, shown.fields(record, output, saved_remake(path, output)), verdict(path, output)
 
 
+def targets_of(fields: dict[str, dict]) -> list:
+    """Every field a replay may fill, once each."""
+    return list({id(c): c for group in fields.values() for c in group.values()}.values())
+
+
+def opened(path: str, tabs: gr.Tabs, fields: dict[str, dict], progress=None) -> tuple[str, dict, str]:
+    """A file made again and shown in its tab: -> (its task, the updates of the tabs and the tab's fields, a line
+    saying whether the remake matches the file)."""
+    task, shown, values, line = remade(path, progress)
+    tab = fields[shown.tab]
+    updates = {tab[name]: value for name, value in values.items() if name in tab}
+    if "mode" in values:
+        updates[tab["mode"]] = gr.Tabs(selected=values["mode"])
+    updates[tab[shown.status]] = line
+    return task, updates | {tabs: gr.Tabs(selected=shown.tab)}, line
+
+
 def build() -> tuple[gr.File, gr.Markdown]:
     with gr.Accordion("Replay: drop a file genart wrote", open=False, elem_id="replay"):
         with gr.Row():
@@ -61,20 +78,15 @@ def build() -> tuple[gr.File, gr.Markdown]:
 
 def wire(file: gr.File, status: gr.Markdown, tabs: gr.Tabs, fields: dict[str, dict]):
     """fields: each tab's components by name, keyed as in TAB."""
-    targets = list({id(c): c for group in fields.values() for c in group.values()}.values())
+    targets = targets_of(fields)
 
     @user_errors
     @on_gpu(120)
     def on_drop(path, progress=gr.Progress()):
         if path is None:
             return {}
-        task, shown, values, line = remade(path, forward_progress(progress))
-        tab = fields[shown.tab]
-        updates = {tab[name]: value for name, value in values.items() if name in tab}
-        if "mode" in values:
-            updates[tab["mode"]] = gr.Tabs(selected=values["mode"])
-        updates[tab[shown.status]] = line
-        return updates | {tabs: gr.Tabs(selected=shown.tab), status: f"**{task}** record from {Path(path).name}. {line}"}
+        task, updates, line = opened(path, tabs, fields, forward_progress(progress))
+        return updates | {status: f"**{task}** record from {Path(path).name}. {line}"}
 
     file.upload(on_drop, file, [tabs, status, *targets], api_name=False, **MODEL_RUN)
     gr.api(replay_api, api_name="replay", **MODEL_RUN)

@@ -10,6 +10,7 @@ from .common import MODEL_RUN, Replayed, forward_progress, user_errors
 from .controls import control, recorded
 from .gpu import on_gpu
 from .text_tab import saved_record
+from .visitor import kept
 
 DEFAULT_MODEL = "text-art-vae"
 EXAMPLE_A = "«Quiet Harbour» — watercolour. A landscape of still water, with a pale moon."
@@ -24,12 +25,14 @@ def streamed(updates):
             yield update.texts[0], update.notice, save
 
 
+@kept
 @user_errors
 @on_gpu(15)
 def run_reconstruct(model, sentence, progress=gr.Progress()):
     yield from streamed(reconstruct(model, ReconstructSettings(sentence), forward_progress(progress)))
 
 
+@kept
 @user_errors
 @on_gpu(30)
 def run_between(model, sentence_a, sentence_b, steps, progress=gr.Progress()):

@@ -22,6 +22,7 @@ from .common import (
 )
 from .controls import control, controls, recorded
 from .gpu import on_gpu
+from .visitor import kept
 
 DEFAULT_MODEL = "fast-stained-glass"
 EXAMPLE_STYLES = [("stained_glass", 7), ("flow_field", 3), ("mandala", 5), ("geometric", 2)]
@@ -56,6 +57,7 @@ def status_line(update: pipeline.StyleUpdate, seconds_note: str = "", stopped: b
     return " · ".join(words) + (f"\n\n{update.notice}" if update.notice else "")
 
 
+@kept
 @user_errors
 @on_gpu(stylize_seconds)
 def run_stylize(model, content, *args, progress=gr.Progress()):

@@ -15,6 +15,7 @@ from ..replay import text_json
 from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
+from .visitor import kept
 
 DEFAULT_MODEL = "text-art"
 DEFAULTS = TextSettings()
@@ -68,6 +69,7 @@ def text_seconds(model, prompt, max_new_tokens, *args, **kwargs) -> float:
     return 15 + 0.05 * max_new_tokens * n
 
 
+@kept
 @user_errors
 @on_gpu(text_seconds)
 def run_text(*args, progress=gr.Progress()):
@@ -87,6 +89,7 @@ def run_text(*args, progress=gr.Progress()):
                 return
 
 
+@kept
 @user_errors
 @on_gpu(text_seconds)
 def text_api(model: str = DEFAULT_MODEL, prompt: str = get_spec(DEFAULT_MODEL).defaults["prompt"],
