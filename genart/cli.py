@@ -144,10 +144,27 @@ def add_serving(sub):
     export.set_defaults(func=commands.cmd_space_export)
 
 
+def add_arena_and_history(sub):
+    arena = sub.add_parser("arena", help="the blind arena's votes").add_subparsers(dest="arena_command", required=True)
+    board = arena.add_parser("leaderboard", help="a task's ratings from every stored vote (Bradley-Terry, 95% intervals)")
+    board.add_argument("--task", required=True)
+    board.add_argument("--json", action="store_true")
+    board.set_defaults(func=commands.cmd_arena_leaderboard)
+    export = arena.add_parser("export", help="every vote as JSON lines, both outputs' records in each")
+    export.add_argument("--task", default=None)
+    export.set_defaults(func=commands.cmd_arena_export)
+    history = sub.add_parser("history", help="what was made here").add_subparsers(dest="history_command", required=True)
+    ls = history.add_parser("list", help="the newest entries, with their stored files")
+    ls.add_argument("--task", default="")
+    ls.add_argument("--words", default="")
+    ls.add_argument("--n", type=int, default=20)
+    ls.set_defaults(func=commands.cmd_history_list)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m genart", description="genart: generative-art models from a shell.")
     sub = p.add_subparsers(dest="command", required=True)
-    for add in (add_models, add_tasks, add_compare_and_replay, add_serving):
+    for add in (add_models, add_tasks, add_compare_and_replay, add_serving, add_arena_and_history):
         add(sub)
     return p
 

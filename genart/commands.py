@@ -347,6 +347,37 @@ def cmd_replay(args):
     print(out)
 
 
+def cmd_arena_leaderboard(args):
+    from .arena import standings
+
+    table = standings(args.task)
+    if args.json:
+        print(json.dumps([dataclasses.asdict(s) for s in table], indent=2))
+        return
+    if not table:
+        print(f"No votes for {args.task} yet.")
+        return
+    width = max(len(s.model) for s in table)
+    print(f"{'#':>2}  {'model':<{width}}  {'rating':>6}  {'95% interval':>13}  {'votes':>5}  win rate")
+    for i, s in enumerate(table, 1):
+        print(f"{i:>2}  {s.model:<{width}}  {s.rating:>6.0f}  {s.low:>6.0f}-{s.high:<6.0f}  {s.votes:>5}  "
+              f"{100 * s.win_rate:>7.0f}%")
+
+
+def cmd_arena_export(args):
+    from .arena import vote_lines
+
+    for line in vote_lines(args.task):
+        print(line)
+
+
+def cmd_history_list(args):
+    from .history import search
+
+    for e in search(None, task=args.task, words=args.words, per_page=args.n).entries:
+        print(f"{e.id:>6}  {e.when}  {e.task:<10}  {e.model:<20}  {e.path}  {e.prompt[:60]}")
+
+
 def cmd_serve(args):
     from .ui import launch
 

@@ -136,13 +136,19 @@ def bound(limit: int | None = None) -> int:
     limit = limit_bytes() if limit is None else limit
     gone = 0
     with store.connection() as db:
-        while store.stored_bytes(db) > limit:
-            oldest = store.oldest_unstarred(db, 50)
+        while (excess := store.stored_bytes(db) - limit) > 0:
+            oldest = store.oldest_unstarred(db, 200)  # (id, bytes), oldest first
             if not oldest:
                 break
-            store.delete_entries(db, oldest)
+            freed, doomed = 0, []
+            for entry_id, size in oldest:  # just enough of them (shared files may free less: then go round again)
+                doomed.append(entry_id)
+                freed += size
+                if freed >= excess:
+                    break
+            store.delete_entries(db, doomed)
             store.drop_unused_files(db)
-            gone += len(oldest)
+            gone += len(doomed)
     store.drop_stray_parts()
     return gone
 

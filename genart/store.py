@@ -26,8 +26,9 @@ MIGRATIONS = (
         prompt TEXT NOT NULL, kind TEXT NOT NULL, created REAL NOT NULL, starred INTEGER NOT NULL DEFAULT 0,
         file TEXT NOT NULL REFERENCES files(hash), thumb TEXT NOT NULL REFERENCES files(hash),
         bytes INTEGER NOT NULL, record TEXT NOT NULL);
-    CREATE INDEX entries_by_owner ON entries (owner, created DESC);
+    CREATE INDEX entries_by_owner ON entries (owner, created);  -- read backwards: newest first, then highest id
     CREATE INDEX entries_by_age ON entries (starred, created);
+    CREATE INDEX entries_by_time ON entries (created);
     CREATE TABLE rounds (
         token TEXT PRIMARY KEY, owner TEXT NOT NULL, task TEXT NOT NULL, model_a TEXT NOT NULL, model_b TEXT NOT NULL,
         created REAL NOT NULL, ready REAL, voted REAL, file_a TEXT, file_b TEXT, record_a TEXT, record_b TEXT);
@@ -226,9 +227,10 @@ def stored_bytes(db: sqlite3.Connection) -> int:
     return db.execute("SELECT coalesce(sum(bytes), 0) FROM files").fetchone()[0]
 
 
-def oldest_unstarred(db: sqlite3.Connection, limit: int) -> list[int]:
-    return [r[0] for r in db.execute("SELECT id FROM entries WHERE starred = 0 ORDER BY created, id LIMIT ?",
-                                     (limit,))]
+def oldest_unstarred(db: sqlite3.Connection, limit: int) -> list[tuple[int, int]]:
+    """(id, bytes) of the oldest unstarred entries."""
+    return [(r[0], r[1]) for r in db.execute("SELECT id, bytes FROM entries WHERE starred = 0 ORDER BY created, id "
+                                             "LIMIT ?", (limit,))]
 
 
 def delete_entries(db: sqlite3.Connection, ids: list[int]) -> None:

@@ -208,3 +208,17 @@ def test_imagine_draws_a_prompt_called_with_keyword_arguments(client):
             client.predict(model="text2art-64", prompt=prompt, api_name="/imagine")
     with pytest.raises(Exception, match="greater than maximum value 1000"):
         client.predict(model="text2art-64", prompt="a mandala", steps=10**9, api_name="/imagine")
+
+
+def test_outputs_made_through_the_api_are_kept_in_history_with_their_records(client):
+    client.predict("dcgan-art-64", "geometric", 4242, 1, 2.0, 64, api_name="/generate")
+    client.predict("dcgan-art-64", "geometric", 4242, 4243, 4, 8, "gif", 2.0, api_name="/interpolate")
+    *_, last = client.submit(model="text-art", prompt="«History of", max_new_tokens=8, api_name="/text")
+    wav, midi, roll, record = client.predict(model="melody-lstm", bars=1, seed=4242, api_name="/melody")
+    found = {e["task"]: e for e in client.predict(api_name="/history")["entries"]}
+    assert {"generate", "interpolate", "text", "melody"} <= set(found)
+    assert (found["interpolate"]["kind"], found["text"]["kind"], found["melody"]["kind"]) == ("animation", "text",
+                                                                                               "audio")
+    assert found["text"]["prompt"] == "«History of"
+    kept, kept_record = client.predict(found["melody"]["id"], api_name="/history_file")
+    assert kept_record == record and Path(file_path(kept)).read_bytes() == Path(file_path(wav)).read_bytes()

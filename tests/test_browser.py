@@ -505,3 +505,54 @@ def test_repair_takes_the_melody_fills_a_gap_and_shows_both_spectrograms(page):
     page.locator("#repair-output [data-testid^=waveform] audio").wait_for(state="attached", timeout=30_000)
     expect(page.locator("#repair-files a")).to_have_count(2)
     snapshot(page, "audio-repair")
+
+
+def test_what_three_tabs_made_is_in_history_after_a_reload_and_opens_in_its_tab(page):
+    page.get_by_role("tab", name="Text to image").click()
+    set_text(page, "#imagine-prompt textarea", "a mondrian of seven rectangles in navy and pink")
+    page.locator("#imagine-run").click()
+    expect(page.locator("#imagine-status")).to_contain_text("done", timeout=60_000)
+    page.get_by_role("tab", name="Generate").click()
+    page.get_by_role("button", name="Generate", exact=True).click()
+    expect(page.locator("#generate-to-inpaint")).to_be_visible()
+    open_text_tab(page)
+    click_and_wait_for_status(page, "#text-generate", "#text-status", "done")
+    page.reload()
+    page.get_by_role("tab", name="History").click()
+    expect(page.locator("#history-line")).to_contain_text("entries", timeout=30_000)
+    set_text(page, "#history-words input, #history-words textarea", "navy and pink")
+    expect(page.locator("#history-line")).to_contain_text("8 entries", timeout=30_000)
+    thumbs = page.locator("#history-gallery button.thumbnail-item img, #history-gallery .thumbnail-item img")
+    assert thumbs.count() == 8
+    assert natural_width(page, thumbs.first) == 256
+    thumbs.first.click()
+    expect(page.locator("#history-title")).to_contain_text("imagine · text2art-64")
+    snapshot(page, "history")
+    page.locator("#history-open").click()
+    expect(page.get_by_role("tab", name="Text to image")).to_have_attribute("aria-selected", "true", timeout=60_000)
+    expect(page.locator("#imagine-prompt textarea")).to_have_value("a mondrian of seven rectangles in navy and pink")
+    page.get_by_role("tab", name="History").click()
+    set_text(page, "#history-words input, #history-words textarea", "")
+    page.locator("#history-task input").click()
+    page.get_by_role("option", name="text", exact=True).click()
+    expect(page.locator("#history-line")).not_to_contain_text("Nothing here", timeout=30_000)
+    page.locator("#history-gallery .thumbnail-item img").first.click()
+    expect(page.locator("#history-text textarea")).not_to_have_value("", timeout=30_000)
+
+
+def test_arena_rounds_hide_the_names_until_the_vote_and_fill_the_leaderboard(page):
+    page.get_by_role("tab", name="Arena").click()
+    for i, vote in enumerate(("a", "b", "tie")):
+        page.locator("#arena-start").click()
+        expect(page.locator("#arena-line")).to_contain_text("Which is better?", timeout=60_000)
+        expect(page.locator(f"#arena-vote-{vote}")).to_be_enabled()
+        assert "was" not in page.locator("#arena-line").inner_text()
+        if i == 0:
+            snapshot(page, "arena-pair")
+        page.locator(f"#arena-vote-{vote}").click()
+        expect(page.locator("#arena-line")).to_contain_text("A was", timeout=30_000)
+        expect(page.locator("#arena-vote-a")).to_be_disabled()
+    snapshot(page, "arena-reveal")
+    expect(page.locator("#arena-table")).to_contain_text("95% interval")
+    table = page.locator("#arena-table").inner_text()
+    assert sum(name in table for name in ("dcgan-art-64", "vae-art-64", "procedural-art")) >= 2

@@ -299,3 +299,48 @@ def test_on_zerogpu_each_tab_default_model_is_placed_at_start_up(monkeypatch):
     assert place_startup_models() == list(STARTUP_MODELS)
     loaded = {key.model for key in runtime.MODELS.keys()}
     assert set(STARTUP_MODELS) <= loaded
+
+
+def visitor(url: str) -> httpx.Cookies:
+    """A browser's first visit: the page sets the visitor cookie."""
+    cookies = httpx.get(url, timeout=30).cookies
+    assert len(cookies.get("genart_visitor", "")) == 32
+    return cookies
+
+
+def test_a_visitor_reads_only_their_own_history_whatever_ids_they_send(public_url):
+    alice, mallory = visitor(public_url), visitor(public_url)
+    assert alice["genart_visitor"] != mallory["genart_visitor"]
+    assert call(public_url, "generate", GOOD_GENERATE, cookies=alice).error is None
+    listing = ["", "", "", "", "", False, 0]
+    mine = call(public_url, "history", listing, cookies=alice).output[0]
+    assert mine["total"] >= 1 and mine["entries"][0]["model"] == "dcgan-art-64"
+    ids = [e["id"] for e in mine["entries"]]
+    forged = httpx.Cookies({"genart_visitor": "0" * 32})
+    for cookies in (mallory, forged, None):  # another browser, a made-up cookie, none at all (a session of its own)
+        assert call(public_url, "history", listing, cookies=cookies).output[0]["total"] == 0
+        for endpoint, args in (("history_file", [ids[0]]), ("history_star", [ids[0], True]),
+                               ("history_delete", [ids[0]])):
+            answer = call(public_url, endpoint, args, cookies=cookies)
+            assert answer.error == f"There is no entry {ids[0]} in your history; pick one from the History gallery."
+        for nonsense in ([-1], ["1 OR 1=1"], [{"id": ids[0]}], [10**30]):
+            assert call(public_url, "history_file", nonsense, cookies=cookies).error
+    answer = call(public_url, "history_file", [ids[0]], cookies=alice)
+    assert answer.error is None and answer.output[1]["model"] == "dcgan-art-64"
+    assert call(public_url, "history", listing, cookies=alice).output[0]["total"] == mine["total"]
+
+
+def test_a_vote_counts_once_for_the_visitor_who_was_shown_the_pair(public_url):
+    alice, mallory = visitor(public_url), visitor(public_url)
+    shown = call(public_url, "arena_round", ["generate", "", None], cookies=alice)
+    assert shown.error is None
+    a, b, text_a, text_b, token = shown.output
+    assert a["path"].endswith("a.png") and b["path"].endswith("b.png") and (text_a, text_b) == ("", "")
+    assert "did not show you" in call(public_url, "arena_vote", [token, "a"], cookies=mallory).error
+    assert "did not show you" in call(public_url, "arena_vote", [token, "a"]).error
+    assert "did not show you" in call(public_url, "arena_vote", ["made-up-token", "a"], cookies=alice).error
+    revealed = call(public_url, "arena_vote", [token, "b"], cookies=alice).output[0]
+    assert revealed["vote"] == "b" and revealed["model_a"] != revealed["model_b"]
+    assert "already has your vote" in call(public_url, "arena_vote", [token, "a"], cookies=alice).error
+    board = call(public_url, "arena_leaderboard", ["generate"]).output[0]
+    assert {revealed["model_a"], revealed["model_b"]} <= {row["model"] for row in board}

@@ -18,7 +18,7 @@ from .common import MODEL_RUN, Replayed, forward_progress, stoppable, user_error
 from .controls import control, controls, recorded
 from .gpu import on_gpu
 from .text_tab import joined_stops, saved_record, split_stops, status_line
-from .visitor import kept
+from .visitor import keep_file, kept
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
 # The settings the Send, Regenerate and Continue events read after the model, the system prompt and the turns.
@@ -95,7 +95,6 @@ def run_continue(model, system, turns, *values, progress=gr.Progress()):
 D = ChatSettings()
 
 
-@kept
 @user_errors
 @on_gpu(lambda model=DEFAULT_MODEL, system="", turns=None, continue_reply=False, max_new_tokens=D.max_new_tokens,
         *args, **kwargs: reply_seconds(model, system, turns, max_new_tokens))
@@ -113,6 +112,8 @@ def chat_api(model: str = DEFAULT_MODEL, system: str = D.system, turns: list[str
                             top_p=top_p, min_p=min_p, repetition_penalty=repetition_penalty, stop=split_stops(stop),
                             precision=precision)
     for update in chat(model, settings):
+        if update.done:
+            keep_file(saved_record(update, "conversation"))
         yield {"reply": update.texts[0], "tokens": update.tokens, "tokens_per_second": round(update.tokens_per_second, 2),
                "notice": update.notice, "done": update.done, "record": update.record}
 

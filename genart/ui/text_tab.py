@@ -15,7 +15,7 @@ from ..replay import text_json
 from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
-from .visitor import kept
+from .visitor import keep_file, kept
 
 DEFAULT_MODEL = "text-art"
 DEFAULTS = TextSettings()
@@ -89,7 +89,6 @@ def run_text(*args, progress=gr.Progress()):
                 return
 
 
-@kept
 @user_errors
 @on_gpu(text_seconds)
 def text_api(model: str = DEFAULT_MODEL, prompt: str = get_spec(DEFAULT_MODEL).defaults["prompt"],
@@ -101,6 +100,8 @@ def text_api(model: str = DEFAULT_MODEL, prompt: str = get_spec(DEFAULT_MODEL).d
     with the last one. Stop strings are one per line; temperature 0 is greedy; precision is float32 or int8."""
     for update in stream(model, prompt, max_new_tokens, temperature, top_k, top_p, min_p, repetition_penalty, seed,
                          stop, n, chat, precision):
+        if update.done:
+            keep_file(saved_record(update))
         yield {"texts": update.texts, "tokens": update.tokens, "tokens_per_second": round(update.tokens_per_second, 2),
                "notice": update.notice, "done": update.done, "record": update.record}
 

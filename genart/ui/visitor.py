@@ -105,13 +105,18 @@ def output_paths(value) -> list[Path]:
     return found
 
 
-def _keep(value, maker: str | None) -> None:
-    if maker is None:
+def _keep(paths: list[Path], maker: str | None) -> None:
+    if maker is None or not paths:
         return
     try:
-        history.keep(list(dict.fromkeys(output_paths(value))), maker)
+        history.keep(list(dict.fromkeys(paths)), maker)
     except Exception:  # the output is the visitor's whatever happens to its copy in the history
         log.exception("history: could not keep an output")
+
+
+def keep_file(path: str) -> None:
+    """An output an API stream wrote only for the history (its texts went out as data)."""
+    _keep([Path(path)], owner())
 
 
 def kept(fn):
@@ -120,16 +125,17 @@ def kept(fn):
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
         def stream(*args, **kwargs):
-            maker, last = owner(), None
-            for last in fn(*args, **kwargs):
-                yield last
-            _keep(last, maker)
+            maker, paths = owner(), []
+            for update in fn(*args, **kwargs):
+                paths = output_paths(update)  # now: once yielded, Gradio takes the update's values out of it
+                yield update
+            _keep(paths, maker)
         return stream
 
     @functools.wraps(fn)
     def plain(*args, **kwargs):
         maker = owner()
         value = fn(*args, **kwargs)
-        _keep(value, maker)
+        _keep(output_paths(value), maker)
         return value
     return plain
