@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from . import catalog, store
+from . import catalog, store, vote_sync
 from .audio.events import events_to_notes, parse_primer
 from .audio.sound import Clip
 from .audio.synth import INSTRUMENTS, SAMPLE_RATE, render
@@ -159,7 +159,7 @@ def vote(token, owner: str, choice) -> tuple[str, str]:
         if store.votes_since(db, owner, time.time() - 60) >= VOTES_PER_MINUTE:
             raise GenartError(f"At most {VOTES_PER_MINUTE} votes a minute are counted; take a moment with the next "
                               "pair and vote again.")
-        store.add_vote(db, r, choice)
+        vote_sync.pushed(vote_line(store.add_vote(db, r, choice)))
         store.drop_oldest_votes(db, int(os.environ.get(MAX_VOTES) or DEFAULT_MAX_VOTES))
         store.drop_unused_files(db)
         return r["model_a"], r["model_b"]
@@ -174,10 +174,16 @@ def standings(task: str, rounds: int = 200) -> list[Standing]:
     return leaderboard([(r["model_a"], r["model_b"], r["winner"]) for r in rows], rounds)
 
 
-def vote_lines(task: str | None = None, after: int = 0) -> list[str]:
-    """The votes as JSON lines (both outputs' records in each), oldest first."""
+def vote_line(row) -> str:
+    """A stored vote as one JSON line: both outputs' records, no voter (a visitor's identity stays here)."""
+    return json.dumps({"round": row["round"], "task": row["task"], "model_a": row["model_a"],
+                       "model_b": row["model_b"], "winner": row["winner"], "created": row["created"],
+                       "record_a": json.loads(row["record_a"]), "record_b": json.loads(row["record_b"])},
+                      sort_keys=True)
+
+
+def vote_lines(task: str | None = None) -> list[str]:
+    """The votes as JSON lines, oldest first."""
     with store.connection() as db:
-        rows = store.votes(db, task, after)
-    return [json.dumps({"id": r["id"], "task": r["task"], "model_a": r["model_a"], "model_b": r["model_b"],
-                        "winner": r["winner"], "created": r["created"], "record_a": json.loads(r["record_a"]),
-                        "record_b": json.loads(r["record_b"])}, sort_keys=True) for r in rows]
+        rows = store.votes(db, task)
+    return [vote_line(r) for r in rows]

@@ -6,6 +6,7 @@ one folder. A file is written whole under a temporary name and renamed before an
 in the middle of writing leaves at most an unreferenced file, which the next pruning removes.
 """
 import hashlib
+import json
 import os
 import sqlite3
 import time
@@ -255,25 +256,35 @@ def arena_round(db: sqlite3.Connection, token: str) -> sqlite3.Row | None:
     return db.execute("SELECT * FROM rounds WHERE token = ?", (token,)).fetchone()
 
 
-def add_vote(db: sqlite3.Connection, r: sqlite3.Row, winner: str) -> None:
-    """The round's vote, and the round marked voted (in one transaction: a round is counted once)."""
+def add_vote(db: sqlite3.Connection, r: sqlite3.Row, winner: str) -> sqlite3.Row:
+    """The round's vote, and the round marked voted (in one transaction: a round is counted once); -> the vote."""
     now = time.time()
     db.execute("UPDATE rounds SET voted = ? WHERE token = ?", (now, r["token"]))
     db.execute("INSERT INTO votes (round, owner, task, model_a, model_b, winner, created, file_a, file_b, record_a, "
                "record_b) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                (r["token"], r["owner"], r["task"], r["model_a"], r["model_b"], winner, now, r["file_a"], r["file_b"],
                 r["record_a"], r["record_b"]))
+    return db.execute("SELECT * FROM votes WHERE round = ?", (r["token"],)).fetchone()
+
+
+def import_vote(db: sqlite3.Connection, v: dict) -> int:
+    """A vote read back from elsewhere (a Hub dataset), without voter or files; once per round. -> 1 if added."""
+    cursor = db.execute("INSERT OR IGNORE INTO votes (round, owner, task, model_a, model_b, winner, created, file_a, "
+                        "file_b, record_a, record_b) VALUES (?, '', ?, ?, ?, ?, ?, '', '', ?, ?)",
+                        (v["round"], v["task"], v["model_a"], v["model_b"], v["winner"], v["created"],
+                         json.dumps(v["record_a"], sort_keys=True), json.dumps(v["record_b"], sort_keys=True)))
+    return cursor.rowcount
 
 
 def votes_since(db: sqlite3.Connection, owner: str, since: float) -> int:
     return db.execute("SELECT count(*) FROM votes WHERE owner = ? AND created >= ?", (owner, since)).fetchone()[0]
 
 
-def votes(db: sqlite3.Connection, task: str | None = None, after: int = 0) -> list[sqlite3.Row]:
-    """Every vote (of one task), oldest first; after: only those with a larger id."""
+def votes(db: sqlite3.Connection, task: str | None = None) -> list[sqlite3.Row]:
+    """Every vote (of one task), oldest first."""
     if task is None:
-        return db.execute("SELECT * FROM votes WHERE id > ? ORDER BY id", (after,)).fetchall()
-    return db.execute("SELECT * FROM votes WHERE task = ? AND id > ? ORDER BY id", (task, after)).fetchall()
+        return db.execute("SELECT * FROM votes ORDER BY id").fetchall()
+    return db.execute("SELECT * FROM votes WHERE task = ? ORDER BY id", (task,)).fetchall()
 
 
 def drop_old_rounds(db: sqlite3.Connection, older_than: float) -> None:

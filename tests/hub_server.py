@@ -1,12 +1,18 @@
 """A Hugging Face Hub-compatible file server for tests, on 127.0.0.1.
 
-It answers the routes the real `huggingface_hub` client uses for hf_hub_download and snapshot_download:
-  HEAD/GET /{repo}/resolve/{revision}/{file}     with X-Repo-Commit, ETag, Content-Length (and Range on GET)
-  GET /api/models/{repo}/revision/{revision}     repo info: sha + siblings
-  GET /api/models/{repo}/tree/{revision}         the file listing of a commit
-  GET /{owner}/{repo}/releases/download/{tag}/{file}   a GitHub release asset (GENART_GITHUB_URL points here too)
-Repos are in memory: each commit is a dict of file name -> bytes; branches point at commits.
+It answers the routes the real `huggingface_hub` client uses for hf_hub_download, snapshot_download, create_repo and
+create_commit (what CommitScheduler calls), for models and, under datasets/, for datasets:
+  HEAD/GET /[datasets/]{repo}/resolve/{revision}/{file}   with X-Repo-Commit, ETag, Content-Length (Range on GET)
+  GET /api/{models|datasets}/{repo}/revision/{revision}  repo info: sha + siblings
+  GET /api/{models|datasets}/{repo}/tree/{revision}      the file listing of a commit
+  POST /api/repos/create                                  a new empty repo (409 when it exists)
+  POST /api/{models|datasets}/{repo}/preupload/{revision} every file as a regular (not LFS) upload
+  POST /api/{models|datasets}/{repo}/commit/{revision}    the NDJSON commit: a header, then base64 files
+  GET /{owner}/{repo}/releases/download/{tag}/{file}      a GitHub release asset (GENART_GITHUB_URL points here too)
+Repos are in memory: each commit is a dict of file name -> bytes; branches point at commits. A dataset's repo id is
+kept as "datasets/{repo}".
 """
+import base64
 import hashlib
 import json
 import re
@@ -38,6 +44,11 @@ class HubRepos:
         return (sha, commits[sha]) if sha in commits else None
 
 
+def kept_as(kind: str, repo_id: str) -> str:
+    """A repo's key here: the id for a model, datasets/{id} for a dataset."""
+    return repo_id if kind == "models" else f"datasets/{repo_id}"
+
+
 class Handler(BaseHTTPRequestHandler):
     repos: HubRepos
 
@@ -55,13 +66,48 @@ class Handler(BaseHTTPRequestHandler):
         self.repos.requests.append(f"{self.command} {path}")
         if (asset := self.repos.releases.get(path.lstrip("/"))) is not None:
             return self.release_asset(asset, send_body)
-        if m := re.fullmatch(r"/api/models/([^/]+/[^/]+)/revision/(.+)", path):
-            return self.repo_info(m[1], m[2])
-        if m := re.fullmatch(r"/api/models/([^/]+/[^/]+)/tree/([^/]+)(/.*)?", path):
-            return self.tree(m[1], m[2])
-        if m := re.fullmatch(r"/([^/]+/[^/]+)/resolve/([^/]+)/(.+)", path):
+        if m := re.fullmatch(r"/api/(models|datasets)/([^/]+/[^/]+)/revision/(.+)", path):
+            return self.repo_info(kept_as(m[1], m[2]), m[3])
+        if m := re.fullmatch(r"/api/(models|datasets)/([^/]+/[^/]+)/tree/([^/]+)(/.*)?", path):
+            return self.tree(kept_as(m[1], m[2]), m[3])
+        if m := re.fullmatch(r"/((?:datasets/)?[^/]+/[^/]+)/resolve/([^/]+)/(.+)", path):
             return self.resolve(m[1], m[2], m[3], send_body)
         self.error(404, "RepoNotFound", "no such route")
+
+    def do_POST(self):
+        path = unquote(urlparse(self.path).path)
+        self.repos.requests.append(f"POST {path}")
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if path == "/api/repos/create":
+            return self.create_repo(json.loads(body))
+        if m := re.fullmatch(r"/api/(models|datasets)/([^/]+/[^/]+)/preupload/(.+)", path):
+            files = json.loads(body)["files"]
+            return self.json({"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False}
+                                        for f in files]}, "")
+        if m := re.fullmatch(r"/api/(models|datasets)/([^/]+/[^/]+)/commit/(.+)", path):
+            return self.create_commit(kept_as(m[1], m[2]), m[3], body)
+        self.error(404, "RepoNotFound", "no such route")
+
+    def create_repo(self, payload: dict):
+        name = f"{payload['organization']}/{payload['name']}" if payload.get("organization") else payload["name"]
+        repo_id = kept_as(f"{payload.get('type') or 'model'}s", name)
+        url = f"http://{self.headers['Host']}/{repo_id}"
+        if repo_id in self.repos.commits:  # the Hub's answer names the repo too, which create_repo(exist_ok) reads
+            return self.error(409, "RepoExists", f"{repo_id} already exists", {"url": url})
+        self.repos.commit(repo_id, {})
+        self.json({"url": url, "name": name}, "")
+
+    def create_commit(self, repo_id: str, revision: str, body: bytes):
+        if (hit := self.found(repo_id, revision)) is None:
+            return
+        files = dict(hit[1])
+        for line in body.decode().splitlines():
+            item = json.loads(line)
+            if item["key"] == "file":
+                files[item["value"]["path"]] = base64.b64decode(item["value"]["content"])
+        sha = self.repos.commit(repo_id, files, branch=revision)
+        self.json({"commitUrl": f"http://{self.headers['Host']}/{repo_id}/commit/{sha}", "commitOid": sha,
+                   "pullRequestUrl": None}, sha)
 
     def found(self, repo_id: str, revision: str):
         hit = self.repos.lookup(repo_id, revision)
@@ -119,18 +165,18 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("X-Repo-Commit", sha)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if self.command == "GET":
+        if self.command != "HEAD":
             self.wfile.write(body)
 
-    def error(self, status: int, code: str, message: str):
-        body = json.dumps({"error": message}).encode()
+    def error(self, status: int, code: str, message: str, extra: dict | None = None):
+        body = json.dumps({"error": message} | (extra or {})).encode()
         self.send_response(status)
         self.send_header("X-Error-Code", code)
         self.send_header("X-Error-Message", message)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if self.command == "GET":
+        if self.command != "HEAD":
             self.wfile.write(body)
 
 

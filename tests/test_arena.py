@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from genart import arena, ratings, store
+from genart import arena, ratings, store, vote_sync
 from genart.cli import main as cli
 from genart.errors import GenartError
 
@@ -121,3 +121,29 @@ def test_the_cli_prints_the_leaderboard_and_exports_the_votes(data_dir, capsys):
     cli(["arena", "export", "--task", "restore"])
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [v["winner"] for v in lines] == ["a", "a", "b"] and lines[0]["record_b"]["model"] == "median-filter"
+
+
+def test_votes_are_pushed_to_a_hub_dataset_and_read_back_after_a_restart_on_an_empty_disk(hub_server, data_dir,
+                                                                                            tmp_path, monkeypatch):
+    monkeypatch.setenv(vote_sync.DATASET, "someone/arena-votes")
+    monkeypatch.setenv("HF_TOKEN", "hf_loopback")
+    sync = vote_sync.start()
+    try:
+        for winner in ("a", "tie"):
+            played = arena.play("repair", "carol", seed=1, pair=("silence", "lpc-interpolation"))
+            arena.shown(played, b"a", ".wav", b"b", ".wav")
+            arena.vote(played.token, "carol", winner)
+        sync.scheduler.trigger().result(timeout=60)
+    finally:
+        vote_sync.stop()
+    _, files = hub_server.repos.lookup("datasets/someone/arena-votes", "main")
+    [(name, data)] = files.items()
+    lines = [json.loads(x) for x in data.decode().splitlines()]
+    assert name.startswith("votes/") and [v["winner"] for v in lines] == ["a", "tie"]
+    assert "carol" not in data.decode()  # no voter leaves the server
+    monkeypatch.setenv(store.DATA_DIR, str(tmp_path / "after-restart"))
+    assert arena.standings("repair") == []
+    vote_sync.start()
+    vote_sync.stop()
+    assert {s.model: s.votes for s in arena.standings("repair")} == {"silence": 2, "lpc-interpolation": 2}
+    assert vote_sync.restore("someone/arena-votes") == 0  # read back once: a round counts once

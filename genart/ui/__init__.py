@@ -5,7 +5,7 @@ import os
 import gradio as gr
 from starlette.middleware import Middleware
 
-from .. import access, runtime
+from .. import access, runtime, vote_sync
 from ..loaders import load_model
 from ..registry import get_spec
 from . import (
@@ -120,6 +120,7 @@ def launch(host: str | None = None, port: int | None = None, share: bool = False
     limits = current_limits()
     runtime.keep_freed_memory()
     place_startup_models()
+    vote_sync.start()
     demo = build_demo().queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
     edge.busy_sentence(demo)
     demo.launch(app_kwargs={"middleware": [Middleware(VisitorCookie)]},  # a visitor's history outlives a reload
