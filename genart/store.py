@@ -224,8 +224,9 @@ def delete_entry(db: sqlite3.Connection, owner: str | None, entry_id: int) -> bo
 
 
 def stored_bytes(db: sqlite3.Connection) -> int:
-    """The bytes of every stored file (each counted once, whoever points at it)."""
-    return db.execute("SELECT coalesce(sum(bytes), 0) FROM files").fetchone()[0]
+    """The bytes of the history's entries, files and thumbnails (a file two entries share counts twice: the bound
+    errs on the side of room)."""
+    return db.execute("SELECT coalesce(sum(bytes), 0) FROM entries").fetchone()[0]
 
 
 def oldest_unstarred(db: sqlite3.Connection, limit: int) -> list[tuple[int, int]]:
