@@ -25,6 +25,7 @@ from .data.procedural import render as render_art
 from .errors import GenartError
 from .hub import Progress
 from .pipelines.compare import compare, task_inputs
+from .pipelines.generate import model_classes
 from .pipelines.imagine import EXAMPLES as IMAGINE_EXAMPLES
 from .pipelines.runner import task as declared
 from .pipelines.task import Output
@@ -81,7 +82,15 @@ def tune(rng: np.random.Generator) -> Clip:
     return Clip(samples.astype(np.float32) / 32768, SAMPLE_RATE)
 
 
-def round_input(task: str, prompt: str = "", image: Image.Image | None = None,
+def shared_label(models: tuple[str, str], rng: np.random.Generator) -> dict:
+    """A class both generators draw, when they share any (two art GANs do; BigGAN and an art GAN do not: then each
+    draws its own default class from the same seed)."""
+    first, second = (model_classes(m) for m in models)
+    shared = sorted(set(first) & set(second))
+    return {"label": shared[rng.integers(len(shared))]} if shared else {}
+
+
+def round_input(task: str, models: tuple[str, str], prompt: str = "", image: Image.Image | None = None,
                 seed: int | None = None) -> tuple[dict, dict]:
     """The one input both models get: (settings, input images by name). An empty prompt or no image: an example,
     drawn with the seed (random when None)."""
@@ -93,7 +102,7 @@ def round_input(task: str, prompt: str = "", image: Image.Image | None = None,
     if task == "imagine":
         params |= {"prompt": prompt.strip() or IMAGINE_EXAMPLES[rng.integers(len(IMAGINE_EXAMPLES))], "n": 1}
     elif task == "generate":
-        params |= {"label": CLASSES[rng.integers(len(CLASSES))], "n": 1}
+        params |= {"n": 1, **shared_label(models, rng)}
     elif task == "text" and prompt.strip():
         params["prompt"] = prompt
     elif task == "melody" and prompt.strip():
@@ -119,7 +128,7 @@ def play(task: str, owner: str, prompt: str = "", image: Image.Image | None = No
     takes a vote once `shown` has stored what the voter saw."""
     task = checked_task(task)
     a, b = pair or secrets.SystemRandom().sample(contenders(task), 2)
-    params, inputs = round_input(task, prompt, image, seed)
+    params, inputs = round_input(task, (a, b), prompt, image, seed)
     token = secrets.token_urlsafe(18)
     with store.connection() as db:
         store.drop_old_rounds(db, ROUND_SECONDS)
@@ -127,8 +136,8 @@ def play(task: str, owner: str, prompt: str = "", image: Image.Image | None = No
     *_, result = compare(task, [a, b], params, inputs, progress=progress)
     failed = [c for c in result.cells if c.error]
     if failed:
-        raise GenartError(f"One of the two models failed on this input ({failed[0].error.rstrip('.')}); start a new "
-                          "round.")
+        raise GenartError(f"One of the two models failed on this input ({failed[0].error.rstrip('.')[:200]}); start "
+                          "a new round.")
     return Round(token, task, params, inputs, result.cells[0].output, result.cells[1].output)
 
 
@@ -165,13 +174,25 @@ def vote(token, owner: str, choice) -> tuple[str, str]:
         return r["model_a"], r["model_b"]
 
 
+_boards: dict[tuple, tuple[float, list[Standing]]] = {}  # (data folder, task, rounds) -> (when, the leaderboard)
+BOARD_SECONDS = 30  # past this many votes, a leaderboard is fitted again at most this often
+MANY_VOTES = 2000
+
+
 def standings(task: str, rounds: int = 200) -> list[Standing]:
-    """The task's leaderboard from every stored vote."""
+    """The task's leaderboard from every stored vote. With many votes (200 bootstrap fits take a second per 10,000)
+    it is refitted at most every BOARD_SECONDS."""
     if not isinstance(task, str) or task not in TASKS:
         raise GenartError(f"The arena has these tasks: {', '.join(TASKS)}; not {task!r:.40}.")
+    key = (str(store.data_dir()), task, rounds)
+    when, table = _boards.get(key, (0.0, []))
+    if time.monotonic() - when < BOARD_SECONDS and sum(s.votes for s in table) // 2 >= MANY_VOTES:
+        return table
     with store.connection() as db:
         rows = store.votes(db, task)
-    return leaderboard([(r["model_a"], r["model_b"], r["winner"]) for r in rows], rounds)
+    table = leaderboard([(r["model_a"], r["model_b"], r["winner"]) for r in rows], rounds)
+    _boards[key] = (time.monotonic(), table)
+    return table
 
 
 def vote_line(row) -> str:

@@ -149,7 +149,8 @@ def bound(limit: int | None = None) -> int:
             store.delete_entries(db, doomed)
             store.drop_unused_files(db)
             gone += len(doomed)
-    store.drop_stray_parts()
+    if gone:
+        store.drop_stray_parts()
     return gone
 
 

@@ -215,7 +215,9 @@ def test_outputs_made_through_the_api_are_kept_in_history_with_their_records(cli
     client.predict("dcgan-art-64", "geometric", 4242, 4243, 4, 8, "gif", 2.0, api_name="/interpolate")
     *_, last = client.submit(model="text-art", prompt="«History of", max_new_tokens=8, api_name="/text")
     wav, midi, roll, record = client.predict(model="melody-lstm", bars=1, seed=4242, api_name="/melody")
-    found = {e["task"]: e for e in client.predict(api_name="/history")["entries"]}
+    found = {}
+    for entry in client.predict(api_name="/history")["entries"]:  # newest first: each task's newest entry
+        found.setdefault(entry["task"], entry)
     assert {"generate", "interpolate", "text", "melody"} <= set(found)
     assert (found["interpolate"]["kind"], found["text"]["kind"], found["melody"]["kind"]) == ("animation", "text",
                                                                                                "audio")

@@ -147,3 +147,11 @@ def test_votes_are_pushed_to_a_hub_dataset_and_read_back_after_a_restart_on_an_e
     vote_sync.stop()
     assert {s.model: s.votes for s in arena.standings("repair")} == {"silence": 2, "lpc-interpolation": 2}
     assert vote_sync.restore("someone/arena-votes") == 0  # read back once: a round counts once
+
+
+def test_generators_draw_a_class_both_know_or_each_its_own(monkeypatch):
+    rng = np.random.default_rng(0)
+    assert arena.shared_label(("dcgan-art-64", "procedural-art"), rng)["label"] in arena.CLASSES
+    imagenet = {"biggan-deep-128": ["goldfish", "lighthouse"]}
+    monkeypatch.setattr(arena, "model_classes", lambda m: imagenet.get(m, list(arena.CLASSES)))
+    assert arena.shared_label(("biggan-deep-128", "dcgan-art-64"), rng) == {}

@@ -501,6 +501,8 @@ def test_repair_takes_the_melody_fills_a_gap_and_shows_both_spectrograms(page):
     page.locator("#repair-run").click()
     page.locator("#repair-status").get_by_text("100 ms filled at 1 s by audio-repair-vae").wait_for(timeout=60_000)
     picture = page.locator("#repair-picture img")
+    page.wait_for_function("img => img.complete && img.naturalHeight > 0", arg=picture.element_handle(),
+                           timeout=30_000)  # decoded: on a busy machine it is 0 for a while after it appears
     assert picture.evaluate("img => img.naturalHeight") > 300  # before above after
     page.locator("#repair-output [data-testid^=waveform] audio").wait_for(state="attached", timeout=30_000)
     expect(page.locator("#repair-files a")).to_have_count(2)

@@ -247,7 +247,7 @@ def test_text2art_trains_on_captions_and_writes_a_model_that_draws_them(tmp_path
     text2art.main(["--steps", "2", "--encoder-steps", "2", "--per-class", "8", "--check-per-class", "12",
                    "--hidden-size", "8", "--batch-size", "8", "--diff-augment", "--log-every", "1",
                    "--colour-weight", "0.5",
-                   "--generator-from", str(tmp_path / "dcgan"), "--freeze-generator", "--align-steps", "2",
+                   "--generator-from", str(tmp_path / "dcgan"), "--later-lr", "0", "--align-steps", "2",
                    "--out", str(weights / "text2art-64")])
     run = json.loads((weights / "text2art-64" / "training_log.json").read_text())["runs"][-1]
     assert {"class_agreement", "colour_agreement"} <= run["log"][-1].keys() and run["summary"]["vocabulary"] > 20

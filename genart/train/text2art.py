@@ -11,9 +11,9 @@ DiffAugment. The shipped generator is an exponential moving average. Captions wh
 out (data/captions.HELD_OUT) are never trained on.
 
 With --generator-from the generator starts from the class-conditional DCGAN (dcgan-art-64), conditioning
-augmentation is first fitted to that DCGAN's class embeddings, and with --freeze-generator only conditioning
-augmentation and the first layer train: on a CPU this is what learns to follow captions in half an hour, where the
-same GAN from random weights stayed near chance (the card has the runs).
+augmentation is first fitted to that DCGAN's class embeddings, and with --later-lr 0 only conditioning augmentation
+and the first layer train (a small --later-lr lets the later layers follow slowly): on a CPU this is what learns to
+follow captions in half an hour, where the same GAN from random weights stayed near chance (the card has the runs).
 """
 import copy
 from pathlib import Path
@@ -119,13 +119,16 @@ def train(args):
     if args.generator_from:
         table = from_dcgan(gen, args.generator_from)
         align_conditions(gen, embeddings, labels, table, args.align_steps)
-        if args.freeze_generator:  # the DCGAN's later layers keep drawing as they do; captions steer the first
-            for name, module in gen.generator.model.named_children():
-                module.requires_grad_(int(name) < FIRST_BLOCK)
+    later = [p for name, module in gen.generator.model.named_children() if int(name) >= FIRST_BLOCK
+             for p in module.parameters()] if args.generator_from else []
+    if args.generator_from and args.later_lr == 0:  # the DCGAN's later layers keep drawing as they do
+        for p in later:
+            p.requires_grad_(False)
     gen, disc = gen.to(device), MatchingDiscriminator(config, len(CLASSES), len(COLOURS)).to(device)
     ema = copy.deepcopy(gen).eval()
-    trained = [p for p in gen.parameters() if p.requires_grad]
-    opt_g = torch.optim.Adam(trained, args.lr_g, betas=(0.0, 0.9))
+    first = [p for p in gen.parameters() if p.requires_grad and all(p is not q for q in later)]
+    groups = [{"params": first}] + ([{"params": later, "lr": args.later_lr}] if later and args.later_lr else [])
+    opt_g = torch.optim.Adam(groups, args.lr_g, betas=(0.0, 0.9))
     opt_d = torch.optim.Adam(disc.parameters(), args.lr_d, betas=(0.0, 0.9))
     schedules = [torch.optim.lr_scheduler.LambdaLR(o, lambda i: 1 - i / args.steps) for o in (opt_g, opt_d)]
     out = Path(args.out)
@@ -206,8 +209,9 @@ def arguments(p):
     p.add_argument("--align-steps", type=int, default=500,
                    help="with --generator-from: steps fitting conditioning augmentation to the DCGAN's class "
                         "embeddings before the GAN starts")
-    p.add_argument("--freeze-generator", action="store_true",
-                   help="with --generator-from: train conditioning augmentation and the generator's first layer only")
+    p.add_argument("--later-lr", type=float, default=1e-4,
+                   help="with --generator-from: the learning rate of the generator's layers after its first (0: they "
+                        "stay as the DCGAN has them, and only conditioning augmentation and the first layer train)")
     p.add_argument("--ema", type=float, default=0.999)
     p.add_argument("--diff-augment", action="store_true")
     p.add_argument("--precision", choices=("fp32", "bf16"), default="fp32",

@@ -12,6 +12,7 @@ from .. import arena
 from ..audio.wav import wav_bytes
 from ..errors import GenartError
 from ..pipelines.compare_grid import fitted
+from ..pipelines.images import open_image
 from ..pipelines.task import Output
 from ..ratings_plot import interval_plot
 from ..replay import png_bytes, text_json
@@ -125,7 +126,7 @@ def round_api(task: str = "generate", prompt: str = "", image: FileData | None =
               ) -> tuple[FileData | None, FileData | None, str, str, str]:
     """A blind round: -> A's file and B's (a PNG, or a WAV for audio; None for text), A's text and B's, and the
     round's token for /arena_vote."""
-    picture = Image.open(uploads.api_file(image)) if image is not None else None
+    picture = open_image(uploads.api_file(image)) if image is not None else None
     result, folder = played(task, prompt, picture, None)
     files = []
     for side, output in (("a", result.a), ("b", result.b)):

@@ -125,6 +125,8 @@ def history_api(task: str = "", model: str = "", words: str = "", since: str = "
     "total", "page", "pages"}. since/until: YYYY-MM-DD."""
     if not isinstance(page, int) or isinstance(page, bool):
         raise GenartError("The page is a whole number from 0.")
+    if not isinstance(starred, bool):
+        raise GenartError("Starred is true or false.")
     found = page_of(task, model, words, since, until, starred, page)
     return {"entries": [entry_summary(e) for e in found.entries], "total": found.total, "page": found.page,
             "pages": found.pages}
