@@ -17,7 +17,7 @@ from ..pipelines.task import Output
 from ..ratings_plot import interval_plot
 from ..replay import png_bytes, text_json
 from . import uploads
-from .common import MODEL_RUN, forward_progress, output_dir, user_errors
+from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, user_errors
 from .gpu import on_gpu
 from .visitor import owner
 
@@ -55,6 +55,24 @@ def blind(output: Output, folder: Path, side: str) -> tuple:
             gr.update(value=text, visible=bool(text)))
 
 
+def asked(inputs: dict) -> Image.Image | None:
+    """The input both models got, as one picture: an inpainting's image with its hole painted over, a restoration's
+    damaged image, a content image beside its style; None for a prompt or a recording."""
+    pictures = [v.convert("RGB") for k, v in inputs.items() if isinstance(v, Image.Image) and k != "mask"]
+    if not pictures:
+        return None
+    if isinstance(inputs.get("mask"), Image.Image):
+        hole = inputs["mask"].convert("L").resize(pictures[0].size).point(lambda v: 160 if v else 0)
+        pictures[0] = Image.composite(Image.new("RGB", pictures[0].size, BRUSH), pictures[0], hole)
+    tiles = [fitted(p.resize((round(p.width * 256 / p.height), 256))) for p in pictures]
+    sheet = Image.new("RGB", (sum(t.width for t in tiles) + 8 * (len(tiles) - 1), 256), "white")
+    x = 0
+    for tile in tiles:
+        sheet.paste(tile, (x, 0))
+        x += tile.width + 8
+    return sheet
+
+
 def voter() -> str:
     who = owner()
     if who is None:
@@ -75,12 +93,14 @@ def played(task, prompt, image, progress) -> tuple[arena.Round, Path]:
 @user_errors
 @on_gpu(120)
 def new_round(task, prompt, image, pending: Pending, progress=gr.Progress()):
-    """-> A's picture, sound, text; B's; the line; the four vote buttons; the pending round."""
+    """-> the input; A's picture, sound, text; B's; the line; the four vote buttons; the pending round."""
     result, folder = played(task, prompt, image, progress)
     pending.token = result.token
     what = result.params.get("prompt") or result.params.get("primer") or result.params.get("label") or ""
     line = f"**{task}**{f' · {what}' if what else ''} · seed {result.params['seed']}. Which is better?"
-    return (*blind(result.a, folder, "a"), *blind(result.b, folder, "b"), line,
+    given = asked(result.inputs)
+    return (gr.update(value=given, visible=given is not None), *blind(result.a, folder, "a"),
+            *blind(result.b, folder, "b"), line,
             *[gr.update(interactive=True)] * len(arena.CHOICES), pending)
 
 
@@ -175,6 +195,8 @@ def build() -> dict:
                               visible=first in PICTURED, elem_id="arena-image")
         start = gr.Button("New round", variant="primary", scale=1, elem_id="arena-start")
     line = gr.Markdown("Press **New round** to see a pair.", elem_id="arena-line")
+    given = gr.Image(type="pil", label="What both were given", interactive=False, visible=False, height=260,
+                     elem_id="arena-input")
     with gr.Row():
         a = side("A")
         b = side("B")
@@ -191,7 +213,7 @@ def build() -> dict:
                            elem_id="arena-plot")
     pending = gr.State(Pending())
     task.change(on_task, task, [prompt, image, table, picture], api_name=False)
-    start.click(new_round, [task, prompt, image, pending], [*a, *b, line, *buttons, pending], api_name=False,
+    start.click(new_round, [task, prompt, image, pending], [given, *a, *b, line, *buttons, pending], api_name=False,
                 **MODEL_RUN)
     for key, button in zip(arena.CHOICES, buttons):
         button.click(voting(key), [task, pending], [line, *buttons, pending, table, picture], api_name=False)
