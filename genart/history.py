@@ -116,11 +116,11 @@ def grouped(paths: list[Path]) -> list[tuple[Path, dict, Image.Image | None]]:
 
 def keep(paths: list[Path | str], owner: str) -> list[int]:
     """Store outputs genart wrote (their files, records and thumbnails) as entries of `owner`; -> the entry ids."""
+    made = [(main, record, main.read_bytes(), png_bytes(thumbnail(main, record, picture)))
+            for main, record, picture in grouped([Path(p) for p in paths])]
     ids = []
-    for main, record, picture in grouped([Path(p) for p in paths]):
-        thumb = png_bytes(thumbnail(main, record, picture))
-        data = main.read_bytes()
-        with store.connection() as db:
+    with store.connection() as db:  # one transaction for a batch
+        for main, record, data, thumb in made:
             file = store.put_file(db, data, main.suffix.lower())
             small = store.put_file(db, thumb, ".png")
             ids.append(store.add_entry(db, owner, str(record.get("task", "")), str(record.get("model", "")),
