@@ -555,6 +555,10 @@ def test_arena_rounds_hide_the_names_until_the_vote_and_fill_the_leaderboard(pag
         expect(page.locator("#arena-line")).to_contain_text("A was", timeout=30_000)
         expect(page.locator("#arena-vote-a")).to_be_disabled()
     snapshot(page, "arena-reveal")
+    with page.expect_download() as download:
+        page.locator("#arena-export").click()
+    votes = [json.loads(line) for line in Path(download.value.path()).read_text().splitlines()]
+    assert [v["winner"] for v in votes[-3:]] == ["a", "b", "tie"] and votes[-1]["record_a"]["task"] == "generate"
     expect(page.locator("#arena-table")).to_contain_text("95% interval")
     table = page.locator("#arena-table").inner_text()
     assert sum(name in table for name in ("dcgan-art-64", "vae-art-64", "procedural-art")) >= 2

@@ -116,11 +116,17 @@ def cast(choice: str, task: str, pending: Pending):
     return (line, *[gr.update(interactive=False)] * len(arena.CHOICES), pending, *board(task))
 
 
-def board(task: str) -> tuple[list[list], Image.Image]:
-    table = arena.standings(task) if task in arena.TASKS else []
+def board(task: str) -> tuple[list[list], Image.Image, str | None]:
+    """The task's leaderboard as table rows and as a plot, and its votes as a JSON-lines file to download (both
+    outputs' records in each, no voter)."""
+    if task not in arena.TASKS:
+        return [], interval_plot([]), None
+    table = arena.standings(task)
     rows = [[i + 1, s.model, round(s.rating), f"{s.low:.0f} – {s.high:.0f}", s.votes, f"{100 * s.win_rate:.0f}%"]
             for i, s in enumerate(table)]
-    return rows, interval_plot(table)
+    votes = output_dir() / f"arena-{task}-votes.jsonl"
+    votes.write_text("".join(line + "\n" for line in arena.vote_lines(task)))
+    return rows, interval_plot(table), str(votes)
 
 
 def voting(choice: str):
@@ -205,18 +211,19 @@ def build() -> dict:
                    for key, label in arena.CHOICES.items()]
     gr.Markdown("### Leaderboard")
     with gr.Row():
-        rows, plot = board(first) if first else ([], interval_plot([]))
+        rows, plot, votes = board(first)
         table = gr.Dataframe(rows, headers=["#", "model", "rating", "95% interval", "votes", "win rate"],
                              interactive=False, scale=1, elem_id="arena-table")
         picture = gr.Image(plot, type="pil", label="Ratings and their intervals", interactive=False, scale=1,
                            show_label=False,
                            elem_id="arena-plot")
+    export = gr.DownloadButton("Export this task's votes (JSONL)", votes, size="sm", elem_id="arena-export")
     pending = gr.State(Pending())
-    task.change(on_task, task, [prompt, image, table, picture], api_name=False)
+    task.change(on_task, task, [prompt, image, table, picture, export], api_name=False)
     start.click(new_round, [task, prompt, image, pending], [given, *a, *b, line, *buttons, pending], api_name=False,
                 **MODEL_RUN)
     for key, button in zip(arena.CHOICES, buttons):
-        button.click(voting(key), [task, pending], [line, *buttons, pending, table, picture], api_name=False)
+        button.click(voting(key), [task, pending], [line, *buttons, pending, table, picture, export], api_name=False)
     gr.api(round_api, api_name="arena_round", **MODEL_RUN)
     gr.api(vote_api, api_name="arena_vote")
     gr.api(leaderboard_api, api_name="arena_leaderboard")
