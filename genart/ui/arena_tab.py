@@ -15,7 +15,7 @@ from ..pipelines.compare_grid import fitted
 from ..pipelines.images import open_image
 from ..pipelines.task import Output
 from ..ratings_plot import interval_plot
-from ..replay import png_bytes, text_json
+from ..replay import png_bytes
 from . import uploads
 from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, user_errors
 from .gpu import on_gpu
@@ -37,7 +37,7 @@ def whole(output: Output) -> tuple[bytes, str]:
         return output.sound.wav(), ".wav"
     if output.image is not None:
         return output.artwork().png(), ".png"
-    return text_json(output.record, output.texts).encode(), ".json"
+    return output.text_json().encode(), ".json"
 
 
 def blind(output: Output, folder: Path, side: str) -> tuple:
