@@ -13,7 +13,7 @@ out (data/captions.HELD_OUT) are never trained on.
 With --generator-from the generator starts from the class-conditional DCGAN (dcgan-art-64), conditioning
 augmentation is first fitted to that DCGAN's class embeddings, and with --later-lr 0 only conditioning augmentation
 and the first layer train (a small --later-lr lets the later layers follow slowly): on a CPU this is what learns to
-follow captions in half an hour, where the same GAN from random weights stayed near chance (the card has the runs).
+follow captions in under an hour, where the same GAN from random weights stayed near chance (the card has the runs).
 """
 import copy
 from pathlib import Path
