@@ -236,7 +236,8 @@ def test_the_training_log_records_the_command_as_it_was_typed(monkeypatch):
     assert common.typed_command("genart.train.fast_style") == "python -m genart.train.fast_style --steps 2"
 
 
-def test_text2art_trains_on_captions_and_writes_a_model_that_draws_them(tmp_path, monkeypatch):
+@pytest.mark.parametrize("later_lr", ["0", "1e-3"])
+def test_text2art_trains_on_captions_and_writes_a_model_that_draws_them(tmp_path, monkeypatch, later_lr):
     from genart.train import text2art, text2art_checks
 
     torch.manual_seed(0)
@@ -247,14 +248,15 @@ def test_text2art_trains_on_captions_and_writes_a_model_that_draws_them(tmp_path
     text2art.main(["--steps", "2", "--encoder-steps", "2", "--per-class", "8", "--check-per-class", "12",
                    "--hidden-size", "8", "--batch-size", "8", "--diff-augment", "--log-every", "1",
                    "--colour-weight", "0.5",
-                   "--generator-from", str(tmp_path / "dcgan"), "--later-lr", "0", "--align-steps", "2",
+                   "--generator-from", str(tmp_path / "dcgan"), "--later-lr", later_lr, "--align-steps", "2",
                    "--out", str(weights / "text2art-64")])
     run = json.loads((weights / "text2art-64" / "training_log.json").read_text())["runs"][-1]
     assert {"class_agreement", "colour_agreement"} <= run["log"][-1].keys() and run["summary"]["vocabulary"] > 20
     written = load_file(weights / "text2art-64" / "model.safetensors")
-    for k, v in dcgan.state_dict().items():  # frozen: the DCGAN's layers after the first, as they were
-        if k.startswith("model.") and int(k.split(".")[1]) >= text2art.FIRST_BLOCK and v.is_floating_point():
-            assert torch.equal(written[f"generator.{k}"], v.half()) or "running" in k, k
+    later = {k: v for k, v in dcgan.state_dict().items() if k.startswith("model.") and "running" not in k
+             and int(k.split(".")[1]) >= text2art.FIRST_BLOCK and v.is_floating_point()}
+    kept = [torch.equal(written[f"generator.{k}"], v.half()) for k, v in later.items()]
+    assert all(kept) if later_lr == "0" else not any(kept)  # frozen: the DCGAN's later layers as they were
     assert not torch.equal(written["generator.model.0.weight"][:100], dcgan.state_dict()["model.0.weight"][:100].half())
     monkeypatch.setattr(hub, "WEIGHTS_DIR", weights)
     monkeypatch.setattr(runtime, "MODELS", runtime.ModelCache(2))
