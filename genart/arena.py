@@ -131,7 +131,8 @@ def play(task: str, owner: str, prompt: str = "", image: Image.Image | None = No
     params, inputs = round_input(task, (a, b), prompt, image, seed)
     token = secrets.token_urlsafe(18)
     with store.connection() as db:
-        store.drop_old_rounds(db, ROUND_SECONDS)
+        if store.drop_old_rounds(db, ROUND_SECONDS):
+            store.drop_unused_files(db)  # the outputs of rounds that never got a vote
         store.add_round(db, token, owner, task, a, b)
     *_, result = compare(task, [a, b], params, inputs, progress=progress)
     failed = [c for c in result.cells if c.error]
@@ -169,8 +170,8 @@ def vote(token, owner: str, choice) -> tuple[str, str]:
             raise GenartError(f"At most {VOTES_PER_MINUTE} votes a minute are counted; take a moment with the next "
                               "pair and vote again.")
         vote_sync.pushed(vote_line(store.add_vote(db, r, choice)))
-        store.drop_oldest_votes(db, int(os.environ.get(MAX_VOTES) or DEFAULT_MAX_VOTES))
-        store.drop_unused_files(db)
+        if store.drop_oldest_votes(db, int(os.environ.get(MAX_VOTES) or DEFAULT_MAX_VOTES)):
+            store.drop_unused_files(db)
         return r["model_a"], r["model_b"]
 
 

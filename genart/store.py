@@ -288,10 +288,13 @@ def votes(db: sqlite3.Connection, task: str | None = None) -> list[sqlite3.Row]:
     return db.execute("SELECT * FROM votes WHERE task = ? ORDER BY id", (task,)).fetchall()
 
 
-def drop_old_rounds(db: sqlite3.Connection, older_than: float) -> None:
-    """Rounds are kept only while a vote may still come: an hour, say. Voted ones live on in votes."""
-    db.execute("DELETE FROM rounds WHERE created < ?", (time.time() - older_than,))
+def drop_old_rounds(db: sqlite3.Connection, older_than: float) -> int:
+    """Rounds are kept only while a vote may still come: an hour, say. Voted ones live on in votes. -> how many
+    went."""
+    return db.execute("DELETE FROM rounds WHERE created < ?", (time.time() - older_than,)).rowcount
 
 
-def drop_oldest_votes(db: sqlite3.Connection, keep: int) -> None:
-    db.execute("DELETE FROM votes WHERE id NOT IN (SELECT id FROM votes ORDER BY id DESC LIMIT ?)", (keep,))
+def drop_oldest_votes(db: sqlite3.Connection, keep: int) -> int:
+    """-> how many went."""
+    return db.execute("DELETE FROM votes WHERE id NOT IN (SELECT id FROM votes ORDER BY id DESC LIMIT ?)",
+                      (keep,)).rowcount

@@ -39,6 +39,11 @@ def served(path: Path, name: str | None = None) -> str:
     return str(target)
 
 
+def served_entry(entry: history.Entry) -> str:
+    """The entry's file, served under a name that says what it is (the store names it by its hash)."""
+    return served(entry.path, f"genart-{entry.task}-{entry.id}{entry.path.suffix}")
+
+
 def page_of(task: str, model: str, words: str, since: str, until: str, starred: bool, page: int) -> history.Page:
     last_day = day(until, "To")
     return history.search(reader(), task or "", model or "", words or "", day(since, "From"),
@@ -77,7 +82,7 @@ def pick(shown: Shown, event: gr.SelectData):
 
 def entry_fields(entry: history.Entry) -> tuple:
     """(title, image, audio, text, record, download, star button) for one entry."""
-    path = served(entry.path, f"genart-{entry.task}-{entry.id}{entry.path.suffix}")
+    path = served_entry(entry)
     picture = path if entry.kind == "animation" else served(entry.thumb, f"thumb-{entry.id}.png")
     title = f"**#{entry.id}** {entry.task} · {entry.model} · {entry.when}" + (" · ★ starred" if entry.starred else "")
     return (title, gr.update(value=picture, visible=True),
@@ -136,7 +141,7 @@ def history_api(task: str = "", model: str = "", words: str = "", since: str = "
 def history_file_api(entry_id: int) -> tuple[FileData, dict]:
     """One of your entries: -> its file (the output with its record inside) and its record."""
     entry = history.get(reader(), entry_id)
-    return FileData(path=served(entry.path, f"genart-{entry.task}-{entry.id}{entry.path.suffix}")), entry.record
+    return FileData(path=served_entry(entry)), entry.record
 
 
 @user_errors

@@ -95,8 +95,8 @@ def output_paths(value) -> list[Path]:
         found += output_paths(value.get("value"))
     elif isinstance(value, FileData):
         found += output_paths(value.path)
-    elif isinstance(value, (str, Path)) and len(str(value)) < 4096:
-        path = Path(value)
+    elif isinstance(value, (str, Path)) and str(value).startswith(str(OUTPUT_ROOT)) and len(str(value)) < 4096:
+        path = Path(value)  # only names output_dir() made are looked up: a stream's texts cost no system calls
         try:
             if path.is_file() and path.resolve().is_relative_to(OUTPUT_ROOT.resolve()):
                 found.append(path)
