@@ -19,7 +19,6 @@ from ..loaders import load_model
 from ..models.smooth_fill import biharmonic_fill, harmonic_fill, tension_fill
 from ..registry import ModelSpec, get_spec
 from ..replay import Artwork, make_record
-from .checks import MAX_SEED
 from .images import checked_image
 from .settings import checked, knob
 from .task import Output, Task, method_for
@@ -30,9 +29,9 @@ MARGIN = 64  # context kept around the mask's bounding box in "fill only the mas
 
 @dataclass(frozen=True)
 class Inpainter:
-    """fill(image (H, W, 3) float32 in [0, 1], mask (H, W) float32 with 1 = fill, seed) -> (H, W, 3) in [0, 1];
+    """fill(image (H, W, 3) float32 in [0, 1], mask (H, W) float32 with 1 = fill) -> (H, W, 3) in [0, 1];
     H and W are multiples of pad_multiple and at least min_size."""
-    fill: Callable[[np.ndarray, np.ndarray, int], np.ndarray]
+    fill: Callable[[np.ndarray, np.ndarray], np.ndarray]
     pad_multiple: int = 1
     min_size: int = 1
     provenance: dict = field(default_factory=dict)
@@ -44,11 +43,10 @@ class InpaintSettings:
     feather: int = knob(4, "Feather", "Pixels, inwards: the fill fades into the picture over this width.", 0, 64, 1)
     crop: bool = knob(True, "Fill only the masked region", "Work on a crop around the mask at full resolution; the "
                       "rest stays untouched. Untick for a model that copies from the whole picture.")
-    seed: int = knob(0, "Seed", low=0, high=MAX_SEED)
 
 
 def classical(flag: int) -> Inpainter:
-    def fill(image, mask, seed):
+    def fill(image, mask):
         pixels = (image * 255).round().astype(np.uint8)
         return cv2.inpaint(pixels, (mask > 0.5).astype(np.uint8) * 255, 3, flag).astype(np.float32) / 255
 
@@ -57,7 +55,7 @@ def classical(flag: int) -> Inpainter:
 
 def smooth(fill: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> Inpainter:
     """A smooth fill of smooth_fill.py, (x, known) -> x filled, as an Inpainter."""
-    def run(image, mask, seed):
+    def run(image, mask):
         x = torch.from_numpy(image).permute(2, 0, 1)[None]  # (1, 3, H, W)
         known = torch.from_numpy(mask < 0.5)[None, None].float()  # (1, 1, H, W)
         with torch.inference_mode():
@@ -66,7 +64,7 @@ def smooth(fill: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> Inpain
     return Inpainter(run)
 
 
-def mean_fill(image: np.ndarray, mask: np.ndarray, seed: int) -> np.ndarray:
+def mean_fill(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """The unmasked pixels' mean colour in the hole: the floor every method should beat."""
     known = mask < 0.5
     colour = image[known].mean(0) if known.any() else np.full(3, 0.5, np.float32)
@@ -78,7 +76,7 @@ def network(spec: ModelSpec, progress: Progress | None) -> Inpainter:
     loaded = load_model(spec, progress)
     module = loaded.module
 
-    def fill(image, mask, seed):
+    def fill(image, mask):
         x = torch.from_numpy(image).permute(2, 0, 1)[None].to(loaded.device, loaded.dtype)  # (1, 3, H, W)
         m = torch.from_numpy(mask)[None, None].to(loaded.device, loaded.dtype)  # (1, 1, H, W)
         with torch.inference_mode(), runtime.oom_guard("a smaller image or the crop option"):
@@ -147,7 +145,7 @@ def region_of(mask: np.ndarray, crop: bool) -> tuple[int, int, int, int]:
             min(H, rows.max() + 1 + MARGIN), min(W, cols.max() + 1 + MARGIN))
 
 
-def run_model(model: Inpainter, image: np.ndarray, mask: np.ndarray, seed: int) -> tuple[np.ndarray, str]:
+def run_model(model: Inpainter, image: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str]:
     """Downscale an oversized region, pad for the model, fill, undo both."""
     H, W = mask.shape
     notice = ""
@@ -165,7 +163,7 @@ def run_model(model: Inpainter, image: np.ndarray, mask: np.ndarray, seed: int) 
     pads = ((top, th - h - top), (left, tw - w - left))
     padded = np.pad(image, (*pads, (0, 0)), mode="reflect" if min(h, w) > 1 else "edge")
     padded_mask = np.pad(mask.astype(np.float32), pads)
-    out = model.fill(padded.astype(np.float32), padded_mask, seed)[top:top + h, left:left + w]
+    out = model.fill(padded.astype(np.float32), padded_mask)[top:top + h, left:left + w]
     if scale < 1:
         out = cv2.resize(out, (W, H), interpolation=cv2.INTER_CUBIC)
     return out, notice
@@ -187,7 +185,7 @@ def inpaint(model: str, image: Image.Image | None, mask, settings: InpaintSettin
     record |= filler.provenance
     pixels = np.asarray(image, dtype=np.float32) / 255
     top, left, bottom, right = region_of(hole, s.crop)
-    filled, notice = run_model(filler, pixels[top:bottom, left:right], hole[top:bottom, left:right], s.seed)
+    filled, notice = run_model(filler, pixels[top:bottom, left:right], hole[top:bottom, left:right])
     weight = feathered(hole, s.feather)[top:bottom, left:right, None]
     original = np.asarray(image)
     result = original.copy()

@@ -3,6 +3,7 @@ streamed, with Regenerate, Continue, Clear and Stop; the conversation saved with
 
 The turns live on the server (gr.State), never in a payload a visitor could shape: the chat window only shows them.
 """
+import inspect
 import random
 from collections.abc import Iterator
 from contextlib import closing
@@ -14,6 +15,7 @@ from ..pipelines.chat import ChatSettings, chat
 from ..pipelines.checks import MAX_SEED
 from ..pipelines.precision import PRECISIONS
 from ..registry import list_models
+from .api_docs import documented
 from .common import MODEL_RUN, Replayed, forward_progress, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
@@ -118,6 +120,9 @@ def chat_api(model: str = DEFAULT_MODEL, system: str = D.system, turns: list[str
                "notice": update.notice, "done": update.done, "record": update.record}
 
 
+
+
+CHAT_API_DESCRIPTION = documented(chat_api, ChatSettings, inspect.getdoc(chat_api))
 def replayed(record: dict, output, path: None) -> dict:
     """The Chat mode's fields for a remade reply: the conversation with the reply made again, and every setting."""
     turns = list(record.get("turns") or [])
@@ -169,6 +174,6 @@ def build() -> dict:
     stoppable(more, stop, run_continue, [model, knobs["system"], turns, *settings], outputs, **shared)
     clear.click(lambda: ([], [], "", gr.update(visible=False)), None, [window, turns, status, save], api_name=False)
     window.clear(lambda: [], None, turns, api_name=False)  # the window's own bin empties the conversation too
-    gr.api(chat_api, api_name="chat", **MODEL_RUN)
+    gr.api(chat_api, api_description=CHAT_API_DESCRIPTION, api_name="chat", **MODEL_RUN)
     return {"chat.model": model, "chat.window": window, "chat.turns": turns, "chat.status": status,
             **{f"chat.{k}": v for k, v in knobs.items()}}

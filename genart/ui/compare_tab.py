@@ -29,7 +29,7 @@ DEFAULT_SWEEP = {"imagine": "seed", "generate": "seed",
 DEFAULT_VALUES = {"imagine": "1, 2, 3", "generate": "1, 2, 3", "text": "1, 2", "melody": "1, 2"}
 # The settings each task's form shows, and where Compare starts lower than a tab does, so that a grid comes quickly.
 FIELDS = {"imagine": ("prompt", "seed", "truncation", "steps"), "generate": ("seed", "label", "truncation"),
-          "inpaint": ("seed", "grow", "feather"),
+          "inpaint": ("grow", "feather"),
           "restore": ("noise_level",), "style": ("seed", "size", "strength", "steps"),
           "text": ("prompt", "seed", "max_new_tokens", "temperature", "n", "chat"),
           "melody": ("primer", "seed", "bars", "temperature", "instrument"),

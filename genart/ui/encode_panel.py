@@ -4,10 +4,14 @@ import gradio as gr
 from ..data.procedural import CLASSES
 from ..pipelines.encode import EncodeSettings, encode, square_input
 from . import uploads
+from .api_docs import documented
 from .common import MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .controls import control
 from .gpu import on_gpu
 from .visitor import kept
+
+SUMMARY = "Encode an image with a VAE and decode it again: -> the centre square the encoder saw, the " \
+          "reconstruction (a PNG that carries its replay record), and a status line."
 
 NEAREST = ("(the nearest)", "")
 
@@ -53,7 +57,8 @@ def build(model: gr.Dropdown) -> dict:
                     result = uploads.image(label="Its reconstruction", type="filepath", interactive=False,
                                            elem_classes=["pixelated", "enlarged"], height=300, elem_id="encode-result")
                 status = gr.Markdown(elem_id="encode-status")
-    button.click(run_encode, [model, image, label], [seen, result, status], api_name="encode", **MODEL_RUN)
+    button.click(run_encode, [model, image, label], [seen, result, status], api_name="encode",
+                 api_description=documented(run_encode, EncodeSettings, SUMMARY), **MODEL_RUN)
     return {"encoding": panel, "encode_image": image, "encode_label": label, "encode_seen": seen,
             "encode_result": result, "encode_status": status}
 

@@ -15,6 +15,7 @@ from ..pipelines.settings import setting
 from ..pipelines.task import method_for
 from ..registry import get_spec, list_models
 from . import encode_panel, uploads
+from .api_docs import documented
 from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .controls import control, controls, recorded, settings_from
 from .gpu import on_gpu
@@ -27,6 +28,10 @@ GENERATE_FIELDS = ("label", "seed", "n", "truncation", "size")
 INTERPOLATE_FIELDS = ("label", "seed_a", "seed_b", "frames", "fps", "format", "truncation", "label_b")  # format: the file's
 STARTING_BATCH = 8  # the gallery starts with a page of samples; the API and CLI make one unless asked
 NO_MORPH = ("(one class)", "")
+GENERATE_SUMMARY = "A batch of images from a generative model: -> the gallery (PNG files that carry their replay " \
+                   "records, each with its index) and a status line."
+INTERPOLATE_SUMMARY = "An animation walking from one latent to another (a seed's, or an encoded image's): -> the " \
+                      "WebP or GIF file, which carries its replay record."
 
 
 @user_errors
@@ -161,8 +166,11 @@ def build() -> tuple[SendFrom, dict]:
               "gallery": gallery, "status": status, "interpolation": interpolation, "format": fmt,
               "animation": animation, **encoding}
     button.click(run_generate, [model, *(fields[k] for k in GENERATE_FIELDS)], [gallery, status], api_name="generate",
+                 api_description=documented(run_generate, GenerateSettings, GENERATE_SUMMARY, GENERATE_FIELDS),
                  **MODEL_RUN)
     interp_button.click(run_interpolate, [model, *(fields[k] for k in INTERPOLATE_FIELDS), image_a, image_b], animation,
-                        api_name="interpolate", **MODEL_RUN)
+                        api_name="interpolate",
+                        api_description=documented(run_interpolate, InterpolateSettings, INTERPOLATE_SUMMARY),
+                        **MODEL_RUN)
     gallery.select(selected_index, None, chosen, api_name=False)
     return SendFrom(gallery, chosen, to_inpaint, to_style), fields

@@ -11,6 +11,7 @@ from ..pipelines.imagine_walk import ImagineWalkSettings, imagine_walk
 from ..pipelines.runner import settings_for
 from ..registry import get_spec, list_models
 from . import uploads
+from .api_docs import documented
 from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, recorded
 from .gpu import on_gpu
@@ -18,6 +19,11 @@ from .send_to import SendFrom
 from .visitor import kept
 
 DEFAULT_MODEL = "text2art-64"
+SUMMARY = "Images from a prompt (text2art-64 in one pass; biggan-clip streams them as CLIP steers BigGAN-deep): " \
+          "-> the gallery (PNG files that carry their replay records; a caption with each CLIP score) and a " \
+          "status line."
+WALK_SUMMARY = "An animation walking from one prompt's caption embedding to another's (text2art): -> the WebP or " \
+               "GIF file, which carries its replay record."
 GUIDANCE_FIELDS = ("steps", "learning_rate", "cutouts", "clip")
 
 
@@ -150,7 +156,9 @@ def build() -> tuple[SendFrom, dict]:
               "imagine_frames": frames, "imagine_fps": fps, "imagine_format": fmt, "imagine_walk": walk,
               "imagine_animation": animation}
     walk_button.click(run_imagine_walk, [model, prompt, prompt_b, seed, frames, fps, truncation, fmt], animation,
-                      api_name="imagine_walk", **MODEL_RUN)
+                      api_name="imagine_walk",
+                      api_description=documented(run_imagine_walk, ImagineWalkSettings, WALK_SUMMARY), **MODEL_RUN)
     stoppable(button, stop, run_imagine, [model, prompt, seed, n, truncation, *knobs.values()], [gallery, status],
-              api_name="imagine", show_progress_on=status, **MODEL_RUN)
+              api_name="imagine", api_description=documented(run_imagine, ImagineSettings, SUMMARY),
+              show_progress_on=status, **MODEL_RUN)
     return SendFrom(gallery, chosen, to_inpaint, to_style), fields

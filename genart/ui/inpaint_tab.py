@@ -14,6 +14,7 @@ from ..pipelines.restore import RestoreSettings
 from ..registry import get_spec, list_models
 from ..replay import Artwork
 from . import uploads
+from .api_docs import documented
 from .common import BRUSH, MODEL_RUN, Replayed, forward_progress, output_dir, painted_mask, procedural_example, user_errors
 from .controls import control, controls, recorded, settings_from
 from .gpu import on_gpu
@@ -23,6 +24,13 @@ from .visitor import kept
 DEFAULT_MODEL = "inpaint-art"
 DEFAULT_RESTORER = "denoise-art"
 FILL_FIELDS = ("grow", "feather", "crop")  # the settings the Fill event reads, in its API's order
+FILL_SUMMARY = "Fill the masked region of an image: -> the image before and the filled one (a PNG that carries its " \
+               "replay record), and a status line."
+FILL_INPUTS = {"image": "The image and the strokes painted over what should go: an ImageEditor value "
+                        "({background, layers, composite}); with only a background, pass a mask.",
+               "mask": "Optional: a mask image, white where to fill, instead of painted strokes."}
+RESTORE_SUMMARY = "Restore a damaged image (noise, salt and pepper): -> the image before and the restored one (a " \
+                  "PNG that carries its replay record), and a status line."
 
 
 def example_image(name: str) -> str:
@@ -37,9 +45,11 @@ def save(art: Artwork, name: str) -> str:
 @kept
 @user_errors
 @on_gpu(60)
-def run_inpaint(model, editor, mask_image, *values, progress=gr.Progress()):
-    image = (editor or {}).get("background")
-    mask = mask_image if mask_image is not None else painted_mask(editor)
+def run_inpaint(model, image, mask, *values, progress=gr.Progress()):
+    """image: the editor's value (the picture and the strokes painted on it); mask: an uploaded mask instead of
+    the strokes."""
+    painted, image = image, (image or {}).get("background")
+    mask = mask if mask is not None else painted_mask(painted)
     start = time.perf_counter()
     art, notice = pipeline.inpaint(model, image, mask, settings_from(InpaintSettings, FILL_FIELDS, values),
                                    forward_progress(progress))
@@ -128,6 +138,7 @@ def build_fill() -> tuple[SendFrom, gr.ImageEditor, dict]:
                 inputs=[editor], label="Try an image")
     model.change(about, model, info, api_name=False)
     button.click(run_inpaint, [model, editor, mask_image, *knobs.values()], [result, status], api_name="inpaint",
+                 api_description=documented(run_inpaint, InpaintSettings, FILL_SUMMARY, FILL_FIELDS, about=FILL_INPUTS),
                  **MODEL_RUN)
     fields = {"model": model, "editor": editor, "mask_image": mask_image, **knobs, "result": result, "status": status}
     return SendFrom(result, None, None, to_style), editor, fields
@@ -155,6 +166,7 @@ def build_restore():
                 label="Try an image (then damage it)")
     add.click(damage, [image, kind, amount], image, api_name=False)
     model.change(about, model, info, api_name=False)
-    button.click(run_restore, [model, image, noise_level], [result, status], api_name="restore", **MODEL_RUN)
+    button.click(run_restore, [model, image, noise_level], [result, status], api_name="restore",
+                 api_description=documented(run_restore, RestoreSettings, RESTORE_SUMMARY), **MODEL_RUN)
     return {"restore_model": model, "restore_image": image, "noise_level": noise_level, "restore_result": result,
             "restore_status": status}

@@ -1,5 +1,6 @@
 """The Audio tab's Melody panel: a primer (typed, or the first notes of an uploaded MIDI file) and the sampling
 settings in; the piano roll grows bar by bar, then the melody plays (WAV) and downloads as WAV, MIDI and PNG."""
+import inspect
 import random
 from collections.abc import Iterator
 from contextlib import closing
@@ -18,6 +19,7 @@ from ..pipelines.melody import MelodySettings
 from ..pipelines.settings import check_value, setting
 from ..pipelines.task import Output
 from ..registry import get_spec, list_models
+from .api_docs import documented
 from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
@@ -87,6 +89,9 @@ def melody_api(model: str = DEFAULT_MODEL, primer: str = get_spec(DEFAULT_MODEL)
     return FileData(path=wav), FileData(path=midi), FileData(path=png), last.output.record
 
 
+
+
+MELODY_API_DESCRIPTION = documented(melody_api, MelodySettings, inspect.getdoc(melody_api))
 @user_errors
 def primer_from_midi(path: str | None) -> str:
     """An uploaded MIDI file's first notes (up to the longest primer) as primer words."""
@@ -170,5 +175,5 @@ def build():
     dice.click(lambda: random.randint(0, MAX_SEED), None, knobs["seed"], api_name=False)
     stoppable(button, stop, run_melody, [model, *(knobs[k] for k in FIELDS)], [roll, audio, files, status],
               api_name=False, show_progress_on=status, **MODEL_RUN)
-    gr.api(melody_api, api_name="melody", **MODEL_RUN)
+    gr.api(melody_api, api_description=MELODY_API_DESCRIPTION, api_name="melody", **MODEL_RUN)
     return {"model": model, **knobs, "status": status, "roll": roll, "audio": audio, "files": files}

@@ -1,5 +1,6 @@
 """The Audio tab's Repair panel: a recording (uploaded, or the melody just made) and where it is damaged (a gap by its
 start and length, or "find clicks"); before and after to hear, both spectrograms to see, the repaired WAV to keep."""
+import inspect
 from pathlib import Path
 
 import gradio as gr
@@ -9,6 +10,7 @@ from ..errors import GenartError
 from ..pipelines.repair import RepairSettings, read_clip, repair
 from ..pipelines.task import Output
 from ..registry import get_spec, list_models
+from .api_docs import documented
 from .common import MODEL_RUN, Replayed, output_dir, user_errors
 from .controls import controls, recorded
 from .gpu import on_gpu
@@ -68,6 +70,9 @@ def repair_api(model: str = DEFAULT_MODEL, audio: FileData | None = None, gap_st
     return FileData(path=wav), FileData(path=png), output.record
 
 
+
+
+REPAIR_API_DESCRIPTION = documented(repair_api, RepairSettings, inspect.getdoc(repair_api))
 @user_errors
 def describe(model: str) -> str:
     return get_spec(model, task="repair").description
@@ -112,6 +117,6 @@ def build(melody_audio: gr.Audio):
     take.click(lambda path: path, melody_audio, recording, api_name=False)
     button.click(run_repair, [model, recording, *knobs.values()], [picture, after, files, status], api_name=False,
                  show_progress_on=status, **MODEL_RUN)
-    gr.api(repair_api, api_name="repair", **MODEL_RUN)
+    gr.api(repair_api, api_description=REPAIR_API_DESCRIPTION, api_name="repair", **MODEL_RUN)
     return {PREFIX + k: v for k, v in {"model": model, "input": recording, **knobs, "picture": picture,
                                          "output": after, "files": files, "status": status}.items()}

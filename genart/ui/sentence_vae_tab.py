@@ -6,6 +6,7 @@ import gradio as gr
 
 from ..pipelines.sentence_vae import BETWEEN, RECONSTRUCT, BetweenSettings, ReconstructSettings, between, reconstruct
 from ..registry import list_models
+from .api_docs import documented
 from .common import MODEL_RUN, Replayed, forward_progress, user_errors
 from .controls import control, recorded
 from .gpu import on_gpu
@@ -13,6 +14,10 @@ from .text_tab import saved_record
 from .visitor import kept
 
 DEFAULT_MODEL = "text-art-vae"
+RECONSTRUCT_SUMMARY = "A sentence encoded by a sentence VAE and decoded again: -> (streamed) the decoded text, a " \
+                      "status line, and the JSON file with its replay record."
+BETWEEN_SUMMARY = "The sentences decoded along a straight line between two sentences' latents: -> (streamed) the " \
+                  "text, a status line, and the JSON file with its replay record."
 EXAMPLE_A = "«Quiet Harbour» — watercolour. A landscape of still water, with a pale moon."
 EXAMPLE_B = "«Golden Rings» — stained glass. A mandala of concentric rings, with leaded panes."
 
@@ -66,8 +71,10 @@ def build() -> dict:
             status = gr.Markdown(elem_id="vae-status")
             save = gr.DownloadButton("Save with its record (JSON)", visible=False, size="sm", elem_id="vae-save")
     rebuild.click(run_reconstruct, [model, sentence], [output, status, save], api_name=RECONSTRUCT.name,
+                  api_description=documented(run_reconstruct, ReconstructSettings, RECONSTRUCT_SUMMARY),
                   show_progress_on=status, **MODEL_RUN)
     walk.click(run_between, [model, sentence_a, sentence_b, steps], [output, status, save], api_name=BETWEEN.name,
+               api_description=documented(run_between, BetweenSettings, BETWEEN_SUMMARY),
                show_progress_on=status, **MODEL_RUN)
     return {"vae.model": model, "vae.sentence": sentence, "vae.sentence_a": sentence_a, "vae.sentence_b": sentence_b,
             "vae.steps": steps, "vae.output": output, "vae.status": status}

@@ -8,6 +8,7 @@ from ..pipelines import style as pipeline
 from ..pipelines.style import MAX_STYLES, StyleSettings
 from ..registry import get_spec, list_models
 from . import uploads
+from .api_docs import documented
 from .common import (
     BRUSH,
     MODEL_RUN,
@@ -25,6 +26,10 @@ from .gpu import on_gpu
 from .visitor import kept
 
 DEFAULT_MODEL = "fast-stained-glass"
+SUMMARY = "An image in the style of one or more others (or of the style a fast network learned): -> (streamed, " \
+          "for Gatys each step it keeps) the image, a PNG that carries its replay record, and a status line."
+WEIGHTS = tuple(f"weight{i + 1}" for i in range(MAX_STYLES))
+MASK = "AdaIN with two styles: an ImageEditor value whose strokes mark where style 1 goes; style 2 fills the rest."
 EXAMPLE_STYLES = [("stained_glass", 7), ("flow_field", 3), ("mandala", 5), ("geometric", 2)]
 # The event's arguments: model, content, the style images, their weights, these settings, the mask editor.
 SHARED_FIELDS = ("size", "strength", "preserve_colors", "seed")
@@ -92,7 +97,7 @@ def replayed(record: dict, output, image_path: str) -> dict:
     weights = record.get("style_weights") or []
     values = {"model": record["model"], "content": inputs["content"], "result": image_path,
               **{name: inputs.get(name) for name in pipeline.STYLE_INPUTS},
-              **{f"weight{i + 1}": w for i, w in enumerate(weights)}}
+              **dict(zip(WEIGHTS, weights))}
     if "mask" in inputs:
         values["editor"] = {"background": inputs["content"], "layers": [painted_layer(inputs["mask"])], "composite": None}
     return values | {k: v for k, v in recorded(StyleSettings, record).items() if k != "style_weights"}
@@ -147,7 +152,10 @@ def build() -> tuple[gr.Image, dict]:
     content.change(lambda image: {"background": image, "layers": [], "composite": image}, content, editor, api_name=False)
     # The progress bar sits on the status line; the image stays in view.
     stoppable(button, stop, run_stylize, [model, content, *styles, *weights, *(knobs[k] for k in FIELDS), editor],
-              [result, status], api_name="stylize", show_progress_on=status, **MODEL_RUN)
+              [result, status], api_name="stylize", show_progress_on=status, **MODEL_RUN,
+              api_description=documented(run_stylize, StyleSettings, SUMMARY,
+                                         [*pipeline.STYLE_INPUTS, *WEIGHTS, *FIELDS, "mask", "stop_request"],
+                                         about={"mask": MASK}))
     fields = {"model": model, "content": content, **knobs, "editor": editor, "result": result, "status": status,
-              **dict(zip(pipeline.STYLE_INPUTS, styles)), **{f"weight{i + 1}": w for i, w in enumerate(weights)}}
+              **dict(zip(pipeline.STYLE_INPUTS, styles)), **dict(zip(WEIGHTS, weights))}
     return content, fields

@@ -1,4 +1,5 @@
 """The Text tab: streamed completions side by side, a Stop button that ends generation, tokens per second."""
+import inspect
 import random
 from collections.abc import Iterator
 from contextlib import closing
@@ -12,6 +13,7 @@ from ..pipelines.precision import PRECISIONS
 from ..pipelines.text import TextSettings
 from ..registry import get_spec, list_models
 from ..replay import text_json
+from .api_docs import documented
 from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
@@ -106,6 +108,9 @@ def text_api(model: str = DEFAULT_MODEL, prompt: str = get_spec(DEFAULT_MODEL).d
                "notice": update.notice, "done": update.done, "record": update.record}
 
 
+
+
+TEXT_API_DESCRIPTION = documented(text_api, TextSettings, inspect.getdoc(text_api))
 @user_errors
 def on_model_pick(model: str, prompt: str):
     """Fill in the model's suggested settings, and its example prompt unless the user has written their own. Only
@@ -176,5 +181,5 @@ def build():
     # The API has its own endpoint that streams plain records; the button streams into the boxes.
     stoppable(button, stop, run_text, [model, *(knobs[k] for k in FIELDS)], [*outputs, status, save], api_name=False,
               show_progress_on=status, **MODEL_RUN)
-    gr.api(text_api, api_name="text", **MODEL_RUN)
+    gr.api(text_api, api_description=TEXT_API_DESCRIPTION, api_name="text", **MODEL_RUN)
     return {"model": model, **knobs, "status": status, **{f"output{i}": box for i, box in enumerate(outputs)}}
