@@ -247,7 +247,7 @@ def test_text2art_trains_on_captions_and_writes_a_model_that_draws_them(tmp_path
     save_hub_folder(dcgan, dcgan.config, tmp_path / "dcgan")
     text2art.main(["--steps", "2", "--encoder-steps", "2", "--per-class", "8", "--check-per-class", "12",
                    "--hidden-size", "8", "--batch-size", "8", "--diff-augment", "--log-every", "1",
-                   "--colour-weight", "0.5",
+                   "--colour-weight", "0.5", "--modulated-blocks", "2",
                    "--generator-from", str(tmp_path / "dcgan"), "--later-lr", later_lr, "--align-steps", "2",
                    "--out", str(weights / "text2art-64")])
     run = json.loads((weights / "text2art-64" / "training_log.json").read_text())["runs"][-1]
@@ -258,12 +258,32 @@ def test_text2art_trains_on_captions_and_writes_a_model_that_draws_them(tmp_path
     kept = [torch.equal(written[f"generator.{k}"], v.half()) for k, v in later.items()]
     assert all(kept) if later_lr == "0" else not any(kept)  # frozen: the DCGAN's later layers as they were
     assert not torch.equal(written["generator.model.0.weight"][:100], dcgan.state_dict()["model.0.weight"][:100].half())
+    assert written["modulation.weight"].shape == (2 * (16 + 8), 128) and written["modulation.weight"].abs().sum() > 0
     monkeypatch.setattr(hub, "WEIGHTS_DIR", weights)
     monkeypatch.setattr(runtime, "MODELS", runtime.ModelCache(2))
     from genart.pipelines.imagine import ImagineSettings, imagine
 
     *_, last = imagine("text2art-64", ImagineSettings(prompt="a red mandala", n=2))
     assert [a.image.size for a in last.artworks] == [(64, 64)] * 2
+
+
+def test_text2art_modulation_starts_as_the_plain_generator_and_then_moves_per_caption():
+    """modulated_blocks: zero at first, the caption's scales and shifts leave the generator drawing what it drew
+    without them; once they are not zero, two captions with one latent draw different pictures."""
+    from genart.models.text2art import Text2ArtConfig, Text2ArtGenerator
+
+    torch.manual_seed(2)
+    gen = Text2ArtGenerator(Text2ArtConfig(vocab=["a"], hidden_size=8, modulated_blocks=2)).eval()
+    plain = Text2ArtGenerator(Text2ArtConfig(vocab=["a"], hidden_size=8)).eval()
+    plain.load_state_dict({k: v for k, v in gen.state_dict().items() if not k.startswith("modulation.")})
+    noise, embedding = torch.randn(1, 132).expand(2, 132), torch.randn(2, 128)
+    with torch.no_grad():
+        assert torch.equal(gen(noise, embedding), plain(noise, embedding))
+        gen.modulation.weight.normal_(0, 0.1)
+        drawn = gen(noise, embedding)
+    assert not torch.equal(drawn, plain(noise, embedding)) and not torch.allclose(drawn[0], drawn[1])
+    with pytest.raises(ValueError, match="use 0 to 3"):
+        Text2ArtGenerator(Text2ArtConfig(vocab=["a"], modulated_blocks=4))
 
 
 def test_text2art_can_start_from_the_class_conditional_dcgan(tmp_path):

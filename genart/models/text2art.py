@@ -3,8 +3,11 @@
 A caption's words go through a small bidirectional GRU (the text encoder, trained here beforehand against an image
 encoder, as Reed et al. 2016 train theirs, arXiv:1605.05395); conditioning augmentation turns its embedding into a
 mean and a variance to sample a condition from; the generator is genart's DCGAN generator fed the latent and that
-condition. The discriminator (training only) is matching-aware (GAN-INT-CLS, Reed et al. 2016, arXiv:1605.05396): it
-scores an image with a caption by projecting the caption's embedding onto its features.
+condition, and with modulated_blocks > 0 the caption's embedding also scales and shifts the last BatchNorm layers'
+outputs (conditional BatchNorm, as in Miyato & Koyama 2018 and BigGAN): a path to the late layers where an image's
+colours are decided, apart from its class. The discriminator (training only) is matching-aware (GAN-INT-CLS, Reed et
+al. 2016, arXiv:1605.05396): it scores an image with a caption by projecting the caption's embedding onto its
+features.
 """
 from dataclasses import dataclass, field
 
@@ -28,6 +31,7 @@ class Text2ArtConfig:
     latent_dim: int = 100
     hidden_size: int = 48
     image_size: int = 64  # fixed by the DCGAN generator
+    modulated_blocks: int = 0  # how many of the generator's last BatchNorm layers the embedding scales and shifts (<= 3)
 
     def generator_config(self) -> DCGANConfig:
         return DCGANConfig(latent_dim=self.latent_dim + self.cond_dim, hidden_size=self.hidden_size)
@@ -70,13 +74,33 @@ class Text2ArtGenerator(nn.Module):
         self.text = TextEncoder(config)
         self.augment = ConditioningAugmentation(config)
         self.generator = DCGANGenerator(config.generator_config())
+        if not 0 <= config.modulated_blocks <= 3:
+            raise ValueError(f"modulated_blocks is {config.modulated_blocks}; the generator has 3 BatchNorm layers "
+                             "after its first block, so use 0 to 3.")
+        norms = [i for i, m in enumerate(self.generator.model) if isinstance(m, nn.BatchNorm2d)]
+        self.modulated = norms[len(norms) - config.modulated_blocks:] if config.modulated_blocks else []
+        widths = [self.generator.model[i].num_features for i in self.modulated]
+        if widths:  # zero at first: a generator started from the DCGAN draws as the DCGAN does
+            self.modulation = nn.Linear(config.text_dim, 2 * sum(widths))
+            nn.init.zeros_(self.modulation.weight)
+            nn.init.zeros_(self.modulation.bias)
+        self.widths = widths
 
     def forward(self, noise: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
         """noise (B, latent_dim + cond_dim): the latent, then conditioning augmentation's eps; embedding (B, text_dim)
         -> images (B, 3, 64, 64) in [-1, 1]."""
         z, eps = noise.split([self.config.latent_dim, self.config.cond_dim], dim=1)
         condition, _, _ = self.augment(embedding, eps)
-        return self.generator(torch.cat([z, condition], dim=1))  # (B, latent_dim + cond_dim) -> (B, 3, 64, 64)
+        x = torch.cat([z, condition], dim=1)[:, :, None, None]  # (B, latent_dim + cond_dim, 1, 1)
+        if not self.widths:
+            return self.generator.model(x)  # (B, 3, 64, 64)
+        scales = iter(self.modulation(embedding).split([w for w in self.widths for _ in (0, 1)], dim=1))
+        for i, layer in enumerate(self.generator.model):
+            x = layer(x)
+            if i in self.modulated:  # (B, C, H, W) * (1 + gain (B, C, 1, 1)) + bias (B, C, 1, 1)
+                gain, bias = next(scales), next(scales)
+                x = x * (1 + gain[:, :, None, None]) + bias[:, :, None, None]
+        return x  # (B, 3, 64, 64)
 
 
 class ImageEncoder(nn.Module):

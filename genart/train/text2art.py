@@ -105,7 +105,7 @@ def train(args):
     keep = ~data["held_out"]
     captions = [c for c, k in zip(data["captions"], keep) if k]
     config = Text2ArtConfig(vocab=sorted({w for cs in captions for c in cs for w in words(c)}),
-                            hidden_size=args.hidden_size)
+                            hidden_size=args.hidden_size, modulated_blocks=args.modulated_blocks)
     images = torch.from_numpy(data["images"][keep]).permute(0, 3, 1, 2).contiguous()  # (N, 3, 64, 64) uint8
     labels = torch.from_numpy(data["labels"][keep]).long()  # (N,) the renderer's class of each image
     colours = torch.tensor([[c in named for c in COLOURS] for named, k in zip(data["colours"], keep) if k],
@@ -192,6 +192,9 @@ def arguments(p):
     p.add_argument("--encoder-steps", type=int, default=1500, help="steps of the text encoder's contrastive training")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--hidden-size", type=int, default=48)
+    p.add_argument("--modulated-blocks", type=int, default=0,
+                   help="how many of the generator's last BatchNorm layers the caption's embedding scales and shifts "
+                        "(0 to 3; zero at the start, so a generator from --generator-from first draws as the DCGAN)")
     p.add_argument("--per-class", type=int, default=2000, help="rendered images per class, held-out ones included")
     p.add_argument("--lr-g", type=float, default=1e-4)
     p.add_argument("--lr-d", type=float, default=4e-4)
