@@ -130,6 +130,9 @@ def add_serving(sub):
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--share", action="store_true")
     serve.add_argument("--public", action="store_true", help="serve in public mode even on loopback (see SECURITY.md)")
+    serve.add_argument("--mcp", action="store_true",
+                       help="also serve every endpoint as a Model Context Protocol tool at /gradio_api/mcp/ (as "
+                            "GENART_MCP=1 does)")
     serve.set_defaults(func=commands.cmd_serve)
     bench = sub.add_parser("bench", help="print speed tables")
     bench.add_argument("task", nargs="?", default=None)

@@ -381,7 +381,7 @@ def cmd_history_list(args):
 def cmd_serve(args):
     from .ui import launch
 
-    launch(args.host, args.port, args.share, True if args.public else None)
+    launch(args.host, args.port, args.share, True if args.public else None, True if args.mcp else None)
 
 
 def cmd_bench(args):

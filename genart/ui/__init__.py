@@ -88,6 +88,14 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
     return demo
 
 
+def tools_named_after_endpoints(demo: gr.Blocks) -> None:
+    """Gradio's MCP server names a tool after its function; genart's functions are named for the code that calls them
+    (run_generate, text_api), so each takes its endpoint's name (generate, text), which the API page uses too."""
+    for fn in demo.fns.values():
+        if isinstance(fn.api_name, str) and fn.fn is not None and fn.api_visibility == "public":
+            fn.fn.__name__ = fn.api_name
+
+
 # Each tab's default model: what ZeroGPU wants placed at start-up.
 STARTUP_MODELS = (imagine_panel.DEFAULT_MODEL, generate_tab.DEFAULT_MODEL, inpaint_tab.DEFAULT_MODEL, inpaint_tab.DEFAULT_RESTORER,
                   style_tab.DEFAULT_MODEL, text_tab.DEFAULT_MODEL, melody_tab.DEFAULT_MODEL)
@@ -110,10 +118,13 @@ def owner_logins() -> list[tuple[str, str]] | None:
     return [(name.strip(), password) for name, password in pairs] or None
 
 
-def launch(host: str | None = None, port: int | None = None, share: bool = False, public: bool | None = None):
+def launch(host: str | None = None, port: int | None = None, share: bool = False, public: bool | None = None,
+           mcp: bool | None = None):
     """Queue and serve within the limits; GRADIO_SERVER_NAME / GRADIO_SERVER_PORT apply when host / port are not
     given. Public mode is decided here (access.decide_public) unless `public` forces it, and written to
-    GENART_PUBLIC so that every layer reads the same answer."""
+    GENART_PUBLIC so that every layer reads the same answer. With `mcp` (else GENART_MCP=1) Gradio's MCP server
+    offers every endpoint as a tool, named after the endpoint; a tool call goes through the same queue, checks and
+    limits as an HTTP call."""
     host = host or os.environ.get("GRADIO_SERVER_NAME")
     public = access.decide_public(host, share) if public is None else public
     os.environ[access.PUBLIC] = "1" if public else "0"
@@ -123,7 +134,10 @@ def launch(host: str | None = None, port: int | None = None, share: bool = False
     vote_sync.start()
     demo = build_demo().queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
     edge.busy_sentence(demo)
+    mcp = os.environ.get("GENART_MCP") == "1" if mcp is None else mcp
+    if mcp:
+        tools_named_after_endpoints(demo)
     demo.launch(app_kwargs={"middleware": [Middleware(VisitorCookie)]},  # a visitor's history outlives a reload
                 server_name=host, server_port=port, share=share, css=CSS, theme=gr.themes.Soft(),
                 max_file_size=int(limits.max_file_mb * 1e6), state_session_capacity=limits.sessions, auth=owner_logins(),
-                show_error=True)  # Gradio's own checks reach a visitor as their sentence; genart's are sentences
+                show_error=True, mcp_server=mcp)  # Gradio's own checks reach a visitor as their sentence; genart's are sentences
