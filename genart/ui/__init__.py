@@ -10,6 +10,7 @@ from ..loaders import load_model
 from ..registry import get_spec
 from . import (
     arena_tab,
+    cache_sweep,
     chat_tab,
     compare_tab,
     edge,
@@ -35,12 +36,18 @@ CSS = """
 """
 
 
+def sweep_schedule() -> tuple[int, int]:
+    """(every, age) in seconds: how often Gradio's cache is swept, and the age at which a file goes."""
+    minutes = current_limits().output_minutes
+    return max(60, int(minutes * 15)), int(minutes * 60)
+
+
 def build_demo(public: bool | None = None) -> gr.Blocks:
     """The app; public (default: what GENART_PUBLIC says) hides model management from visitors."""
     public = access.is_public() if public is None else public
-    minutes = current_limits().output_minutes
-    # Gradio deletes the files it cached for this app (uploads and outputs) once they are older than the limit.
-    with gr.Blocks(title="genart", delete_cache=(max(60, int(minutes * 15)), int(minutes * 60))) as demo:
+    # Gradio deletes the files it cached for this app (uploads and outputs) once they are older than the limit (and
+    # all of them at shutdown); launch adds cache_sweep, which keeps doing it under traffic.
+    with gr.Blocks(title="genart", delete_cache=sweep_schedule()) as demo:
         gr.Markdown("# genart\nGenerative-art models in the browser: draw a prompt, sample a GAN, fill holes and restore damage, "
                     "transfer styles, write with a language model, make melodies, and compare them side by side.")
         replay_file, replay_status = replay_drop.build()
@@ -134,6 +141,7 @@ def launch(host: str | None = None, port: int | None = None, share: bool = False
     vote_sync.start()
     demo = build_demo().queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
     edge.busy_sentence(demo)
+    cache_sweep.start(demo, *sweep_schedule())
     mcp = os.environ.get("GENART_MCP") == "1" if mcp is None else mcp
     if mcp:
         tools_named_after_endpoints(demo)
