@@ -36,6 +36,9 @@ CSS = """
 """
 
 
+GRADIO_SWEEP_SECONDS = 365 * 24 * 3600
+
+
 def sweep_schedule() -> tuple[int, int]:
     """(every, age) in seconds: how often Gradio's cache is swept, and the age at which a file goes."""
     minutes = current_limits().output_minutes
@@ -45,9 +48,9 @@ def sweep_schedule() -> tuple[int, int]:
 def build_demo(public: bool | None = None) -> gr.Blocks:
     """The app; public (default: what GENART_PUBLIC says) hides model management from visitors."""
     public = access.is_public() if public is None else public
-    # Gradio deletes the files it cached for this app (uploads and outputs) once they are older than the limit (and
-    # all of them at shutdown); launch adds cache_sweep, which keeps doing it under traffic.
-    with gr.Blocks(title="genart", delete_cache=sweep_schedule()) as demo:
+    # Gradio's own schedule is kept only for its clean-up at shutdown (every file it cached for this app goes):
+    # cache_sweep, which launch starts, removes the old ones while it serves (Gradio's sweep stops under traffic).
+    with gr.Blocks(title="genart", delete_cache=(GRADIO_SWEEP_SECONDS, sweep_schedule()[1])) as demo:
         gr.Markdown("# genart\nGenerative-art models in the browser: draw a prompt, sample a GAN, fill holes and restore damage, "
                     "transfer styles, write with a language model, make melodies, and compare them side by side.")
         replay_file, replay_status = replay_drop.build()

@@ -120,9 +120,9 @@ def chat_api(model: str = DEFAULT_MODEL, system: str = D.system, turns: list[str
                "notice": update.notice, "done": update.done, "record": update.record}
 
 
-
-
 CHAT_API_DESCRIPTION = documented(chat_api, ChatSettings, inspect.getdoc(chat_api))
+
+
 def replayed(record: dict, output, path: None) -> dict:
     """The Chat mode's fields for a remade reply: the conversation with the reply made again, and every setting."""
     turns = list(record.get("turns") or [])

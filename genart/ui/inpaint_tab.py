@@ -48,8 +48,8 @@ def save(art: Artwork, name: str) -> str:
 def run_inpaint(model, image, mask, *values, progress=gr.Progress()):
     """image: the editor's value (the picture and the strokes painted on it); mask: an uploaded mask instead of
     the strokes."""
-    painted, image = image, (image or {}).get("background")
-    mask = mask if mask is not None else painted_mask(painted)
+    mask = mask if mask is not None else painted_mask(image)
+    image = (image or {}).get("background")
     start = time.perf_counter()
     art, notice = pipeline.inpaint(model, image, mask, settings_from(InpaintSettings, FILL_FIELDS, values),
                                    forward_progress(progress))

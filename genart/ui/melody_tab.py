@@ -89,9 +89,9 @@ def melody_api(model: str = DEFAULT_MODEL, primer: str = get_spec(DEFAULT_MODEL)
     return FileData(path=wav), FileData(path=midi), FileData(path=png), last.output.record
 
 
-
-
 MELODY_API_DESCRIPTION = documented(melody_api, MelodySettings, inspect.getdoc(melody_api))
+
+
 @user_errors
 def primer_from_midi(path: str | None) -> str:
     """An uploaded MIDI file's first notes (up to the longest primer) as primer words."""

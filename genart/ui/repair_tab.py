@@ -70,9 +70,9 @@ def repair_api(model: str = DEFAULT_MODEL, audio: FileData | None = None, gap_st
     return FileData(path=wav), FileData(path=png), output.record
 
 
-
-
 REPAIR_API_DESCRIPTION = documented(repair_api, RepairSettings, inspect.getdoc(repair_api))
+
+
 @user_errors
 def describe(model: str) -> str:
     return get_spec(model, task="repair").description

@@ -108,9 +108,9 @@ def text_api(model: str = DEFAULT_MODEL, prompt: str = get_spec(DEFAULT_MODEL).d
                "notice": update.notice, "done": update.done, "record": update.record}
 
 
-
-
 TEXT_API_DESCRIPTION = documented(text_api, TextSettings, inspect.getdoc(text_api))
+
+
 @user_errors
 def on_model_pick(model: str, prompt: str):
     """Fill in the model's suggested settings, and its example prompt unless the user has written their own. Only
