@@ -30,15 +30,15 @@ def add_models(sub):
 
 
 def add_task(sub, name: str, task: str, help: str, func, model: str, out: str | None = None,
-             model_flag: str = "--model") -> argparse.ArgumentParser:
-    """A command that runs one task: its model, its settings' flags, and where to write."""
+             model_flag: str = "--model", leave_out: tuple[str, ...] = ()) -> argparse.ArgumentParser:
+    """A command that runs one task: its model, its settings' flags (but those left out), and where to write."""
     from .pipelines.runner import task as declared
 
     p = sub.add_parser(name, help=help, description=f"{help[0].upper()}{help[1:]}. A setting not given takes the "
                        "model's own default (python -m genart models list --json shows them), else the one shown.")
     p.add_argument(model_flag, dest="model" if model_flag == "--model" else model_flag[2:], default=model,
                    help="a registry name, name@revision, or hf-hub:org/name[@revision]")
-    add_settings(p, declared(task).settings)
+    add_settings(p, declared(task).settings, leave_out)
     if out is not None:
         p.add_argument("--out", default=out)
     p.set_defaults(func=func)
@@ -98,6 +98,26 @@ def add_tasks(sub):
     rep.add_argument("--audio", required=True, help="the recording: a WAV file")
     add_task(sub, "melody", "melody", "a melody from a melody model: writes OUT (a WAV) and the same name's .mid and "
              ".png, each with its replay record", commands.cmd_melody, "melody-lstm", "tune.wav")
+
+
+def add_batch(sub):
+    """batch TASK: one command per task that takes a batch, with that task's settings' flags."""
+    from .pipelines.batch import BATCH_TASKS
+    from .pipelines.runner import task as declared
+    from .registry import list_models
+
+    tasks = sub.add_parser("batch", help="run a task over a folder, a zip or a list of prompts: outputs, a JSONL log "
+                           "and a contact sheet in --out; resumable").add_subparsers(dest="task", required=True)
+    for name in BATCH_TASKS:
+        t = declared(name)
+        what = ("an image file, a folder of images or a zip of them" if t.batch_over in t.inputs
+                else "a .txt file of prompts, one a line")
+        p = add_task(tasks, name, name, f"{name} every input of --in ({what}); a rerun skips what is done",
+                     commands.cmd_batch, list_models(t.models_for)[0].name, "batch", leave_out=(t.batch_over,))
+        p.add_argument("--in", dest="source", required=True, help=what)
+        for shared in t.inputs:
+            if shared != t.batch_over:
+                p.add_argument(f"--{shared}", help=f"the {shared} image every input shares")
 
 
 def add_compare_and_replay(sub):
@@ -167,7 +187,7 @@ def add_arena_and_history(sub):
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m genart", description="genart: generative-art models from a shell.")
     sub = p.add_subparsers(dest="command", required=True)
-    for add in (add_models, add_tasks, add_compare_and_replay, add_serving, add_arena_and_history):
+    for add in (add_models, add_tasks, add_batch, add_compare_and_replay, add_serving, add_arena_and_history):
         add(sub)
     return p
 
@@ -176,8 +196,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     runtime.keep_freed_memory()
     try:
-        args.func(args)
+        return args.func(args) or 0
     except GenartError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    return 0

@@ -20,10 +20,11 @@ def flag_help(s: Setting) -> str:
                                 f"({bounds})" if bounds else "") if w)
 
 
-def add_settings(parser: argparse.ArgumentParser, cls: type):
-    """--name-with-dashes for every field of `cls` (add_setting)."""
+def add_settings(parser: argparse.ArgumentParser, cls: type, leave_out: tuple[str, ...] = ()):
+    """--name-with-dashes for every field of `cls` (add_setting) but those left out."""
     for s in settings_of(cls):
-        add_setting(parser, s)
+        if s.name not in leave_out:
+            add_setting(parser, s)
 
 
 def add_setting(parser: argparse.ArgumentParser, s: Setting):

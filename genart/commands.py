@@ -275,6 +275,41 @@ def cmd_repair(args):
     print(*kept(output.sound.save(out), output.artwork().save(out.with_suffix(".png"))), sep="\n")
 
 
+def cmd_batch(args) -> int:
+    """Every input through the task with a progress bar; -> 1 when some failed (each listed), 130 when Ctrl-C
+    stopped it, else 0."""
+    from tqdm import tqdm
+
+    from .pipelines import batch
+    from .pipelines.images import open_image
+    from .pipelines.runner import task as declared
+
+    t = declared(args.task)
+    shared = {name: open_image(getattr(args, name)) for name in t.inputs
+              if name != t.batch_over and getattr(args, name, None)}
+    items = batch.folder_items(Path(args.source))
+    batch.check_size(items, None, None)
+    out, done = Path(args.out), []
+    try:
+        for d in tqdm(batch.run_batch(args.task, args.model, given_settings(args, t.settings), items, shared, out),
+                      total=len(items), unit="input"):
+            done.append(d)
+    except KeyboardInterrupt:  # Ctrl-C: what is done is logged, and the same command goes on from there
+        print(f"\nstopped after {len(done)} of {len(items)} inputs; run the same command again to go on.",
+              file=sys.stderr)
+        return 130
+    failed = [d for d in done if d.error]
+    for d in failed:
+        print(f"failed: {d.item}: {d.error}", file=sys.stderr)
+    for notice, n in batch.notices(done).items():
+        print(f"{n} input(s): {notice}", file=sys.stderr)
+    made = sum(len(d.outputs) for d in done if not d.skipped)
+    print(f"{made} outputs made, {sum(d.skipped for d in done)} inputs already done, {len(failed)} failed; "
+          f"log {out / batch.LOG}", file=sys.stderr)
+    print(batch.contact_sheet(out, done))
+    return 1 if failed else 0
+
+
 def parse_settings(pairs: list[str]) -> dict:
     """['seed=3', 'label=mandala'] -> {'seed': 3, 'label': 'mandala'}: a value is JSON where it reads as JSON."""
     params = {}

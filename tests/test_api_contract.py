@@ -5,6 +5,7 @@ import re
 import httpx
 import pytest
 
+from genart.pipelines.batch import BATCH_TASKS
 from genart.pipelines.runner import TASKS
 from genart.pipelines.settings import settings_of
 from genart.ui.api_docs import INPUTS
@@ -18,7 +19,7 @@ def endpoints(app_url) -> dict:
 
 
 def task_endpoints(endpoints: dict) -> dict:
-    named = {f"/{name}": name for name in TASKS} | ENDPOINT_TASKS
+    named = {f"/{name}": name for name in TASKS} | ENDPOINT_TASKS | {f"/batch_{name}": name for name in BATCH_TASKS}
     return {api: TASKS[task] for api, task in named.items() if api in endpoints}
 
 
@@ -30,7 +31,8 @@ def test_no_endpoint_has_an_unnamed_parameter(endpoints):
 
 def test_every_task_endpoint_takes_its_declared_settings_by_name_and_says_what_each_does(endpoints):
     found = task_endpoints(endpoints)
-    assert set(found) >= {"/generate", "/inpaint", "/stylize", "/restore", "/imagine", "/text", "/melody", "/repair"}
+    assert set(found) >= {"/generate", "/inpaint", "/stylize", "/restore", "/imagine", "/text", "/melody", "/repair",
+                          "/batch_restore", "/batch_inpaint", "/batch_style", "/batch_imagine"}
     for api, task in found.items():
         names = [p["parameter_name"] for p in endpoints[api]["parameters"]]
         declared = {s.name for s in settings_of(task.settings)}
@@ -38,7 +40,9 @@ def test_every_task_endpoint_takes_its_declared_settings_by_name_and_says_what_e
         assert not undeclared, f"{api} takes parameters its task does not declare: {undeclared}"
         # every setting is offered: style weights as one number per style image, and an interpolation's end latents
         # as the images image_a and image_b they are encoded from
-        assert declared - set(names) <= {"style_weights", "latent_a", "latent_b"}, \
+        # a batch's source replaces what it varies
+        batched = {task.batch_over} if api.startswith("/batch_") else set()
+        assert declared - set(names) <= {"style_weights", "latent_a", "latent_b"} | batched, \
             f"{api} leaves out {declared - set(names)}"
         described = endpoints[api]["description"]
         for name in names:

@@ -3,6 +3,7 @@ import json
 import os
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -303,6 +304,31 @@ def test_inpaint_tab_paints_a_stroke_and_fills_it(page):
                            " return img && img.src !== old && img.src.includes('inpainted'); }", arg=before,
                            timeout=30_000)
     expect(page.get_by_role("tab", name="Style")).to_have_attribute("aria-selected", "true", timeout=30_000)
+
+
+def test_a_restore_batch_takes_a_zip_and_an_image_and_gives_a_sheet_and_a_zip(page, tmp_path):
+    from genart.data.procedural import render
+    from genart.pipelines.batch import THUMB
+
+    for name in ("mandala", "mondrian", "landscape"):
+        render(name, 5, 64).save(tmp_path / f"{name}.png")
+    with zipfile.ZipFile(tmp_path / "art.zip", "w") as z:
+        z.write(tmp_path / "mandala.png", "art/mandala.png")
+        z.write(tmp_path / "mondrian.png", "art/mondrian.png")
+    page.get_by_role("tab", name="Inpaint").click()
+    page.get_by_role("tab", name="Restore").click()
+    page.locator("#batch-restore").get_by_text("Batch: many images at once").click()
+    page.locator("#batch-restore-source input[type=file]").set_input_files([tmp_path / "art.zip",
+                                                                             tmp_path / "landscape.png"])
+    expect(page.locator("#batch-restore-source")).to_contain_text("landscape", timeout=30_000)  # uploaded
+    page.locator("#batch-restore-run").click()
+    expect(page.locator("#batch-restore-status")).to_contain_text("3/3 inputs", timeout=60_000)
+    expect(page.locator("#batch-restore-status")).to_contain_text("done", timeout=60_000)
+    sheet = page.locator("#batch-restore-sheet img")
+    sheet.scroll_into_view_if_needed()  # the browser loads it once it is in view
+    assert natural_width(page, sheet) == 3 * THUMB
+    expect(page.locator("#batch-restore-zip")).to_contain_text("restore-batch")
+    snapshot(page, "restore-batch")
 
 
 def test_send_a_generated_image_to_inpaint_and_to_style(page):

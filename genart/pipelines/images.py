@@ -1,5 +1,6 @@
 """Input images of any mode and size, made ready for a model: RGB, within a size range, as tensors and back."""
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import torch
@@ -15,8 +16,10 @@ MAX_PIXELS = 2 * MAX_SIDE * MAX_SIDE
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
-def check_image_file(path: str | Path) -> None:
-    """Refuse, from the header alone, a file that is not an image or decodes to more than MAX_PIXELS."""
+def check_image_file(path: str | Path | BinaryIO, name: str = "") -> None:
+    """Refuse, from the header alone, a file that is not an image or decodes to more than MAX_PIXELS. `name`: what
+    to call a file given as bytes (its path's name otherwise)."""
+    name = name or Path(path).name
     try:
         with Image.open(path) as image:
             width, height = image.size
@@ -25,21 +28,22 @@ def check_image_file(path: str | Path) -> None:
     except Image.DecompressionBombError:
         width = height = MAX_PIXELS
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise GenartError(f"{Path(path).name} is not an image file genart can read (use PNG, JPEG or WebP).") from None
+        raise GenartError(f"{name} is not an image file genart can read (use PNG, JPEG or WebP).") from None
     if width * height > MAX_PIXELS:
-        raise GenartError(f"{Path(path).name} would decode to {width}x{height} pixels; use an image of at most "
+        raise GenartError(f"{name} would decode to {width}x{height} pixels; use an image of at most "
                           f"{MAX_SIDE}x{MAX_SIDE}.")
 
 
-def open_image(path: str | Path) -> Image.Image:
+def open_image(path: str | Path | BinaryIO, name: str = "") -> Image.Image:
     """A PIL image from a file, or one sentence if it is missing, not an image, truncated or too large."""
-    check_image_file(path)
+    name = name or Path(path).name
+    check_image_file(path, name)
     try:
         image = Image.open(path)
         image.load()
         return image
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise GenartError(f"{Path(path).name} is damaged or not an image genart can read (use PNG, JPEG or "
+        raise GenartError(f"{name} is damaged or not an image genart can read (use PNG, JPEG or "
                           "WebP).") from None
 
 

@@ -150,4 +150,4 @@ def run(model: str, s: ImagineSettings, inputs: dict, progress: Progress | None)
     return [Output(art.record, art.image, notice=last.notice) for art in last.artworks]
 
 
-TASK = Task("imagine", ImagineSettings, METHODS, run)
+TASK = Task("imagine", ImagineSettings, METHODS, run, batch_over="prompt")

@@ -199,4 +199,4 @@ def run(model: str, s: InpaintSettings, inputs: dict, progress: Progress | None)
     return [Output(art.record, art.image, inputs=art.inputs, notice=notice)]
 
 
-TASK = Task("inpaint", InpaintSettings, METHODS, run, inputs=("image", "mask"))
+TASK = Task("inpaint", InpaintSettings, METHODS, run, inputs=("image", "mask"), batch_over="image")

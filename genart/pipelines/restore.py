@@ -100,4 +100,4 @@ def run(model: str, s: RestoreSettings, inputs: dict, progress: Progress | None)
     return [Output(art.record, art.image, inputs=art.inputs, notice=notice)]
 
 
-TASK = Task("restore", RestoreSettings, METHODS, run, inputs=("image",))
+TASK = Task("restore", RestoreSettings, METHODS, run, inputs=("image",), batch_over="image")

@@ -236,4 +236,5 @@ def run(model: str, s: StyleSettings, inputs: dict, progress: Progress | None) -
     return [Output(last.record, last.image, inputs=last.inputs, notice=last.notice)]
 
 
-TASK = Task("style", StyleSettings, METHODS, run, inputs=("content", *STYLE_INPUTS, "mask"))
+TASK = Task("style", StyleSettings, METHODS, run, inputs=("content", *STYLE_INPUTS, "mask"),
+            batch_over="content")

@@ -46,6 +46,9 @@ class Task:
     model_task: str = ""  # the registry task of its models, when not its own name (interpolate uses generate's)
     # (model, settings by name, progress) -> the settings as that model takes them: Compare gives every model one set
     adapt: Callable[[str, dict, Progress | None], dict] = lambda model, params, progress: params
+    # what a batch varies, input by input: one of `inputs` (an image per file) or a text setting (one per line); ""
+    # where the task takes no batch
+    batch_over: str = ""
 
     @property
     def models_for(self) -> str:

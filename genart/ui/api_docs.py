@@ -23,6 +23,7 @@ INPUTS = {
     "image_a": "An image to start from instead of the first seed (a model with an encoder).",
     "image_b": "An image to end at instead of the second seed (a model with an encoder).",
     "file_format": "webp or gif.",
+    "source": "What a batch goes over: uploaded images or zips of them, or prompts one a line.",
     **{f"style{i}": f"Style image {i} (optional after the first)." for i in range(1, 5)},
     **{f"weight{i}": f"Style image {i}'s weight; the weights are relative (equal when all are alike)."
        for i in range(1, 5)},

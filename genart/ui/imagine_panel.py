@@ -10,7 +10,7 @@ from ..pipelines.imagine import ImagineSettings
 from ..pipelines.imagine_walk import ImagineWalkSettings, imagine_walk
 from ..pipelines.runner import settings_for
 from ..registry import get_spec, list_models
-from . import uploads
+from . import batch_panel, uploads
 from .api_docs import documented
 from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, recorded
@@ -147,6 +147,7 @@ def build() -> tuple[SendFrom, dict]:
             animation = uploads.image(label="From the prompt to the other", type="filepath", height=320,
                                       elem_classes=["pixelated", "enlarged"], interactive=False,
                                       elem_id="imagine-animation")
+        batch_fields = batch_panel.build("imagine", model, {"seed": seed, "n": n, "truncation": truncation, **knobs})
     model.change(on_model_change, model, guidance, api_name=False)
     model.input(on_model_pick, model, [n, truncation, knobs["steps"]], **MODEL_PICK)
     gallery.select(selected_index, None, chosen, api_name=False)
@@ -154,7 +155,7 @@ def build() -> tuple[SendFrom, dict]:
               "imagine_truncation": truncation, **{f"imagine_{k}": v for k, v in knobs.items()},
               "imagine_gallery": gallery, "imagine_status": status, "imagine_prompt_b": prompt_b,
               "imagine_frames": frames, "imagine_fps": fps, "imagine_format": fmt, "imagine_walk": walk,
-              "imagine_animation": animation}
+              "imagine_animation": animation, **batch_fields}
     walk_button.click(run_imagine_walk, [model, prompt, prompt_b, seed, frames, fps, truncation, fmt], animation,
                       api_name="imagine_walk",
                       api_description=documented(run_imagine_walk, ImagineWalkSettings, WALK_SUMMARY), **MODEL_RUN)

@@ -7,13 +7,14 @@ from gradio.media import get_image
 from PIL import Image
 
 from ..data.damage import gaussian_noise, salt_and_pepper
+from ..errors import GenartError
 from ..pipelines import inpaint as pipeline
 from ..pipelines import restore as restoring
 from ..pipelines.inpaint import InpaintSettings
 from ..pipelines.restore import RestoreSettings
 from ..registry import get_spec, list_models
 from ..replay import Artwork
-from . import uploads
+from . import batch_panel, uploads
 from .api_docs import documented
 from .common import BRUSH, MODEL_RUN, Replayed, forward_progress, output_dir, painted_mask, procedural_example, user_errors
 from .controls import control, controls, recorded, settings_from
@@ -136,12 +137,25 @@ def build_fill() -> tuple[SendFrom, gr.ImageEditor, dict]:
             button = gr.Button("Fill", variant="primary", elem_id="inpaint-run")
     gr.Examples([[example_image(n)] for n in ("cheetah.jpg", "lion.jpg", "tower.jpg", "mandala", "stained_glass")],
                 inputs=[editor], label="Try an image")
+    batch_fields = batch_panel.build("inpaint", model, {"editor": editor, "mask": mask_image, **knobs}, batch_mask)
     model.change(about, model, info, api_name=False)
     button.click(run_inpaint, [model, editor, mask_image, *knobs.values()], [result, status], api_name="inpaint",
                  api_description=documented(run_inpaint, InpaintSettings, FILL_SUMMARY, FILL_FIELDS, about=FILL_INPUTS),
                  **MODEL_RUN)
-    fields = {"model": model, "editor": editor, "mask_image": mask_image, **knobs, "result": result, "status": status}
+    fields = {"model": model, "editor": editor, "mask_image": mask_image, **knobs, "result": result, "status": status,
+              **batch_fields}
     return SendFrom(result, None, None, to_style), editor, fields
+
+
+def batch_mask(values: dict) -> tuple[dict, dict]:
+    """A Fill batch's one mask: the uploaded mask, else the strokes painted in the editor (scaled to each image)."""
+    mask = values.pop("mask")
+    mask = mask if mask is not None else painted_mask(values.pop("editor"))
+    values.pop("editor", None)
+    if mask is None:
+        raise GenartError("A Fill batch fills one region in every image: paint over it in the editor above, or "
+                          "upload a mask (white = fill).")
+    return {"mask": mask}, values
 
 
 def build_restore():
@@ -164,9 +178,10 @@ def build_restore():
     info = gr.Markdown(about(DEFAULT_RESTORER))
     gr.Examples([[example_image(n)] for n in ("lion.jpg", "landscape", "geometric")], inputs=[image],
                 label="Try an image (then damage it)")
+    batch_fields = batch_panel.build("restore", model, {"noise_level": noise_level})
     add.click(damage, [image, kind, amount], image, api_name=False)
     model.change(about, model, info, api_name=False)
     button.click(run_restore, [model, image, noise_level], [result, status], api_name="restore",
                  api_description=documented(run_restore, RestoreSettings, RESTORE_SUMMARY), **MODEL_RUN)
     return {"restore_model": model, "restore_image": image, "noise_level": noise_level, "restore_result": result,
-            "restore_status": status}
+            "restore_status": status, **batch_fields}

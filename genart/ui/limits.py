@@ -21,6 +21,9 @@ class Limits:
     concurrency: int = _limit(2, "GENART_CONCURRENCY", "model runs at once, all tabs together", 1)
     event_seconds: float = _limit(300, "GENART_EVENT_SECONDS", "the longest one request may run before it is stopped", 1)
     output_minutes: float = _limit(60, "GENART_OUTPUT_MINUTES", "how long outputs and uploads stay on disk", 1)
+    batch_files: int = _limit(50, "GENART_BATCH_FILES", "inputs one batch may hold (images, zip members or prompts)", 1)
+    batch_megapixels: float = _limit(100, "GENART_BATCH_MEGAPIXELS", "the pixels of one batch's images together, in "
+                                     "millions", 0.1)
     sessions: int = _limit(500, "GENART_SESSIONS", "sessions whose state is kept; the oldest is dropped first", 1)
 
     @classmethod

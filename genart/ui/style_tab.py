@@ -7,7 +7,7 @@ from gradio.media import get_image
 from ..pipelines import style as pipeline
 from ..pipelines.style import MAX_STYLES, StyleSettings
 from ..registry import get_spec, list_models
-from . import uploads
+from . import batch_panel, uploads
 from .api_docs import documented
 from .common import (
     BRUSH,
@@ -48,6 +48,14 @@ def event_arguments(args: tuple) -> tuple[list, list, StyleSettings, dict]:
     pairs = [(image, w) for image, w in zip(styles, weights) if image is not None]
     settings = StyleSettings(**dict(zip(FIELDS, values)), style_weights=[w for _, w in pairs] or None)
     return [image for image, _ in pairs], [w for _, w in pairs], settings, editor
+
+
+def batch_inputs(values: dict) -> tuple[dict, dict]:
+    """A style batch's shared style images and settings, read as event_arguments reads the tab's (no spatial mask:
+    it is painted on one content image)."""
+    styles, weights = [values[k] for k in pipeline.STYLE_INPUTS], [values[k] for k in WEIGHTS]
+    images, _, settings, _ = event_arguments((*styles, *weights, *(values[k] for k in FIELDS), None))
+    return dict(zip(pipeline.STYLE_INPUTS, images)), {k: getattr(settings, k) for k in (*FIELDS, "style_weights")}
 
 
 def stylize_seconds(model, content, *args, **kwargs) -> float:
@@ -146,6 +154,8 @@ def build() -> tuple[gr.Image, dict]:
     gr.Examples([[procedural_example(name, seed)] for name, seed in EXAMPLE_STYLES], inputs=[styles[0]],
                 label="Procedural art as style")
 
+    batch_fields = batch_panel.build("style", model, {**dict(zip(pipeline.STYLE_INPUTS, styles)),
+                                                      **dict(zip(WEIGHTS, weights)), **knobs}, batch_inputs)
     model.change(on_model_change, model, [gatys_group, spatial, style_group, info], api_name=False,
                  show_progress_on=info)
     # The content becomes the canvas for painting the spatial mask.
@@ -157,5 +167,5 @@ def build() -> tuple[gr.Image, dict]:
                                          [*pipeline.STYLE_INPUTS, *WEIGHTS, *FIELDS, "mask", "stop_request"],
                                          about={"mask": MASK}))
     fields = {"model": model, "content": content, **knobs, "editor": editor, "result": result, "status": status,
-              **dict(zip(pipeline.STYLE_INPUTS, styles)), **dict(zip(WEIGHTS, weights))}
+              **dict(zip(pipeline.STYLE_INPUTS, styles)), **dict(zip(WEIGHTS, weights)), **batch_fields}
     return content, fields
