@@ -590,3 +590,15 @@ def test_arena_rounds_hide_the_names_until_the_vote_and_fill_the_leaderboard(pag
     expect(page.locator("#arena-table")).to_contain_text("95% interval")
     table = page.locator("#arena-table").inner_text()
     assert revealed[1] in table and revealed[2] in table  # the last pair's models are on the board
+
+
+def test_the_api_page_lists_each_endpoint_with_a_line_a_parameter(page):
+    page.locator("footer").get_by_text("Use via API").first.click()
+    expect(page.get_by_text("API documentation")).to_be_visible(timeout=30_000)
+    described = page.locator("h3 > span.desc").filter(has_text="An image in the style of one or more others")
+    expect(described).to_contain_text("tv_weight: Total-variation weight", timeout=30_000)
+    assert described.evaluate("e => getComputedStyle(e).whiteSpace") == "pre-line"
+    assert described.evaluate("e => e.getClientRects().length") > 0  # laid out, not hidden
+    snapshot(page, "api-page")
+    page.keyboard.press("Escape")
+    page.goto(page.url.split("?")[0])

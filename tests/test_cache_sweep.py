@@ -13,9 +13,11 @@ from genart.ui import cache_sweep
 
 def test_files_past_the_age_go_and_kept_ones_stay_while_requests_add_files(tmp_path, monkeypatch):
     made = []
-    for i in range(50):
-        (tmp_path / f"out-{i}.png").write_bytes(b"x")
-        made.append(str(tmp_path / f"out-{i}.png"))
+    for i in range(50):  # as Gradio caches them: each file in a folder named by its hash
+        (tmp_path / f"hash{i}").mkdir()
+        (tmp_path / f"hash{i}" / "out.png").write_bytes(b"x")
+        made.append(str(tmp_path / f"hash{i}" / "out.png"))
+    (tmp_path / "hash1" / "other.png").write_bytes(b"y")  # a folder that holds more than the swept file
     example = made.pop()
     live = set(made) | {example} | {str(tmp_path / f"gone-{i}.png") for i in range(20_000)}
     blocks = SimpleNamespace(blocks={0: SimpleNamespace(keep_in_cache={example})}, temp_file_sets=[live])
@@ -43,4 +45,6 @@ def test_files_past_the_age_go_and_kept_ones_stay_while_requests_add_files(tmp_p
         stop.set()
         adder.join()
     assert not any(os.path.exists(p) or p in live for p in made)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hash1", "hash49"]  # emptied folders go too
+    assert (tmp_path / "hash1" / "other.png").exists()
     assert os.path.exists(example) and example in live and not any("gone-" in p for p in live)

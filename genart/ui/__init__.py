@@ -33,6 +33,8 @@ from .visitor import VisitorCookie
 CSS = """
 .pixelated img { image-rendering: pixelated; }
 .enlarged img { width: 288px; height: 288px; object-fit: contain; }
+/* the "Use via API" page: an endpoint's description keeps its lines, one a parameter */
+h3 > span.post + span.desc { display: block; white-space: pre-line; margin-top: 0.4em; }
 """
 
 

@@ -15,7 +15,8 @@ log = logging.getLogger("genart")
 
 def sweep(blocks, age_seconds: float) -> int:
     """Delete the files Gradio cached for `blocks` (outputs and uploads) older than age_seconds by ctime, as Gradio
-    ages them, except those its components keep (examples). -> how many were deleted."""
+    ages them, except those its components keep (examples), and the folders they leave empty (Gradio leaves those,
+    one per file). -> how many files were deleted."""
     keep = set()
     for component in list(blocks.blocks.values()):
         keep.update(getattr(component, "keep_in_cache", ()))
@@ -29,7 +30,10 @@ def sweep(blocks, age_seconds: float) -> int:
                     continue
                 os.remove(path)
                 deleted += 1
+                os.rmdir(os.path.dirname(path))  # Gradio's folder for that one file (named by its hash), if empty now
             except FileNotFoundError:
+                pass
+            except OSError:  # the folder holds another file (or a request is writing one): it stays
                 pass
             files.discard(path)
     return deleted
