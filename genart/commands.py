@@ -304,7 +304,7 @@ def cmd_batch(args) -> int:
     for notice, n in batch.notices(done).items():
         print(f"{n} input(s): {notice}", file=sys.stderr)
     made = sum(len(d.outputs) for d in done if not d.skipped)
-    print(f"{made} outputs made, {sum(d.skipped for d in done)} inputs already done, {len(failed)} failed; "
+    print(f"{made} outputs made, {sum(d.skipped for d in done)} skipped (done before), {len(failed)} failed; "
           f"log {out / batch.LOG}", file=sys.stderr)
     print(batch.contact_sheet(out, done))
     return 1 if failed else 0

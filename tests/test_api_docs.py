@@ -33,7 +33,7 @@ def test_the_examples_run_as_written(app_url, hub_server, tiny_llama, tmp_path, 
     assert len(scope["gallery"]) == 4 and read_record(scope["gallery"][0]["image"])["label"] == "mandala"
     assert Image.open(scope["after"]).size == (96, 96)
     # (a batch already done by an earlier run on this machine is skipped, not made again)
-    assert all(re.match(r"2/2 inputs · \d outputs made · \d already done · 0 failed", scope[name])
+    assert all(re.match(r"2/2 inputs · \d outputs made · \d skipped \(done before\) · 0 failed", scope[name])
                for name in ("batch_status", "prompts_status"))
     assert zipfile.ZipFile(scope["results"]).namelist().count("batch.jsonl") == 1
     assert read_record(scope["result"])["steps"] == 5

@@ -103,7 +103,7 @@ def test_cli_batches_prompts_and_a_folder_and_lists_failures(folder, tmp_path, c
     assert main(["batch", "restore", "--model", "median-filter", "--in", str(folder), "--out",
                  str(tmp_path / "re")]) == 1
     err = capsys.readouterr().err
-    assert "failed: broken.png: broken.png is not an image file" in err and "4 outputs made, 0 inputs already done" in err
+    assert "failed: broken.png: broken.png is not an image file" in err and "4 outputs made, 0 skipped (done before)" in err
     assert main(["batch", "inpaint", "--model", "telea", "--in", str(folder / "mandala.png"), "--mask",
                  str(folder / "mondrian.png"), "--out", str(tmp_path / "in")]) == 0
     assert read_record(tmp_path / "in" / "mandala.png")["model"] == "telea"
@@ -121,13 +121,14 @@ def test_the_api_batches_uploads_resumes_and_reads_only_uploads(app_url, folder,
     files = [handle_file(str(folder / n)) for n in ("mandala.png", "mondrian.png", "broken.png")]
     status, sheet, archive = client.predict(model="median-filter", source=files, noise_level=10,
                                             api_name="/batch_restore")
-    assert status.startswith("3/3 inputs · 2 outputs made · 0 already done · 1 failed") and "done" in status
+    assert status.startswith("3/3 inputs · 2 outputs made · 0 skipped (done before) · 1 failed")
+    assert "finished" in status
     assert "broken.png: broken.png is not an image file" in status
     with zipfile.ZipFile(archive) as z:
         assert {"mandala.png", "mondrian.png", batch.LOG, batch.SHEET} == set(z.namelist())
     assert Image.open(sheet).size == (3 * batch.THUMB, batch.THUMB + batch.LABEL)
     status, *_ = client.predict(model="median-filter", source=files, noise_level=10, api_name="/batch_restore")
-    assert "0 outputs made · 2 already done" in status
+    assert "0 outputs made · 2 skipped (done before)" in status
     stolen = {"path": str(folder / "mandala.png"), "meta": {"_type": "gradio.FileData"}}
     assert "reads only files uploaded" in call(app_url, "batch_restore", ["median-filter", [stolen], 10]).error
     with pytest.raises(Exception, match="A Fill batch fills one region in every image: paint over it"):

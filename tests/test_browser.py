@@ -323,7 +323,7 @@ def test_a_restore_batch_takes_a_zip_and_an_image_and_gives_a_sheet_and_a_zip(pa
     expect(page.locator("#batch-restore-source")).to_contain_text("landscape", timeout=30_000)  # uploaded
     page.locator("#batch-restore-run").click()
     expect(page.locator("#batch-restore-status")).to_contain_text("3/3 inputs", timeout=60_000)
-    expect(page.locator("#batch-restore-status")).to_contain_text("done", timeout=60_000)
+    expect(page.locator("#batch-restore-status")).to_contain_text("finished", timeout=60_000)
     sheet = page.locator("#batch-restore-sheet img")
     sheet.scroll_into_view_if_needed()  # the browser loads it once it is in view
     assert natural_width(page, sheet) == 3 * THUMB

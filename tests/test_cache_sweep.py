@@ -48,3 +48,22 @@ def test_files_past_the_age_go_and_kept_ones_stay_while_requests_add_files(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hash1", "hash49"]  # emptied folders go too
     assert (tmp_path / "hash1" / "other.png").exists()
     assert os.path.exists(example) and example in live and not any("gone-" in p for p in live)
+
+
+def test_the_sweep_thread_also_prunes_genarts_output_folders_while_idle(tmp_path, monkeypatch):
+    from genart.ui import common
+
+    monkeypatch.setattr(common, "OUTPUT_ROOT", tmp_path)
+    monkeypatch.setattr(common, "_pruned_at", [0.0])
+    for name in ("examples", "old-request", "new-request"):
+        (tmp_path / name).mkdir()
+    hour_ago = time.time() - 3600
+    os.utime(tmp_path / "old-request", (hour_ago, hour_ago))
+    os.utime(tmp_path / "examples", (hour_ago, hour_ago))
+    blocks = SimpleNamespace(blocks={}, temp_file_sets=[])
+    stop = cache_sweep.start(blocks, 0.05, 60, also=common.prune_old_outputs)
+    deadline = time.time() + 10
+    while (tmp_path / "old-request").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["examples", "new-request"]

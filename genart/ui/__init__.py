@@ -27,6 +27,7 @@ from . import (
     style_tab,
     text_tab,
 )
+from .common import prune_old_outputs
 from .limits import current_limits
 from .visitor import VisitorCookie
 
@@ -146,7 +147,7 @@ def launch(host: str | None = None, port: int | None = None, share: bool = False
     vote_sync.start()
     demo = build_demo().queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
     edge.busy_sentence(demo)
-    cache_sweep.start(demo, *sweep_schedule())
+    cache_sweep.start(demo, *sweep_schedule(), also=prune_old_outputs)
     mcp = os.environ.get("GENART_MCP") == "1" if mcp is None else mcp
     if mcp:
         tools_named_after_endpoints(demo)

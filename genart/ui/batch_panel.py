@@ -57,7 +57,7 @@ def items_from(source, prompts: bool) -> list[batch.Item]:
 def progress_line(done: list[batch.Done], total: int, seconds: float, end: str = "") -> str:
     failed = [d for d in done if d.error]
     line = f"{len(done)}/{total} inputs · {sum(len(d.outputs) for d in done if not d.skipped)} outputs made · " \
-           f"{sum(d.skipped for d in done)} already done · {len(failed)} failed · {seconds:.1f} s"
+           f"{sum(d.skipped for d in done)} skipped (done before) · {len(failed)} failed · {seconds:.1f} s"
     listed = "".join(f"\n- {d.item}: {d.error}" for d in failed[:20]) + \
         "".join(f"\n- {n} input(s): {notice}" for notice, n in batch.notices(done).items())
     return f"{line}{' · ' + end if end else ''}{listed}"
@@ -84,7 +84,7 @@ def make_event(task_name: str, names: list[str], read: Reader, summary: str):
                                  lambda: stop_request.pressed or time.perf_counter() > deadline):
             done.append(d)
             yield progress_line(done, len(items), time.perf_counter() - start), gr.skip(), gr.skip()
-        end = "done" if len(done) == len(items) else \
+        end = "finished" if len(done) == len(items) else \
             "stopped: run the same inputs again to go on (what is done is skipped)"
         sheet = batch.contact_sheet(folder, done)
         archive = batch.zip_results(folder, done, output_dir() / f"{task_name}-batch.zip")
@@ -112,7 +112,7 @@ def build(task_name: str, model: gr.components.Component, inputs: Mapping[str, g
             source = gr.Textbox(lines=5, label="Prompts, one a line", elem_id=f"batch-{task_name}-source")
         else:
             source = uploads.file(file_count="multiple", file_types=[*batch.IMAGE_SUFFIXES, ".zip"],
-                                  label="Images, or zips of them", elem_id=f"batch-{task_name}-source")
+                                  label="Images, or zips of them", height=200, elem_id=f"batch-{task_name}-source")
         with gr.Row():
             run = gr.Button("Run the batch", variant="primary", elem_id=f"batch-{task_name}-run")
             stop = gr.Button("Stop", variant="stop", elem_id=f"batch-{task_name}-stop")

@@ -9,6 +9,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 
 log = logging.getLogger("genart")
 
@@ -39,16 +40,19 @@ def sweep(blocks, age_seconds: float) -> int:
     return deleted
 
 
-def start(blocks, every_seconds: float, age_seconds: float) -> threading.Thread:
-    """A daemon thread sweeping every every_seconds."""
+def start(blocks, every_seconds: float, age_seconds: float,
+          also: Callable[[], None] = lambda: None) -> threading.Event:
+    """A daemon thread sweeping every every_seconds, and calling `also` (genart's own output folders' pruning), so
+    both stay bounded when no request comes. -> the event that stops it once set."""
+    stop = threading.Event()
+
     def loop():
-        while True:
-            time.sleep(every_seconds)
+        while not stop.wait(every_seconds):
             try:
                 sweep(blocks, age_seconds)
+                also()
             except Exception:
                 log.exception("sweeping Gradio's cache failed; the next sweep tries again")
 
-    thread = threading.Thread(target=loop, name="genart-cache-sweep", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=loop, name="genart-cache-sweep", daemon=True).start()
+    return stop

@@ -128,9 +128,15 @@ def output_dir() -> Path:
     request returns into its own cache, so a folder no longer written to (for twice the time limit, or for the output
     age if that is shorter) is not needed and goes."""
     OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
+    prune_old_outputs()
+    return Path(tempfile.mkdtemp(dir=OUTPUT_ROOT))
+
+
+def prune_old_outputs():
+    """The request folders no longer needed go (at most once a minute): on each new request, and from the cache
+    sweep while the server is idle."""
     limits = current_limits()
     prune_outputs(min(limits.event_seconds * 2, limits.output_minutes * 60))
-    return Path(tempfile.mkdtemp(dir=OUTPUT_ROOT))
 
 
 _pruned_at = [0.0]
@@ -142,7 +148,7 @@ def prune_outputs(age_seconds: float):
     if now - _pruned_at[0] < 60:
         return
     _pruned_at[0] = now
-    for folder in OUTPUT_ROOT.iterdir():
+    for folder in OUTPUT_ROOT.iterdir() if OUTPUT_ROOT.is_dir() else ():
         try:
             if folder.name != "examples" and now - folder.stat().st_mtime > age_seconds:
                 shutil.rmtree(folder, ignore_errors=True)
