@@ -90,7 +90,7 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
             with gr.Tab("Models", id="models"):
                 manage = models_tab.build(public)
         for source in (imagined, generated, inpainted):
-            send_to.wire(source, tabs, inpaint_editor, style_content)
+            send_to.wire(source, tabs, inpaint_editor, fields["inpaint"]["mode"], style_content)
         replay_drop.wire(replay_file, replay_status, tabs, fields)
         history_tab.wire(kept, history_page, tabs, fields)
         gr.api(models_tab.models_api, api_name="models")

@@ -23,7 +23,9 @@ def picked(items, index: int | None) -> str:
     return item[0] if isinstance(item, tuple) else item
 
 
-def wire(source: SendFrom, tabs: gr.Tabs, inpaint_editor: gr.ImageEditor | None, style_content: gr.Image | None):
+def wire(source: SendFrom, tabs: gr.Tabs, inpaint_editor: gr.ImageEditor | None, inpaint_mode: gr.Tabs,
+         style_content: gr.Image | None):
+    """The source's buttons: to Inpaint (its Fill mode, whichever mode was open) and to Style."""
     extra = [source.chosen] if source.chosen is not None else []
 
     def chosen_path(items, *index):
@@ -32,8 +34,8 @@ def wire(source: SendFrom, tabs: gr.Tabs, inpaint_editor: gr.ImageEditor | None,
     if source.to_inpaint is not None and inpaint_editor is not None:
         source.to_inpaint.click(
             lambda *a: ({"background": chosen_path(*a), "layers": [], "composite": chosen_path(*a)},
-                        gr.Tabs(selected="inpaint")),
-            [source.outputs, *extra], [inpaint_editor, tabs], api_name=False)
+                        gr.Tabs(selected="inpaint"), gr.Tabs(selected="fill")),
+            [source.outputs, *extra], [inpaint_editor, tabs, inpaint_mode], api_name=False)
     if source.to_style is not None and style_content is not None:
         source.to_style.click(lambda *a: (chosen_path(*a), gr.Tabs(selected="style")),
                               [source.outputs, *extra], [style_content, tabs], api_name=False)
