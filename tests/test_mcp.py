@@ -31,7 +31,8 @@ async def session_run(url: str, work):
 
 def test_the_tools_are_the_endpoints_with_their_parameters_described(mcp_url):
     tools = {t.name: t for t in asyncio.run(session_run(mcp_url, lambda s: s.list_tools())).tools}
-    assert {"generate", "imagine", "inpaint", "restore", "stylize", "text", "melody", "repair", "compare"} <= set(tools)
+    assert {"generate", "imagine", "inpaint", "restore", "stylize", "text", "melody", "repair", "compare",
+            "batch_restore", "batch_imagine"} <= set(tools)
     generate = tools["generate"]
     assert generate.description.startswith("A batch of images from a generative model")
     assert {"model", "label", "seed", "n", "truncation", "size"} <= set(generate.inputSchema["properties"])
@@ -42,9 +43,12 @@ def test_a_tool_call_makes_images_and_a_bad_argument_gets_the_sentence(mcp_url):
     async def work(session):
         made = await session.call_tool("generate", {"model": "dcgan-art-64", "label": "mandala", "seed": 3, "n": 2})
         refused = await session.call_tool("text", {"model": "text-art", "prompt": "«Quiet", "temperature": 9})
-        return made, refused
+        batched = await session.call_tool("batch_imagine", {"model": "text2art-64", "n": 1,
+                                                            "source": "a red mondrian\na mandala in teal"})
+        return made, refused, batched
 
-    made, refused = asyncio.run(session_run(mcp_url, work))
+    made, refused, batched = asyncio.run(session_run(mcp_url, work))
+    assert not batched.isError and "2/2 inputs" in batched.content[0].text and "finished" in batched.content[0].text
     assert not made.isError
     urls = sorted(set(re.findall(r"'url': '(http[^']+/3-[01]\.png)'", made.content[0].text)))  # the gallery's two
     assert len(urls) == 2
