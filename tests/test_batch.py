@@ -1,6 +1,5 @@
 """Batches: a folder, a zip or a list of prompts through one task; outputs with records, a JSONL log, a contact sheet,
 resumed where an earlier run stopped, failures listed and not fatal; from the CLI and the API."""
-import io
 import json
 import secrets
 import zipfile
@@ -68,18 +67,30 @@ def test_a_stopped_batch_resumes_with_the_rest(folder, tmp_path):
     assert [d.skipped for d in rest] == [True, True, False, False]
 
 
-def test_zips_prompts_and_bounds(folder, tmp_path):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:
+def test_zips_prompts_and_bounds(folder, tmp_path, monkeypatch):
+    archive = tmp_path / "art.zip"
+    with zipfile.ZipFile(archive, "w") as z:
         z.write(folder / "mandala.png", "art/mandala.png")
+        big = tmp_path / "big.png"
+        render("stained_glass", 1, 256).save(big)
+        z.write(big, "art/big.png")
         z.write(folder / "mondrian.png", "__MACOSX/._mondrian.png")
         z.write(folder / "mondrian.png", ".hidden.png")
         z.writestr("readme.md", "words")
         z.writestr("empty/", "")
-    assert [i.name for i in batch.zip_items(buffer.getvalue())] == ["art/mandala.png"]
-    with pytest.raises(GenartError, match="not a zip file genart can read"):
-        batch.zip_items(b"PK\x03\x04 broken", "photos.zip")
-    assert [i.data for i in batch.prompt_items("a mandala\n\n  the sea \n")] == ["a mandala", "the sea"]
+    items = batch.zip_items(archive)
+    assert [i.name for i in items] == ["art/big.png", "art/mandala.png"]
+    assert items[1].read() == (folder / "mandala.png").read_bytes()
+    monkeypatch.setattr(batch, "MAX_FILE_BYTES", (folder / "mandala.png").stat().st_size)
+    done = run("restore", "median-filter", {}, items, tmp_path / "out")  # an input too large fails alone
+    assert "big.png is larger than" in done[0].error and done[1].outputs == ("art_mandala.png",)
+    monkeypatch.setattr(batch, "MAX_ZIP_MEMBERS", 5)
+    with pytest.raises(GenartError, match="art.zip holds 6 files; zip at most 5"):
+        batch.zip_items(archive)
+    (tmp_path / "photos.zip").write_bytes(b"PK\x03\x04 broken")
+    with pytest.raises(GenartError, match="photos.zip is not a zip file genart can read"):
+        batch.zip_items(tmp_path / "photos.zip")
+    assert [i.read() for i in batch.prompt_items("a mandala\n\n  the sea \n")] == ["a mandala", "the sea"]
     items = batch.folder_items(folder)
     with pytest.raises(GenartError, match="at most 3 a batch, so split it"):
         batch.check_size(items, 3, None)

@@ -29,23 +29,40 @@ LOG = "batch.jsonl"
 SHEET = "contact-sheet.jpg"
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 MAX_FILE_BYTES = 64 * 2**20  # one input file, in a zip or not
+MAX_ZIP_MEMBERS = 10_000  # files a zip may list (its directory is read whole)
 log = logging.getLogger("genart")
 
 
 @dataclass(frozen=True)
 class Item:
-    """One input of a batch: where it came from (a path under the folder, a zip's member, "line 3") and its bytes
-    (an image file) or text (a prompt)."""
+    """One input of a batch: where it came from (a path under the folder, a zip's member; a prompt itself), and how
+    to read it (an image file's bytes, or the prompt) when its turn comes, so a batch holds one input in memory."""
     name: str
-    data: bytes | str
+    read: Callable[[], bytes | str]
 
-    @property
-    def digest(self) -> str:
-        raw = self.data.encode() if isinstance(self.data, str) else self.data
-        return hashlib.sha256(raw).hexdigest()
 
-    def image(self) -> Image.Image:
-        return open_image(io.BytesIO(self.data), Path(self.name).name)
+def digest(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+def bounded(data: bytes, name: str) -> bytes:
+    if len(data) > MAX_FILE_BYTES:
+        raise GenartError(f"{name} is larger than {MAX_FILE_BYTES / 2**20:g} MB; use a smaller image.")
+    return data
+
+
+def file_reader(path: Path) -> Callable[[], bytes]:
+    def read() -> bytes:
+        with open(path, "rb") as f:
+            return bounded(f.read(MAX_FILE_BYTES + 1), path.name)
+    return read
+
+
+def member_reader(archive: Path, member: str) -> Callable[[], bytes]:
+    def read() -> bytes:  # what a zip's directory says of a member's size is not trusted: the read is bounded
+        with zipfile.ZipFile(archive) as z, z.open(member) as f:
+            return bounded(f.read(MAX_FILE_BYTES + 1), member)
+    return read
 
 
 @dataclass(frozen=True)
@@ -74,22 +91,17 @@ def varies_image(t: Task) -> bool:
     return t.batch_over in t.inputs
 
 
-def zip_items(data: bytes, name: str = "upload.zip") -> list[Item]:
+def zip_items(path: Path) -> list[Item]:
     """The images in a zip, in the order of their names (folders, hidden files and other files left out)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = sorted((m for m in archive.infolist() if not m.is_dir() and is_image_name(m.filename)),
-                         key=lambda m: m.filename)
-        items = []
-        for member in members:
-            if member.file_size > MAX_FILE_BYTES:
-                raise GenartError(f"{member.filename} in {name} is {member.file_size / 2**20:.0f} MB; use images of "
-                                  f"at most {MAX_FILE_BYTES // 2**20} MB.")
-            with archive.open(member) as f:
-                items.append(Item(member.filename, f.read(MAX_FILE_BYTES + 1)))
-        return items
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            if len(names) > MAX_ZIP_MEMBERS:
+                raise GenartError(f"{path.name} holds {len(names):,} files; zip at most {MAX_ZIP_MEMBERS:,}.")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as err:
-        raise GenartError(f"{name} is not a zip file genart can read ({err}); zip the images again.") from None
+        raise GenartError(f"{path.name} is not a zip file genart can read ({err}); zip the images again.") from None
+    return [Item(name, member_reader(path, name)) for name in sorted(names)
+            if not name.endswith("/") and is_image_name(name)]
 
 
 def is_image_name(name: str) -> bool:
@@ -102,11 +114,9 @@ def file_items(paths: list[Path]) -> list[Item]:
     items = []
     for path in paths:
         if path.suffix.lower() == ".zip":
-            items += zip_items(path.read_bytes(), path.name)
+            items += zip_items(path)
         elif is_image_name(path.name):
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise GenartError(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MB; use a smaller image.")
-            items.append(Item(path.name, path.read_bytes()))
+            items.append(Item(path.name, file_reader(path)))
         else:
             raise GenartError(f"{path.name} is neither an image (PNG, JPEG, WebP) nor a zip of images; leave it out.")
     return items
@@ -117,22 +127,20 @@ def folder_items(source: Path) -> list[Item]:
     file's prompts."""
     if source.is_dir():
         paths = sorted(p for p in source.rglob("*") if p.is_file() and is_image_name(str(p.relative_to(source))))
-        return [Item(str(p.relative_to(source)), p.read_bytes()) for p in paths]
+        return [Item(str(p.relative_to(source)), file_reader(p)) for p in paths]
     if not source.is_file():
         raise GenartError(f"There is no folder or file {source}.")
-    if source.suffix.lower() == ".zip":
-        return zip_items(source.read_bytes(), source.name)
-    if is_image_name(source.name):
-        return file_items([source])
     if source.suffix.lower() == ".txt":
         return prompt_items(source.read_text(errors="replace"))
+    if source.suffix.lower() == ".zip" or is_image_name(source.name):
+        return file_items([source])
     raise GenartError(f"{source.name} is not a folder, an image, a .zip of images or a .txt of prompts; name one of "
                       "those.")
 
 
 def prompt_items(text: str) -> list[Item]:
     """One prompt per non-empty line."""
-    return [Item(line.strip(), line.strip()) for line in text.splitlines() if line.strip()]
+    return [Item(line, lambda line=line: line) for line in map(str.strip, text.splitlines()) if line]
 
 
 def check_size(items: list[Item], max_files: int | None, max_pixels: int | None) -> None:
@@ -146,12 +154,15 @@ def check_size(items: list[Item], max_files: int | None, max_pixels: int | None)
         return
     total = 0
     for item in items:
-        if isinstance(item.data, bytes):
-            try:
-                with Image.open(io.BytesIO(item.data)) as image:
+        try:
+            data = item.read()
+            if isinstance(data, bytes):
+                with Image.open(io.BytesIO(data)) as image:
                     total += image.width * image.height
-            except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-                total += MAX_PIXELS if len(item.data) > 2**20 else 0  # unreadable: it fails alone later
+        except Image.DecompressionBombError:
+            total += MAX_PIXELS
+        except (GenartError, OSError, ValueError, SyntaxError):
+            pass  # unreadable: it fails alone when its turn comes
     if total > max_pixels:
         raise GenartError(f"This batch holds {total / 1e6:.0f} megapixels; this server takes at most "
                           f"{max_pixels / 1e6:.0f} a batch, so send fewer or smaller images.")
@@ -173,7 +184,7 @@ def output_stems(items: list[Item], varies_image: bool) -> list[str]:
         if varies_image:
             stem = str(Path(item.name).with_suffix("")).replace("/", "_").replace("\\", "_")
         else:
-            words = "".join(c if c.isascii() and c.isalnum() else "-" for c in item.data.lower()[:40]).strip("-")
+            words = "".join(c if c.isascii() and c.isalnum() else "-" for c in item.name.lower()[:40]).strip("-")
             stem = f"{i:04d}-{words}"
         stem, n = stem or "input", 2
         base = stem
@@ -219,12 +230,14 @@ def run_batch(task_name: str, model: str, params: dict, items: list[Item], share
     for item, stem in zip(items, output_stems(items, varies_image(t))):
         if stopped():
             return
-        if (item.digest, key) in before:
-            yield Done(item.name, before[item.digest, key], skipped=True)
-            continue
-        start = time.perf_counter()
+        start, sha = time.perf_counter(), ""
         try:
-            outputs, notice = _run_one(t, model, base, item, shared, out, stem)
+            data = item.read()
+            sha = digest(data)
+            if (sha, key) in before:
+                yield Done(item.name, before[sha, key], skipped=True)
+                continue
+            outputs, notice = _run_one(t, model, base, item.name, data, shared, out, stem)
             done = Done(item.name, outputs, seconds=time.perf_counter() - start, notice=notice)
         except GenartError as err:
             done = Done(item.name, error=str(err), seconds=time.perf_counter() - start)
@@ -232,28 +245,29 @@ def run_batch(task_name: str, model: str, params: dict, items: list[Item], share
             log.exception("batch item %s failed", item.name)
             done = Done(item.name, error=f"genart failed on this input ({type(err).__name__}) and logged it.",
                         seconds=time.perf_counter() - start)
-        _log(out, item, key, done)
+        _log(out, item.name, sha, key, done)
         yield done
 
 
-def _run_one(t: Task, model: str, base: dict, item: Item, shared: dict[str, Image.Image], out: Path,
-             stem: str) -> tuple[tuple[str, ...], str]:
+def _run_one(t: Task, model: str, base: dict, name: str, data: bytes | str, shared: dict[str, Image.Image],
+             out: Path, stem: str) -> tuple[tuple[str, ...], str]:
     """-> the outputs' file names, and the task's notices about them."""
     if varies_image(t):
-        settings, inputs = settings_for(t.name, model, base), {**shared, t.batch_over: item.image()}
+        image = open_image(io.BytesIO(data), Path(name).name)
+        settings, inputs = settings_for(t.name, model, base), {**shared, t.batch_over: image}
     else:
-        settings, inputs = settings_for(t.name, model, {**base, t.batch_over: item.data}), dict(shared)
+        settings, inputs = settings_for(t.name, model, {**base, t.batch_over: data}), dict(shared)
     outputs = t.run(model, settings, inputs, None)
     names = [f"{stem}.png"] if len(outputs) == 1 else [f"{stem}-{i}.png" for i in range(len(outputs))]
-    for output, name in zip(outputs, names):
-        output.artwork().save(out / name)
+    for output, file in zip(outputs, names):
+        output.artwork().save(out / file)
     return tuple(names), " ".join(dict.fromkeys(o.notice for o in outputs if o.notice))
 
 
-def _log(out: Path, item: Item, key: str, done: Done) -> None:
-    entry = {"input": item.name, "sha256": item.digest, "settings": key, "outputs": list(done.outputs),
-             "output_sha256": [file_digest(out / o) for o in done.outputs],
-             "error": done.error, "notice": done.notice, "seconds": round(done.seconds, 3), "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+def _log(out: Path, name: str, sha: str, key: str, done: Done) -> None:
+    entry = {"input": name, "sha256": sha, "settings": key, "outputs": list(done.outputs),
+             "output_sha256": [file_digest(out / o) for o in done.outputs], "error": done.error,
+             "notice": done.notice, "seconds": round(done.seconds, 3), "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     with open(out / LOG, "a") as f:
         f.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
