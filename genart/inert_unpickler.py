@@ -73,6 +73,8 @@ KNOWN = {("torch._utils", "_rebuild_tensor_v2"): rebuild_tensor, ("torch._utils"
 
 
 class InertUnpickler(pickle.Unpickler):
+    """A zip archive's data.pkl: its storages are the archive's data/<key> entries."""
+
     def __init__(self, file, archive: zipfile.ZipFile, prefix: str):
         super().__init__(file)
         self.archive, self.prefix, self.storages = archive, prefix, {}
@@ -94,8 +96,60 @@ class InertUnpickler(pickle.Unpickler):
         return self.storages[key]
 
 
+class LegacyUnpickler(InertUnpickler):
+    """One pickle of torch's legacy (before 1.6, not zip) format. Its storages come after the pickles, so each is
+    made empty here, of the size the pickle gives, and filled in place once the data is read."""
+
+    def __init__(self, file, storages: dict, file_bytes: int):
+        pickle.Unpickler.__init__(self, file)
+        self.storages, self.file_bytes = storages, file_bytes
+
+    def persistent_load(self, pid):
+        # ("storage", storage type, key, location, element count, view): views of a storage are from torch < 0.4
+        if not (isinstance(pid, tuple) and len(pid) == 6 and pid[0] == "storage" and isinstance(pid[1], torch.dtype)
+                and pid[5] is None):
+            raise pickle.UnpicklingError("a persistent id that is not a whole tensor storage")
+        _, dtype, key, _, numel, _ = pid
+        if key not in self.storages:
+            held = sum(s.flat.nbytes for s in self.storages.values())
+            if not isinstance(numel, int) or not 0 <= numel * dtype.itemsize <= self.file_bytes - held:
+                raise pickle.UnpicklingError("a storage larger than the file")  # checked before anything is allocated
+            self.storages[key] = Storage(torch.empty(numel, dtype=dtype))
+        return self.storages[key]
+
+
+LEGACY_MAGIC = 0x1950A86A20F9469CFC6C  # what torch's legacy format pickles first
+
+
+def load_legacy(file) -> object:
+    """torch's legacy format: magic number, protocol, system info, the object, the storage keys in file order, then
+    each storage as its element count (int64, little-endian) and its raw bytes."""
+    storages: dict = {}
+    size = file.seek(0, 2)
+    file.seek(0)
+    magic, _protocol, _info = (LegacyUnpickler(file, storages, size).load() for _ in range(3))
+    if magic != LEGACY_MAGIC:
+        raise pickle.UnpicklingError("not a torch.save file")
+    result = LegacyUnpickler(file, storages, size).load()
+    keys = LegacyUnpickler(file, storages, size).load()
+    if not isinstance(keys, list) or set(keys) != set(storages):
+        raise pickle.UnpicklingError("storage keys that do not match the tensors")
+    for key in keys:
+        flat = storages[key].flat
+        count = int.from_bytes(file.read(8), "little")
+        raw = file.read(count * flat.element_size())
+        if count != flat.numel() or len(raw) != count * flat.element_size():
+            raise pickle.UnpicklingError("a storage cut short")
+        flat.copy_(torch.frombuffer(bytearray(raw), dtype=flat.dtype) if raw else flat)
+    return result
+
+
 def load_inert(path: Path):
-    """The object a torch.save zip archive holds, tensors rebuilt and every unknown global an inert placeholder."""
+    """The object a torch.save file holds (a zip archive, or the legacy format), tensors rebuilt and every unknown
+    global an inert placeholder."""
+    if not zipfile.is_zipfile(path):
+        with open(path, "rb") as file:
+            return load_legacy(file)
     with zipfile.ZipFile(path) as archive:
         pickles = [n for n in archive.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
         if len(pickles) != 1:

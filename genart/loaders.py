@@ -9,7 +9,7 @@ from torch import nn
 
 from . import hub, runtime, text_configs
 from .errors import GenartError
-from .models import adain, clip, gpt2, lama, llama, transformer_net, vgg
+from .models import adain, clip, gpt2, lama, llama, progan, transformer_net, vgg
 from .models.attention import input_major
 from .models.biggan import BigGAN, BigGANConfig, fold_spectral_norm
 from .models.checkpoint import CheckpointMismatch
@@ -104,6 +104,10 @@ def model_type_is(*types: str) -> Callable[[dict | None, dict], bool]:
     return lambda config, state: (config or {}).get("model_type") in types
 
 
+def is_progan(config: dict | None, state: dict) -> bool:
+    return config is None and bool({"formatLayer.module.weight", "formatLayer.weight"} & state.keys())
+
+
 def is_biggan(config: dict | None, state: dict) -> bool:
     """pytorch-pretrained-BigGAN's config.json: no model_type, these keys."""
     return config is not None and {"z_dim", "channel_width", "layers", "n_stats"} <= config.keys()
@@ -133,6 +137,11 @@ ARCHITECTURES: dict[str, Architecture] = {
     "text2art": Architecture("imagine", model_type_is("genart-text2art"),
                              lambda c, s: Text2ArtGenerator(Text2ArtConfig(**known_fields(Text2ArtConfig, c))),
                              half_safe=False),  # its GRU runs in float32 on every device
+    # facebookresearch/pytorch_GAN_zoo's PGAN: a .pth with its config as a pickled object, so the shape comes from
+    # the weights; its keys, with or without `.module.`, name the module's own.
+    "progan": Architecture("generate", is_progan,
+                           lambda c, s: progan.ProGANGenerator(progan.config_from_state(progan.from_zoo_state(s))),
+                           half_safe=True, convert=lambda s, m: progan.from_zoo_state(s)),
     "vae": Architecture("generate", model_type_is("genart-vae"), lambda c, s: ConvVAE(VAEConfig(**known_fields(VAEConfig, c))),
                         half_safe=True),
     "gpt2": Architecture("text", model_type_is("gpt2"), lambda c, s: gpt2.GPT2(text_configs.gpt2_config(c, "GPT-2")),

@@ -122,3 +122,27 @@ def test_a_file_that_is_not_a_torch_archive_is_refused_with_a_sentence(tmp_path)
     path.write_bytes(b"not a zip at all")
     with pytest.raises(GenartError, match="Refused to load best.ckpt"):
         read_state_dict(path)
+
+
+def test_the_legacy_format_loads_its_tensors_and_a_storage_larger_than_the_file_is_refused(tmp_path):
+    path = tmp_path / "old.pth"
+    weights = {"w": torch.randn(3, 4), "b": torch.arange(5), "empty": torch.empty(0)}
+    torch.save({"config": {"lr": 1e-3}, "netG": collections.OrderedDict(weights)}, path,
+               _use_new_zipfile_serialization=False)
+    assert not path.read_bytes().startswith(b"PK")
+    loaded = load_inert(path)
+    assert loaded["config"] == {"lr": 1e-3} and all(torch.equal(loaded["netG"][k], v) for k, v in weights.items())
+    assert all(torch.equal(read_state_dict(path)[k], v) for k, v in weights.items())  # netG, the generator
+    data = path.read_bytes()
+    path.write_bytes(data[:-8])  # the last storage cut short
+    with pytest.raises(GenartError, match="Refused to load old.pth"):
+        read_state_dict(path)
+    huge = io.BytesIO()
+    torch.save({"w": torch.zeros(1000)}, huge, _use_new_zipfile_serialization=False)
+    # the pickle's element count (BININT2, before the view's None) made to claim 240 kB in a 4 kB file: refused
+    # before anything is allocated
+    count, claimed = b"M" + (1000).to_bytes(2, "little") + b"N", b"M" + (60_000).to_bytes(2, "little") + b"N"
+    assert huge.getvalue().count(count) == 1
+    path.write_bytes(huge.getvalue().replace(count, claimed))
+    with pytest.raises(GenartError, match="Refused to load old.pth"):
+        read_state_dict(path)

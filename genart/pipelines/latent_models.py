@@ -70,6 +70,8 @@ LATENT_MODELS: dict[str, LatentModel] = {
     # batch-norm statistics recorded for it.
     "biggan": LatentModel(truncated_latents, lambda z, t: z * t, lambda m, z, y, t: m(z, y, t), imagenet_or_numbered,
                           max_truncation=1.0),
+    # Progressive GAN: pixel norm rescales the latent, so truncation clamps it first, as for the DCGAN.
+    "progan": LatentModel(latents, lambda z, t: z.clamp(-t, t), lambda m, z, y, t: m(z), named_or_numbered),
     # A VAE's prior scaled by a temperature; its encoder gives the posterior's mean.
     "vae": LatentModel(latents, lambda z, t: z * t, lambda m, z, y, t: m.decode(z, y), named_or_numbered,
                        max_truncation=2.0, encode=lambda m, x, t: m.encode(x)[0] / t),
