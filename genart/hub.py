@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,8 @@ HUB_PATTERNS = READ_FILES + list(WEIGHT_PATTERNS)  # what a cached snapshot may 
 Progress = Callable[[float, str], None]  # (fraction done, description)
 # GitHub-release checkpoints: where they are fetched from (a test points this at a local server) and kept.
 GITHUB_URL = os.environ.get("GENART_GITHUB_URL", "https://github.com")
+# Checkpoints on other https hosts: fetched from <this>/<host>/<path> when it is set (the tests' local server).
+FILES_MIRROR = os.environ.get("GENART_FILES_MIRROR")
 RELEASES_DIR = Path(os.environ.get("GENART_RELEASES_CACHE", Path(os.environ.get("HF_HOME", Path.home() / ".cache"))
                                    / "genart-releases"))
 HASHES = "sha256.json"  # in each release folder: the sha256 of every file as first downloaded
@@ -125,15 +128,33 @@ def _release(spec: ModelSpec, progress: Progress | None) -> Resolved:
         for i, (name, path) in enumerate(spec.release_files.items()):
             target = folder / name
             if not target.exists():
-                _fetch(f"{GITHUB_URL}/{path}", target, spec, progress, i / len(spec.release_files))
+                _fetch(release_url(path), target, spec, progress, i / len(spec.release_files))
                 if name in spec.published_md5:
                     check_md5(target, spec.published_md5[name])
+                if name in spec.published_sha256:
+                    check_sha256(target, spec.published_sha256[name])
                 hashes[name] = sha256_file(target)
                 hashes_path.write_text(json.dumps(hashes, indent=1) + "\n")
             elif hashes.get(name) != sha256_file(target):
                 raise GenartError(f"{target} is not the file first downloaded for {spec.name} (its sha256 changed); "
                                   f"delete {folder} and run `{download_command(spec)}` to fetch it again.")
     return Resolved(folder, {"sha256": {name: hashes[name] for name in spec.release_files}})
+
+
+def release_url(path: str) -> str:
+    """A release file's URL: a path under github.com, or a https URL (through FILES_MIRROR when it is set)."""
+    if not path.startswith("https://"):
+        return f"{GITHUB_URL}/{path}"
+    return f"{FILES_MIRROR}/{path.removeprefix('https://')}" if FILES_MIRROR else path
+
+
+def check_sha256(path: Path, published: str):
+    """Refuse (and delete) a file whose sha256 does not start with the published digits."""
+    digest = sha256_file(path)
+    if not digest.startswith(published):
+        path.unlink()
+        raise GenartError(f"{path.name} has sha256 {digest[:16]}…, not the published {published}…; it was deleted "
+                          "and not loaded.")
 
 
 def check_md5(path: Path, published: str):
@@ -162,9 +183,10 @@ def _fetch(url: str, target: Path, spec: ModelSpec, progress: Progress | None, s
         partial.unlink(missing_ok=True)
         if isinstance(err, GenartError):
             raise
+        host = "GitHub" if url.startswith(GITHUB_URL) else urllib.parse.urlparse(url).hostname or url
         if isinstance(err, urllib.error.HTTPError):
-            raise GenartError(f"GitHub answered HTTP {err.code} for {url}; the release may have moved.") from None
-        raise GenartError(f"Model {spec.name} is not downloaded and GitHub cannot be reached; connect to the internet "
+            raise GenartError(f"{host} answered HTTP {err.code} for {url}; the file may have moved.") from None
+        raise GenartError(f"Model {spec.name} is not downloaded and {host} cannot be reached; connect to the internet "
                           f"and run `{download_command(spec)}`.") from None
     partial.rename(target)
 

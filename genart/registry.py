@@ -37,11 +37,14 @@ class ModelSpec:
     # The repo files this model cannot run without: what a Space preloads (`python -m genart space export`).
     preload: tuple[str, ...] = ()
     defaults: dict = field(default_factory=dict)
-    # For checkpoints that live only on GitHub releases: file name -> path under github.com. The sha256 of the first
-    # download is recorded and checked on every later load.
+    # For checkpoints that live only on GitHub releases or plain https hosts: file name -> path under github.com, or
+    # a https:// URL. The sha256 of the first download is recorded and checked on every later load.
     release_files: dict = field(default_factory=dict)
     # MD5s published by the files' distributor, checked before a file is used (TorchScript is code: it must match).
     published_md5: dict = field(default_factory=dict)
+    # sha256s (or their leading hex digits, as torch.hub's file names carry them) published by the files'
+    # distributor, checked before a file is used.
+    published_sha256: dict = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -50,7 +53,8 @@ class ModelSpec:
         if self.repo_id:
             return f"{self.repo_id}@{self.revision}"
         if self.release_files:
-            return "GitHub release: " + ", ".join(f"github.com/{path}" for path in self.release_files.values())
+            return ", ".join(path.removeprefix("https://") if path.startswith("https://") else
+                             f"GitHub release: github.com/{path}" for path in self.release_files.values())
         return "built-in (no weights)"
 
 
@@ -396,6 +400,19 @@ BUILTIN: tuple[ModelSpec, ...] = (
         preload=("config.json", "model.safetensors", "tokenizer.json"),
     ) for name, size, repo_id in (("clip-vit-b32", "ViT-B/32", "openai/clip-vit-base-patch32"),
                                   ("clip-vit-l14", "ViT-L/14", "openai/clip-vit-large-patch14"))),
+    *(ModelSpec(
+        name=f"progan-{name}",
+        task="generate",
+        arch="progan",
+        description=f"Progressive GAN (Karras et al. 2018) from facebookresearch/pytorch_GAN_zoo: {what}. Its published "
+                    "checkpoint (the averaged generator) in genart's own plain-torch generator.",
+        license="bsd-3-clause",
+        release_files={"model.pth": f"https://dl.fbaipublicfiles.com/gan_zoo/PGAN/{file}"},
+        published_sha256={"model.pth": file.rsplit("-", 1)[1].removesuffix(".pth")},  # torch.hub's, in the name
+    ) for name, file, what in (("celebahq-256", "celebaHQ_s6_i80000-6196db68.pth", "faces, 256x256, CelebA-HQ"),
+                               ("celebahq-512", "celebaHQ16_december_s7_i96000-9c72988c.pth", "faces, 512x512, CelebA-HQ"),
+                               ("dtd", "testDTD_s5_i96000-04efa39f.pth", "textures, 128x128, the Describable Textures "
+                                                                        "Dataset"))),
     ModelSpec(
         name="adain",
         task="style",

@@ -15,6 +15,7 @@ def free_port() -> int:
 HUB_PORT = free_port()
 os.environ["HF_ENDPOINT"] = f"http://127.0.0.1:{HUB_PORT}"
 os.environ["GENART_GITHUB_URL"] = os.environ["HF_ENDPOINT"]  # the test Hub serves release assets too
+os.environ["GENART_FILES_MIRROR"] = os.environ["HF_ENDPOINT"]  # and files of other https hosts, under <host>/<path>
 os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="genart-hf-home-")
 os.environ["GENART_DATA_DIR"] = tempfile.mkdtemp(prefix="genart-data-")  # history and votes, per test run
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"

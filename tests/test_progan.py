@@ -8,6 +8,8 @@ GNet(dimLatent=16, depthScale0=16), addScale(16), addScale(8) (16x16 images), ev
 that their equalised scaling is tested too; its state dict under avgG.*, z = torch.randn(3, 16) and GNet(z).
 """
 import collections
+import dataclasses
+import hashlib
 import io
 import sys
 import types
@@ -17,6 +19,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
+from genart import hub
 from genart.errors import GenartError
 from genart.loaders import load_model
 from genart.models.progan import ProGANGenerator, config_from_state, from_zoo_state
@@ -86,3 +89,27 @@ def test_a_zoo_checkpoint_with_a_missing_layer_is_refused_with_the_key(hub_serve
     hub_server.repos.commit("zoo/pgan-broken", {"model.pth": zoo_checkpoint(state, monkeypatch)})
     with pytest.raises(GenartError, match="missing scaleLayers.1.1.module.bias"):
         load_model(get_spec("hf-hub:zoo/pgan-broken"))
+
+
+def test_a_registry_progan_downloads_checks_its_published_sha256_and_generates(hub_server, reference, monkeypatch,
+                                                                               tmp_path):
+    data = zoo_checkpoint(reference["state"], monkeypatch)
+    monkeypatch.setattr(hub, "RELEASES_DIR", tmp_path)
+    spec = get_spec("progan-dtd")
+    (name, url), = spec.release_files.items()
+    assert url.startswith("https://dl.fbaipublicfiles.com/") and f"-{spec.published_sha256[name]}.pth" in url
+    hub_server.repos.releases[url.removeprefix("https://")] = data  # the mirror serves <host>/<path>
+    with pytest.raises(GenartError, match=f"not the published {spec.published_sha256[name]}"):
+        load_model(spec)  # these test weights are not the published file
+    assert not (tmp_path / spec.name / name).exists()  # and are not kept
+    ours = dataclasses.replace(spec, name="progan-test", published_sha256={name: hashlib.sha256(data).hexdigest()[:8]})
+    loaded = load_model(ours)
+    assert loaded.arch == "progan" and loaded.provenance["sha256"][name] == hashlib.sha256(data).hexdigest()
+    assert len(generate_with(ours)) == 2
+
+
+def generate_with(spec) -> list:
+    from genart.pipelines.generate import METHODS
+    from genart.pipelines.task import method_for
+
+    return method_for(spec, METHODS).sample(spec, GenerateSettings(seed=1, n=2, label=None), None)
