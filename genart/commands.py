@@ -298,14 +298,13 @@ def cmd_batch(args) -> int:
         print(f"\nstopped after {len(done)} of {len(items)} inputs; run the same command again to go on.",
               file=sys.stderr)
         return 130
-    failed = [d for d in done if d.error]
+    made, skipped, failed, notices = batch.tally(done)
     for d in failed:
         print(f"failed: {d.item}: {d.error}", file=sys.stderr)
-    for notice, n in batch.notices(done).items():
+    for notice, n in notices.items():
         print(f"{n} input(s): {notice}", file=sys.stderr)
-    made = sum(len(d.outputs) for d in done if not d.skipped)
-    print(f"{made} outputs made, {sum(d.skipped for d in done)} skipped (done before), {len(failed)} failed; "
-          f"log {out / batch.LOG}", file=sys.stderr)
+    print(f"{made} outputs made, {skipped} skipped (done before), {len(failed)} failed; log {out / batch.LOG}",
+          file=sys.stderr)
     print(batch.contact_sheet(out, done))
     return 1 if failed else 0
 

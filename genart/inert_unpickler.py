@@ -136,11 +136,13 @@ def load_legacy(file) -> object:
         raise pickle.UnpicklingError("storage keys that do not match the tensors")
     for key in keys:
         flat = storages[key].flat
-        count = int.from_bytes(file.read(8), "little")
-        raw = file.read(count * flat.element_size())
-        if count != flat.numel() or len(raw) != count * flat.element_size():
+        if int.from_bytes(file.read(8), "little") != flat.numel():
+            raise pickle.UnpicklingError("a storage whose size is not the pickle's")
+        raw = file.read(flat.nbytes)
+        if len(raw) != flat.nbytes:
             raise pickle.UnpicklingError("a storage cut short")
-        flat.copy_(torch.frombuffer(bytearray(raw), dtype=flat.dtype) if raw else flat)
+        if raw:
+            flat.copy_(torch.frombuffer(bytearray(raw), dtype=flat.dtype))
     return result
 
 

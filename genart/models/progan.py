@@ -67,7 +67,8 @@ class ProGANGenerator(nn.Module):
         return F.leaky_relu(x, self.config.leaky)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        """z (B, latent_dim) -> images (B, C, size, size), about [-1, 1]."""
+        """z (B, latent_dim) -> images (B, C, size, size), about [-1, 1]; `labels` as a conditional GAN is called,
+        unused (the zoo's PGAN checkpoints are unconditional)."""
         x = self.act(self.formatLayer(pixel_norm(z))).view(z.shape[0], -1, 4, 4)  # (B, d0, 4, 4)
         x = pixel_norm(x)
         for layer in self.groupScale0:

@@ -13,6 +13,7 @@ import json
 import logging
 import time
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,8 +61,11 @@ def file_reader(path: Path) -> Callable[[], bytes]:
 
 def member_reader(archive: Path, member: str) -> Callable[[], bytes]:
     def read() -> bytes:  # what a zip's directory says of a member's size is not trusted: the read is bounded
-        with zipfile.ZipFile(archive) as z, z.open(member) as f:
-            return bounded(f.read(MAX_FILE_BYTES + 1), member)
+        try:
+            with zipfile.ZipFile(archive) as z, z.open(member) as f:
+                return bounded(f.read(MAX_FILE_BYTES + 1), member)
+        except (zipfile.BadZipFile, NotImplementedError, EOFError) as err:  # damaged, cut short, or a compression
+            raise GenartError(f"{member} in {archive.name} cannot be read ({err}); zip it again.") from None
     return read
 
 
@@ -96,10 +100,10 @@ def zip_items(path: Path) -> list[Item]:
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
-            if len(names) > MAX_ZIP_MEMBERS:
-                raise GenartError(f"{path.name} holds {len(names):,} files; zip at most {MAX_ZIP_MEMBERS:,}.")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as err:
+    except zipfile.BadZipFile as err:
         raise GenartError(f"{path.name} is not a zip file genart can read ({err}); zip the images again.") from None
+    if len(names) > MAX_ZIP_MEMBERS:
+        raise GenartError(f"{path.name} holds {len(names):,} files; zip at most {MAX_ZIP_MEMBERS:,}.")
     return [Item(name, member_reader(path, name)) for name in sorted(names)
             if not name.endswith("/") and is_image_name(name)]
 
@@ -275,13 +279,10 @@ def _log(out: Path, name: str, sha: str, key: str, done: Done) -> None:
 THUMB, LABEL, COLUMNS = 160, 18, 8
 
 
-def notices(done: list[Done]) -> dict[str, int]:
-    """Each distinct notice the task gave, with how many inputs it was given for."""
-    counts: dict[str, int] = {}
-    for d in done:
-        if d.notice:
-            counts[d.notice] = counts.get(d.notice, 0) + 1
-    return counts
+def tally(done: list[Done]) -> tuple[int, int, list[Done], Counter]:
+    """(outputs made, inputs skipped, the failed ones, each distinct notice with how many inputs it was given for)."""
+    return (sum(len(d.outputs) for d in done if not d.skipped), sum(d.skipped for d in done),
+            [d for d in done if d.error], Counter(d.notice for d in done if d.notice))
 
 
 def contact_sheet(out: Path, done: list[Done]) -> Path:

@@ -63,15 +63,16 @@ class LatentModel:
     encode: Callable | None = None
 
 
+# Latents clamped to ±truncation: the DCGAN, and the Progressive GAN (whose pixel norm rescales the clamped latent).
+CLAMPED = LatentModel(latents, lambda z, t: z.clamp(-t, t), lambda m, z, y, t: m(z, y), named_or_numbered)
+
 LATENT_MODELS: dict[str, LatentModel] = {
-    # Latents clamped to ±truncation.
-    "dcgan": LatentModel(latents, lambda z, t: z.clamp(-t, t), lambda m, z, y, t: m(z, y), named_or_numbered),
+    "dcgan": CLAMPED,
+    "progan": CLAMPED,
     # Brock et al.'s truncation trick: a normal truncated at ±2, scaled by the truncation, which also picks the
     # batch-norm statistics recorded for it.
     "biggan": LatentModel(truncated_latents, lambda z, t: z * t, lambda m, z, y, t: m(z, y, t), imagenet_or_numbered,
                           max_truncation=1.0),
-    # Progressive GAN: pixel norm rescales the latent, so truncation clamps it first, as for the DCGAN.
-    "progan": LatentModel(latents, lambda z, t: z.clamp(-t, t), lambda m, z, y, t: m(z), named_or_numbered),
     # A VAE's prior scaled by a temperature; its encoder gives the posterior's mean.
     "vae": LatentModel(latents, lambda z, t: z * t, lambda m, z, y, t: m.decode(z, y), named_or_numbered,
                        max_truncation=2.0, encode=lambda m, x, t: m.encode(x)[0] / t),

@@ -55,11 +55,11 @@ def items_from(source, prompts: bool) -> list[batch.Item]:
 
 
 def progress_line(done: list[batch.Done], total: int, seconds: float, end: str = "") -> str:
-    failed = [d for d in done if d.error]
-    line = f"{len(done)}/{total} inputs · {sum(len(d.outputs) for d in done if not d.skipped)} outputs made · " \
-           f"{sum(d.skipped for d in done)} skipped (done before) · {len(failed)} failed · {seconds:.1f} s"
+    made, skipped, failed, notices = batch.tally(done)
+    line = f"{len(done)}/{total} inputs · {made} outputs made · {skipped} skipped (done before) · {len(failed)} " \
+           f"failed · {seconds:.1f} s"
     listed = "".join(f"\n- {d.item}: {d.error}" for d in failed[:20]) + \
-        "".join(f"\n- {n} input(s): {notice}" for notice, n in batch.notices(done).items())
+        "".join(f"\n- {n} input(s): {notice}" for notice, n in notices.items())
     return f"{line}{' · ' + end if end else ''}{listed}"
 
 

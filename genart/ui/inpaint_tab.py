@@ -149,9 +149,8 @@ def build_fill() -> tuple[SendFrom, gr.ImageEditor, dict]:
 
 def batch_mask(values: dict) -> tuple[dict, dict]:
     """A Fill batch's one mask: the uploaded mask, else the strokes painted in the editor (scaled to each image)."""
-    mask = values.pop("mask")
-    mask = mask if mask is not None else painted_mask(values.pop("editor"))
-    values.pop("editor", None)
+    mask, painted = values.pop("mask"), values.pop("editor")
+    mask = mask if mask is not None else painted_mask(painted)
     if mask is None:
         raise GenartError("A Fill batch fills one region in every image: paint over it in the editor above, or "
                           "upload a mask (white = fill).")
