@@ -85,7 +85,8 @@ def train(args):
         if log.due(step):
             log.add(step, **{k: v.item() for k, v in losses.items()})
             net.eval()
-            sample_sheet(net, style, device, SAMPLE_SIZE).save(out / SAMPLES_FILE, quality=85)  # to watch it learn
+            # to watch it learn; kept at half size, as weights/ must stay under 40 MB
+            sample_sheet(net, style, device, SAMPLE_SIZE).reduce(2).save(out / SAMPLES_FILE, quality=85)
             net.train()
     net.eval()
     save_hub_folder(net, config, out, dtype=torch.float16)  # half the size; runs in float32 on a CPU
