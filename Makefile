@@ -19,8 +19,11 @@ run: $(VENV)/.runtime-installed
 	$(PY) app.py
 
 # Debian's Chromium for the browser tests; Playwright drives it, so no browser download is needed.
+# Debian's Chromium for the browser tests, and a CJK font for the page in Chinese.
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+	@test -d /usr/share/fonts/opentype/noto -a -n "$$(fc-list :lang=zh 2>/dev/null)" || \
+		(apt-get update -q && apt-get install -y -q fonts-noto-cjk)
 
 # Debian's nature photographs and Ubuntu's 2018 contest photos, beside the sample photos that scikit-image,
 # scikit-learn and gradio ship: the image models' training photos and held-out photos (genart/data/photos.py).

@@ -35,10 +35,11 @@ def login(url: str, username: str, password: str) -> httpx.Cookies:
     return r.cookies
 
 
-def call(url: str, api_name: str, data: list, timeout: float = 120, cookies: httpx.Cookies | None = None) -> Answer:
-    """POST /gradio_api/call/<name>, then read its event stream to the end."""
+def call(url: str, api_name: str, data: list, timeout: float = 120, cookies: httpx.Cookies | None = None,
+         headers: dict | None = None) -> Answer:
+    """POST /gradio_api/call/<name> (with any extra headers), then read its event stream to the end."""
     r = httpx.post(f"{url}/gradio_api/call/{api_name}", content=json.dumps({"data": data}),
-                   headers={"content-type": "application/json"}, timeout=timeout, cookies=cookies)
+                   headers={"content-type": "application/json", **(headers or {})}, timeout=timeout, cookies=cookies)
     if r.status_code != 200:
         return Answer([], r.status_code, r.text)
     event_id = r.json()["event_id"]

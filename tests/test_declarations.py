@@ -33,6 +33,7 @@ from genart.ui import (
     style_tab,
     text_tab,
 )
+from genart.ui.language import english
 
 COMMANDS = {"imagine": "imagine", "imagine_walk": "imagine-walk", "generate": "generate", "interpolate": "interpolate",
             "encode": "encode", "inpaint": "inpaint", "restore": "restore", "style": "stylize", "text": "text",
@@ -123,7 +124,7 @@ STARTING = {("imagine", "n"): 8, ("generate", "n"): generate_tab.STARTING_BATCH,
 
 def assert_control_reads(component, s, start):
     k = s.knob
-    assert component.label == k.label
+    assert english(component.label) == k.label
     if isinstance(component, (gr.Slider, gr.Number)):
         assert (component.minimum, component.maximum) == (k.low, k.high)
     if isinstance(component, gr.Slider):
@@ -193,7 +194,7 @@ def test_changing_a_field_changes_the_flag_the_control_and_the_check(changed_fea
     with gr.Blocks():
         _, _, fields = inpaint_tab.build()
     slider = fields["feather"]
-    assert (slider.label, slider.maximum, slider.step) == ("Softening", 16, 2)
+    assert (english(slider.label), slider.maximum, slider.step) == ("Softening", 16, 2)
     with pytest.raises(GenartError, match="Softening must be from 0 to 16, got 20"):
         for_model(InpaintSettings, {}, {"feather": 20})
 

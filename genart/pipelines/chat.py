@@ -19,11 +19,13 @@ MAX_TURN_CHARS = 16_000
 @dataclass(frozen=True)
 class ChatSettings:
     system: str = knob("", "System prompt", "What the model is told before the conversation; empty: none.",
-                       high=MAX_TURN_CHARS)
+                       high=MAX_TURN_CHARS, label_zh="系统提示", help_zh="对话开始前告诉模型的内容；留空：无。")
     turns: list[str] = knob([], "Conversation turns", "The conversation so far: the user's turn first, then the "
-                            "model's and the user's in turn.", high=200, item_chars=MAX_TURN_CHARS)
+                            "model's and the user's in turn.", high=200, item_chars=MAX_TURN_CHARS,
+                            label_zh="对话轮次", help_zh="到目前为止的对话：先是用户的发言，然后模型与用户轮流。")
     continue_reply: bool = knob(False, "Continue the last reply", "The last turn is the model's unfinished reply: "
-                                "go on writing it instead of answering the user.")
+                                "go on writing it instead of answering the user.",
+                                label_zh="继续上一条回复", help_zh="最后一轮是模型未写完的回复：接着写下去，而不是回答用户。")
     max_new_tokens: int = same_as(TextSettings, "max_new_tokens")
     seed: int = same_as(TextSettings, "seed")
     temperature: float = same_as(TextSettings, "temperature")

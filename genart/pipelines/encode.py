@@ -22,7 +22,7 @@ from .task import Output, Task, method_for
 @dataclass(frozen=True)
 class EncodeSettings:
     label: str | None = knob(None, "Class", "The class to decode with; empty: the class whose decoding is nearest "
-                             "the image.", high=100)
+                             "the image.", high=100, label_zh="类别", help_zh="用来解码的类别；留空：解码结果最接近图像的类别。")
 
 
 def encoder_of(spec: ModelSpec, progress: Progress | None) -> LatentModel:

@@ -17,15 +17,18 @@ from .task import Output, Task, method_for
 
 @dataclass(frozen=True)
 class GenerateSettings:
-    seed: int = knob(0, "Seed", low=0, high=MAX_SEED)
+    seed: int = knob(0, "Seed", low=0, high=MAX_SEED, label_zh="种子")
     n: int = knob(1, "Batch size", "Images from one seed; image i is the same whatever the batch.", 1, 64, 1,
-                  sweep=False)
-    label: str | None = knob(None, "Class", "For class-conditional models; empty: the model's default class.", high=100)
+                  sweep=False, label_zh="批量大小", help_zh="同一个种子生成的图像数；无论批量多大，第 i 张都相同。")
+    label: str | None = knob(None, "Class", "For class-conditional models; empty: the model's default class.", high=100,
+                             label_zh="类别", help_zh="用于类别条件模型；留空：模型的默认类别。")
     truncation: float = knob(2.0, "Truncation", "Lower is more typical, higher more varied: a DCGAN's latents are "
                              "clamped to ±this, BigGAN's (at most 1) scaled by it, a VAE's prior too (at most 2: a "
-                             "temperature).", 0.1, 4.0, 0.1)
+                             "temperature).", 0.1, 4.0, 0.1,
+                             label_zh="截断", help_zh="越低越典型，越高越多样：DCGAN 的潜向量被限制在 ±此值之内，"
+                             "BigGAN 的（最多 1）按它缩放，VAE 的先验也是（最多 2：相当于温度）。")
     size: int = knob(64, "Size", "Pixels; procedural-art only: the renderer draws at any size.",
-                     procedural.MIN_SIZE, procedural.MAX_SIZE, 1)
+                     procedural.MIN_SIZE, procedural.MAX_SIZE, 1, label_zh="尺寸", help_zh="像素；仅用于程序化艺术：渲染器可画任意尺寸。")
 
 
 @dataclass(frozen=True)

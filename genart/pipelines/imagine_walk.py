@@ -10,7 +10,7 @@ from ..hub import Progress
 from ..loaders import LoadedModel, load_model
 from ..registry import AUTO_ARCH, get_spec
 from ..replay import Animation, make_record
-from .imagine import MAX_PROMPT, ImagineSettings, caption_ids, noise_for
+from .imagine import MAX_PROMPT, ImagineSettings, caption_ids, in_english, noise_for
 from .latent_models import to_images
 from .settings import checked, knob, same_as
 from .task import Task, method_for
@@ -20,10 +20,10 @@ from .task import Task, method_for
 class ImagineWalkSettings:
     prompt: str = same_as(ImagineSettings, "prompt")
     prompt_b: str = knob("a mandala with eight petals in red and yellow", "To prompt", "Where the walk ends.",
-                         high=MAX_PROMPT)
+                         high=MAX_PROMPT, label_zh="终点提示词", help_zh="漫游的终点。")
     seed: int = same_as(ImagineSettings, "seed")
-    frames: int = knob(24, "Frames", low=2, high=120, step=1)
-    fps: int = knob(12, "Frames per second", low=1, high=60, step=1)
+    frames: int = knob(24, "Frames", low=2, high=120, step=1, label_zh="帧数")
+    fps: int = knob(12, "Frames per second", low=1, high=60, step=1, label_zh="每秒帧数")
     truncation: float = same_as(ImagineSettings, "truncation")
 
 
@@ -33,7 +33,7 @@ def text2art_walk(loaded: LoadedModel, s: ImagineWalkSettings) -> list:
     for prompt in (s.prompt, s.prompt_b):
         if not prompt.strip():
             raise GenartError("Write both prompts: where the walk starts and where it ends.")
-        ends.append(caption_ids(config, prompt)[0].to(loaded.device))
+        ends.append(caption_ids(config, in_english(prompt)[0])[0].to(loaded.device))
     t = torch.linspace(0, 1, s.frames, device=loaded.device)[:, None]  # (frames, 1)
     with torch.inference_mode():
         a, b = (module.text(ids) for ids in ends)  # (1, text_dim) each

@@ -39,10 +39,13 @@ class Inpainter:
 
 @dataclass(frozen=True)
 class InpaintSettings:
-    grow: int = knob(0, "Mask grow", "Pixels: above 0 grows the mask, below 0 shrinks it.", -64, 64, 1)
-    feather: int = knob(4, "Feather", "Pixels, inwards: the fill fades into the picture over this width.", 0, 64, 1)
+    grow: int = knob(0, "Mask grow", "Pixels: above 0 grows the mask, below 0 shrinks it.", -64, 64, 1,
+                     label_zh="遮罩扩展", help_zh="像素：大于 0 扩大遮罩，小于 0 缩小遮罩。")
+    feather: int = knob(4, "Feather", "Pixels, inwards: the fill fades into the picture over this width.", 0, 64, 1,
+                        label_zh="羽化", help_zh="像素，向内：填充内容在这个宽度内渐渐融入画面。")
     crop: bool = knob(True, "Fill only the masked region", "Work on a crop around the mask at full resolution; the "
-                      "rest stays untouched. Untick for a model that copies from the whole picture.")
+                      "rest stays untouched. Untick for a model that copies from the whole picture.",
+                      label_zh="只填充遮罩区域", help_zh="以全分辨率处理遮罩周围的裁切区域；其余部分不变。对需要从整幅画面复制内容的模型，请取消勾选。")
 
 
 def classical(flag: int) -> Inpainter:

@@ -22,19 +22,21 @@ from .task import Task, method_for
 
 @dataclass(frozen=True)
 class InterpolateSettings:
-    seed_a: int = knob(0, "From seed", low=0, high=MAX_SEED)
-    seed_b: int = knob(1, "To seed", low=0, high=MAX_SEED)
-    frames: int = knob(24, "Frames", low=2, high=120, step=1)
-    fps: int = knob(12, "Frames per second", low=1, high=60, step=1)
+    seed_a: int = knob(0, "From seed", low=0, high=MAX_SEED, label_zh="起点种子")
+    seed_b: int = knob(1, "To seed", low=0, high=MAX_SEED, label_zh="终点种子")
+    frames: int = knob(24, "Frames", low=2, high=120, step=1, label_zh="帧数")
+    fps: int = knob(12, "Frames per second", low=1, high=60, step=1, label_zh="每秒帧数")
     label: str | None = same_as(GenerateSettings, "label")
     label_b: str | None = knob(None, "To class", "Morph into this class along the way (a class-conditional GAN); "
-                               "empty: one class all the way.", high=100)
+                               "empty: one class all the way.", high=100,
+                               label_zh="终点类别", help_zh="途中渐变为这个类别（类别条件 GAN）；留空：始终同一类别。")
     truncation: float = same_as(GenerateSettings, "truncation")
     latent_a: list[float] | None = knob(None, "From latent", "Noise to start from instead of the first seed's (an "
                                         "encoded image's, before truncation); empty: the seed's.", -100.0, 1024,
-                                        sweep=False)
+                                        sweep=False, label_zh="起点潜向量", help_zh="用来代替第一个种子的起点噪声（编码图像的噪声，截断之前）；留空：用种子的。")
     latent_b: list[float] | None = knob(None, "To latent", "Noise to end at instead of the second seed's; empty: the "
-                                        "seed's.", -100.0, 1024, sweep=False)
+                                        "seed's.", -100.0, 1024, sweep=False,
+                                        label_zh="终点潜向量", help_zh="用来代替第二个种子的终点噪声；留空：用种子的。")
 
 
 def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:

@@ -28,14 +28,18 @@ from .text import TextSettings
 @dataclass(frozen=True)
 class MelodySettings:
     primer: str = knob("", "Primer", "Notes the melody starts from: note names with an octave and an optional length "
-                       "in 16ths (E4 D#4 Bb3:4), r for a rest. Empty: the model starts on its own.", high=400)
-    bars: int = knob(8, "Length in bars", "4/4 bars of 16th notes sampled after the primer.", 1, 16, 1)
-    seed: int = knob(0, "Seed", low=0, high=MAX_SEED)
+                       "in 16ths (E4 D#4 Bb3:4), r for a rest. Empty: the model starts on its own.", high=400,
+                       label_zh="开头旋律", help_zh="旋律开头的音符：带八度的音名，可加以十六分音符计的时值"
+                       "（E4 D#4 Bb3:4），r 表示休止。留空：由模型自己开头。")
+    bars: int = knob(8, "Length in bars", "4/4 bars of 16th notes sampled after the primer.", 1, 16, 1,
+                     label_zh="小节数", help_zh="在开头旋律之后采样的 4/4 拍小节数（以十六分音符为单位）。")
+    seed: int = knob(0, "Seed", low=0, high=MAX_SEED, label_zh="种子")
     temperature: float = same_as(TextSettings, "temperature")
     top_k: int = same_as(TextSettings, "top_k")
     top_p: float = same_as(TextSettings, "top_p")
-    tempo: float = knob(120.0, "Tempo", "Quarter notes per minute.", 40.0, 240.0, 1)
-    instrument: str = knob("piano", "Instrument", f"The synthesiser's sound: {', '.join(INSTRUMENTS)}.", high=20)
+    tempo: float = knob(120.0, "Tempo", "Quarter notes per minute.", 40.0, 240.0, 1, label_zh="速度", help_zh="每分钟四分音符数。")
+    instrument: str = knob("piano", "Instrument", f"The synthesiser's sound: {', '.join(INSTRUMENTS)}.", high=20,
+                           label_zh="乐器", help_zh=f"合成器的音色：{'、'.join(INSTRUMENTS)}。")
 
 
 @dataclass

@@ -27,10 +27,12 @@ MAX_CLICKS = 1000  # spans one request fills (each is a network pass for a learn
 
 @dataclass(frozen=True)
 class RepairSettings:
-    gap_start: float = knob(1.0, "Gap start", "Seconds from the start of the recording.", 0.0, MAX_SECONDS, 0.01)
-    gap_ms: float = knob(100.0, "Gap length", "Milliseconds to fill from the gap start.", 5.0, 500.0, 1)
+    gap_start: float = knob(1.0, "Gap start", "Seconds from the start of the recording.", 0.0, MAX_SECONDS, 0.01,
+                            label_zh="缺口起点", help_zh="从录音开头算起的秒数。")
+    gap_ms: float = knob(100.0, "Gap length", "Milliseconds to fill from the gap start.", 5.0, 500.0, 1,
+                         label_zh="缺口长度", help_zh="从缺口起点开始要填充的毫秒数。")
     find_clicks: bool = knob(False, "Find clicks", "Repair the clicks found all through the recording instead of one "
-                             "gap.")
+                             "gap.", label_zh="查找咔嗒声", help_zh="修复整段录音中找到的咔嗒声，而不是一个缺口。")
 
 
 # (samples (N,) float, first sample, end sample, rate) -> the samples with that span filled

@@ -27,7 +27,8 @@ IMPULSE_FILL = "inpaint-art"  # the inpainting model that fills detected impulse
 @dataclass(frozen=True)
 class RestoreSettings:
     noise_level: float = knob(25.0, "Noise level", "The noise's sigma in 0-255 units; the denoiser and the filters "
-                              "follow it.", 0.0, 100.0, 1)
+                              "follow it.", 0.0, 100.0, 1,
+                              label_zh="噪声强度", help_zh="噪声的 sigma，以 0-255 为单位；去噪网络和滤波器都按它处理。")
 
 
 # (spec, pixels (H, W, 3) uint8, settings, progress) -> (restored pixels, additions to the record, a notice or "")

@@ -22,15 +22,16 @@ from .text import TextModel, TextUpdate, load_text_model
 @dataclass(frozen=True)
 class ReconstructSettings:
     sentence: str = knob("", "Sentence", "Taken into the latent space (the posterior's mean) and decoded back, greedily.",
-                         high=1000)
+                         high=1000, label_zh="句子", help_zh="送入潜空间（取后验均值）再贪心解码回来。")
 
 
 @dataclass(frozen=True)
 class BetweenSettings:
-    sentence_a: str = knob("", "From sentence", high=1000)
-    sentence_b: str = knob("", "To sentence", high=1000)
+    sentence_a: str = knob("", "From sentence", high=1000, label_zh="起点句子")
+    sentence_b: str = knob("", "To sentence", high=1000, label_zh="终点句子")
     steps: int = knob(7, "Steps", "Evenly spaced points from one sentence's latent to the other's, both ends included, "
-                      "each decoded greedily.", 3, 17, 1)
+                      "each decoded greedily.", 3, 17, 1,
+                      label_zh="步数", help_zh="从一个句子的潜向量到另一个句子的潜向量之间等距的点，包括两端，每个点都贪心解码。")
 
 
 def sentence_rows(module: nn.Module, tokenizer: Tokenizer, sentences: list[str]) -> list[list[int]]:

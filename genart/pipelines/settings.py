@@ -23,13 +23,27 @@ class Knob:
     step: float | None = None
     sweep: bool = True  # Compare may vary it, one row per value (numbers and texts)
     item_chars: int = 200
+    label_zh: str = ""  # the label and help in Simplified Chinese (genart/locale)
+    help_zh: str = ""
+
+
+_DECLARED: list[Knob] = []  # every knob declared, for the page's words in Chinese
+
+
+def translated_knobs() -> dict[str, str]:
+    """English -> Simplified Chinese for every declared setting's label and help."""
+    return {english: chinese for k in _DECLARED for english, chinese in ((k.label, k.label_zh), (k.help, k.help_zh))
+            if english and chinese}
 
 
 def knob(default, label: str, help: str = "", low=None, high=None, step=None, sweep: bool = True,
-         item_chars: int = 200):
+         item_chars: int = 200, *, label_zh: str, help_zh: str = ""):
     """A settings field: its default and its Knob. Lists get a fresh copy per instance. The label starts the
-    sentence that refuses a bad value ("Feather must be from 0 to 64")."""
-    meta = {"knob": Knob(label, help, low, high, step, sweep, item_chars)}
+    sentence that refuses a bad value ("Feather must be from 0 to 64"); label_zh and help_zh say the label and help
+    in Simplified Chinese."""
+    k = Knob(label, help, low, high, step, sweep, item_chars, label_zh, help_zh)
+    _DECLARED.append(k)
+    meta = {"knob": k}
     if isinstance(default, list):
         return dataclasses.field(default_factory=lambda: list(default), metadata=meta)
     return dataclasses.field(default=default, metadata=meta)

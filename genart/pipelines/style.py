@@ -34,17 +34,20 @@ STYLE_INPUTS = tuple(f"style{i + 1}" for i in range(MAX_STYLES))
 
 @dataclass(frozen=True)
 class StyleSettings:
-    size: int = knob(512, "Size", "The output's longest side, px.", 64, 1024, 16)
-    strength: float = knob(1.0, "Strength", "0 = the content, 1 = full style", 0.0, 1.0, 0.05)
-    preserve_colors: bool = knob(False, "Preserve the content's colours")
+    size: int = knob(512, "Size", "The output's longest side, px.", 64, 1024, 16, label_zh="尺寸", help_zh="输出图像最长边，像素。")
+    strength: float = knob(1.0, "Strength", "0 = the content, 1 = full style", 0.0, 1.0, 0.05,
+                           label_zh="强度", help_zh="0 = 内容图，1 = 完全风格化")
+    preserve_colors: bool = knob(False, "Preserve the content's colours", label_zh="保留内容图的颜色")
     style_weights: list[float] | None = knob(None, "Style weights", "One per style image; equal when empty.", 0.0,
-                                             MAX_STYLES)
-    steps: int = knob(200, "Steps", "Gatys: optimisation steps; it shows the image as it goes.", 1, 1000, 1)
-    content_weight: float = knob(1.0, "Content weight", "Gatys", 0.0, 1e6, sweep=False)
-    style_weight: float = knob(10.0, "Style weight", "Gatys", 0.0, 1e6)
+                                             MAX_STYLES, label_zh="风格权重", help_zh="每张风格图像一个；留空则相等。")
+    steps: int = knob(200, "Steps", "Gatys: optimisation steps; it shows the image as it goes.", 1, 1000, 1,
+                      label_zh="步数", help_zh="Gatys：优化步数；边算边显示图像。")
+    content_weight: float = knob(1.0, "Content weight", "Gatys", 0.0, 1e6, sweep=False,
+                                 label_zh="内容权重", help_zh="Gatys")
+    style_weight: float = knob(10.0, "Style weight", "Gatys", 0.0, 1e6, label_zh="风格权重（Gatys）", help_zh="Gatys")
     tv_weight: float = knob(1.0, "Total-variation weight", "Gatys: against high-frequency noise", 0.0, 1e6,
-                            sweep=False)
-    seed: int = knob(0, "Seed", low=0, high=MAX_SEED)
+                            sweep=False, label_zh="全变分权重", help_zh="Gatys：抑制高频噪声")
+    seed: int = knob(0, "Seed", low=0, high=MAX_SEED, label_zh="种子")
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class StyleMethod:
     optimises: bool  # Gatys: steps and loss weights apply, and it streams
     spatial: bool = False  # two styles placed by a painted mask
     pixel_strength: bool = True  # strength blends pixels (AdaIN blends features instead)
+    about_zh: str = ""  # `about` in Simplified Chinese (genart/locale)
     # (spec, progress) -> what the record says about the weights used
     provenance: Callable[[ModelSpec, Progress | None], dict] = lambda spec, progress: \
         load_model(spec, progress).provenance
@@ -166,14 +170,18 @@ def fast_transfer(spec: ModelSpec, job: StyleJob, progress: Progress | None):
 
 METHODS: dict[str, StyleMethod] = {
     "vgg19": StyleMethod(optimised(gatys.FEATURES["vgg19"]), "Features in use: **VGG-19** (ImageNet weights from the "
-                         "Hub).", needs_style=True, optimises=True),
+                         "Hub).", needs_style=True, optimises=True,
+                         about_zh="使用的特征：**VGG-19**（来自 Hub 的 ImageNet 权重）。"),
     "random-features": StyleMethod(optimised(gatys.FEATURES["random-features"]), "Features in use: a **random** fixed-seed "
                                    "network (no trained weights; works offline).", needs_style=True, optimises=True,
+                                   about_zh="使用的特征：固定种子的**随机**网络（没有训练过的权重；可离线使用）。",
                                    provenance=lambda spec, progress: {"feature_seed": RandomFeaturesConfig().seed}),
     "transformer-net": StyleMethod(fast_transfer, "One style, baked into the network: the style images are not used.",
-                                   needs_style=False, optimises=False),
+                                   needs_style=False, optimises=False,
+                                   about_zh="一种风格，固化在网络中：不使用风格图像。"),
     "adain": StyleMethod(adain_transfer, "Any style image, in one pass; two styles with a painted mask put each where "
-                         "you choose.", needs_style=True, optimises=False, spatial=True, pixel_strength=False),
+                         "you choose.", needs_style=True, optimises=False, spatial=True, pixel_strength=False,
+                         about_zh="任意风格图像，一次完成；两种风格配合涂抹的遮罩，可以把每种风格放在你选的位置。"),
 }
 
 
@@ -207,7 +215,8 @@ def stylize(model: str, content: Image.Image | None, styles: list[Image.Image], 
     content_image, notice = prepare(content, "content", s.size, enlarge=True)
     prepared = [prepare(x, "style", s.size)[0] for x in styles]
     if styles and not method.needs_style:
-        notice = " ".join(filter(None, [notice, f"{spec.name} paints one fixed style; the style images are not used."]))
+        unused_notice = f"{spec.name} paints one fixed style; the style images are not used."
+        notice = " ".join(filter(None, [notice, unused_notice]))
     job = StyleJob(to_tensor(content_image), [to_tensor(p) for p in prepared],
                    painted_region(mask, content_image.size) if method.spatial else None, s)
     inputs = {"content": content_image, **dict(zip(STYLE_INPUTS, prepared)),

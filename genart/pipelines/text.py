@@ -20,7 +20,7 @@ from . import chat_template
 from .checks import MAX_SEED
 from .decode import decode
 from .latent_models import latents
-from .precision import DEFAULT_PRECISION, PRECISION_HELP, conversion, converted
+from .precision import DEFAULT_PRECISION, PRECISION_HELP, PRECISION_HELP_ZH, conversion, converted
 from .sampling import SamplingSettings
 from .settings import checked, knob, setting
 from .streaming import StopFilter, TextStream
@@ -29,18 +29,23 @@ from .task import Output, Task
 
 @dataclass(frozen=True)
 class TextSettings:
-    prompt: str = knob("", "Prompt", high=32_000)
-    chat: bool = knob(True, "Use the chat template", "For instruct models that have one.")
-    max_new_tokens: int = knob(64, "Max new tokens", low=1, high=2048, step=1)
-    n: int = knob(1, "Completions", "Side by side, each from its own random stream.", 1, 8, 1, sweep=False)
-    seed: int = knob(0, "Seed", low=0, high=MAX_SEED)
-    temperature: float = knob(0.8, "Temperature", "0 = greedy", 0.0, 5.0, 0.05)
-    top_k: int = knob(0, "Top-k", "0 = off", 0, 1000, 1)
-    top_p: float = knob(1.0, "Top-p", "1 = off", 0.01, 1.0, 0.01)
-    min_p: float = knob(0.0, "Min-p", "0 = off", 0.0, 1.0, 0.01)
-    repetition_penalty: float = knob(1.0, "Repetition penalty", "1 = off", 1.0, 3.0, 0.05)
-    stop: list[str] = knob([], "Stop strings", "Generation ends where one appears; it is not shown.", high=16)
-    precision: str = knob(DEFAULT_PRECISION, "Precision", PRECISION_HELP, high=16)
+    prompt: str = knob("", "Prompt", high=32_000, label_zh="提示词")
+    chat: bool = knob(True, "Use the chat template", "For instruct models that have one.",
+                      label_zh="使用对话模板", help_zh="用于带有对话模板的指令模型。")
+    max_new_tokens: int = knob(64, "Max new tokens", low=1, high=2048, step=1, label_zh="最大新词元数")
+    n: int = knob(1, "Completions", "Side by side, each from its own random stream.", 1, 8, 1, sweep=False,
+                  label_zh="续写条数", help_zh="并排显示，每条用各自的随机流。")
+    seed: int = knob(0, "Seed", low=0, high=MAX_SEED, label_zh="种子")
+    temperature: float = knob(0.8, "Temperature", "0 = greedy", 0.0, 5.0, 0.05, label_zh="温度", help_zh="0 = 贪心")
+    top_k: int = knob(0, "Top-k", "0 = off", 0, 1000, 1, label_zh="Top-k", help_zh="0 = 关闭")
+    top_p: float = knob(1.0, "Top-p", "1 = off", 0.01, 1.0, 0.01, label_zh="Top-p", help_zh="1 = 关闭")
+    min_p: float = knob(0.0, "Min-p", "0 = off", 0.0, 1.0, 0.01, label_zh="Min-p", help_zh="0 = 关闭")
+    repetition_penalty: float = knob(1.0, "Repetition penalty", "1 = off", 1.0, 3.0, 0.05,
+                                     label_zh="重复惩罚", help_zh="1 = 关闭")
+    stop: list[str] = knob([], "Stop strings", "Generation ends where one appears; it is not shown.", high=16,
+                           label_zh="停止字符串", help_zh="出现其中之一时生成结束；它本身不显示。")
+    precision: str = knob(DEFAULT_PRECISION, "Precision", PRECISION_HELP, high=16,
+                          label_zh="精度", help_zh=PRECISION_HELP_ZH)
 
 
 
@@ -143,7 +148,8 @@ def fit_context(model: TextModel, ids: list[int], max_new_tokens: int) -> tuple[
         raise GenartError(f"Max new tokens must leave room for the prompt in the {model.context}-token context; "
                           f"use at most {model.context - 1}.")
     if len(ids) > room:
-        return ids[-room:], f"The prompt was {len(ids)} tokens; its first {len(ids) - room} were dropped to fit the context."
+        notice = f"The prompt was {len(ids)} tokens; its first {len(ids) - room} were dropped to fit the context."
+        return ids[-room:], notice
     return ids, ""
 
 

@@ -28,6 +28,7 @@ from . import (
     text_tab,
 )
 from .common import prune_old_outputs
+from .language import LANGUAGE_SCRIPT, answer_in_request_language, example_headers_in_language, page_words, tr
 from .limits import current_limits
 from .visitor import VisitorCookie
 
@@ -54,50 +55,55 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
     # Gradio's own schedule is kept only for its clean-up at shutdown (every file it cached for this app goes):
     # cache_sweep, which launch starts, removes the old ones while it serves (Gradio's sweep stops under traffic).
     with gr.Blocks(title="genart", delete_cache=(GRADIO_SWEEP_SECONDS, sweep_schedule()[1])) as demo:
-        gr.Markdown("# genart\nGenerative-art models in the browser: draw a prompt, sample a GAN, fill holes and restore damage, "
-                    "transfer styles, write with a language model, make melodies, and compare them side by side.")
+        gr.Markdown(tr("# genart\nGenerative-art models in the browser: draw a prompt, sample a GAN, fill holes and restore damage, "
+                      "transfer styles, write with a language model, make melodies, and compare them side by side."))
         replay_file, replay_status = replay_drop.build()
         fields = {}
         with gr.Tabs() as tabs:
-            with gr.Tab("Text to image", id="imagine"):
+            with gr.Tab(tr("Text to image"), id="imagine"):
                 imagined, fields["imagine"] = imagine_panel.build()
-            with gr.Tab("Generate", id="generate"):
+            with gr.Tab(tr("Generate"), id="generate"):
                 generated, fields["generate"] = generate_tab.build()
-            with gr.Tab("Inpaint", id="inpaint"):
+            with gr.Tab(tr("Inpaint"), id="inpaint"):
                 inpainted, inpaint_editor, fields["inpaint"] = inpaint_tab.build()
-            with gr.Tab("Style", id="style"):
+            with gr.Tab(tr("Style"), id="style"):
                 style_content, fields["style"] = style_tab.build()
-            with gr.Tab("Text", id="text"):
+            with gr.Tab(tr("Text"), id="text"):
                 with gr.Tabs() as text_mode:
-                    with gr.Tab("Complete", id="complete"):
+                    with gr.Tab(tr("Complete"), id="complete"):
                         fields["text"] = text_tab.build()
-                    with gr.Tab("Chat", id="chat"):
+                    with gr.Tab(tr("Chat"), id="chat"):
                         fields["text"] |= chat_tab.build() | {"mode": text_mode}
-                    with gr.Tab("Sentence VAE", id="vae"):
+                    with gr.Tab(tr("Sentence VAE"), id="vae"):
                         fields["text"] |= sentence_vae_tab.build()
-            with gr.Tab("Audio", id="audio"):
+            with gr.Tab(tr("Audio"), id="audio"):
                 with gr.Tabs() as audio_mode:
-                    with gr.Tab("Melody", id="melody"):
+                    with gr.Tab(tr("Melody"), id="melody"):
                         fields["audio"] = melody_tab.build()
-                    with gr.Tab("Repair", id="repair"):
+                    with gr.Tab(tr("Repair"), id="repair"):
                         fields["audio"] |= repair_tab.build(fields["audio"]["audio"]) | {"mode": audio_mode}
-            with gr.Tab("Compare", id="compare"):
+            with gr.Tab(tr("Compare"), id="compare"):
                 fields["compare"] = compare_tab.build()
-            with gr.Tab("Arena", id="arena"):
-                arena_tab.build()
-            with gr.Tab("History", id="history") as history_page:
+            with gr.Tab(tr("Arena"), id="arena"):
+                arena = arena_tab.build()
+            with gr.Tab(tr("History"), id="history") as history_page:
                 kept = history_tab.build()
-            with gr.Tab("Models", id="models"):
-                manage = models_tab.build(public)
+            with gr.Tab(tr("Models"), id="models"):
+                models_table, manage = models_tab.build(public)
         for source in (imagined, generated, inpainted):
             send_to.wire(source, tabs, inpaint_editor, fields["inpaint"]["mode"], style_content)
         replay_drop.wire(replay_file, replay_status, tabs, fields)
         history_tab.wire(kept, history_page, tabs, fields)
         gr.api(models_tab.models_api, api_name="models")
+        # Tables come with their column names in the visitor's language (the browser does not translate those).
+        demo.load(models_tab.rows, None, models_table, api_name=False, queue=False)
+        demo.load(arena_tab.board, arena["task"], arena["leaderboard"], api_name=False, queue=False)
+        example_headers_in_language(demo)
         if public:
             demo.load(models_tab.management_visible, None, manage, api_name=False)
     edge.guard_inputs(demo)
     edge.guard_payloads(demo)
+    answer_in_request_language(demo)
     return demo
 
 
@@ -152,6 +158,7 @@ def launch(host: str | None = None, port: int | None = None, share: bool = False
     if mcp:
         tools_named_after_endpoints(demo)
     demo.launch(app_kwargs={"middleware": [Middleware(VisitorCookie)]},  # a visitor's history outlives a reload
-                server_name=host, server_port=port, share=share, css=CSS, theme=gr.themes.Soft(),
+                server_name=host, server_port=port, share=share, css=CSS, theme=gr.themes.Soft(), i18n=page_words(),
+                head=LANGUAGE_SCRIPT,
                 max_file_size=int(limits.max_file_mb * 1e6), state_session_capacity=limits.sessions, auth=owner_logins(),
                 show_error=True, mcp_server=mcp)  # Gradio's own checks reach a visitor as their sentence; genart's are sentences

@@ -19,6 +19,7 @@ from ..replay import png_bytes
 from . import uploads
 from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, user_errors
 from .gpu import on_gpu
+from .language import translated_table, tr
 from .visitor import owner
 
 PROMPTED = {"imagine": "prompt", "text": "prompt", "melody": "primer (notes, like D4 E4 F#4 G4:4)"}
@@ -116,17 +117,20 @@ def cast(choice: str, task: str, pending: Pending):
     return (line, *[gr.update(interactive=False)] * len(arena.CHOICES), pending, *board(task))
 
 
-def board(task: str) -> tuple[list[list], Image.Image, str | None]:
+LEADERBOARD = ["#", "model", "rating", "95% interval", "votes", "win rate"]
+
+
+def board(task: str) -> tuple[dict, Image.Image, str | None]:
     """The task's leaderboard as table rows and as a plot, and its votes as a JSON-lines file to download (both
     outputs' records in each, no voter)."""
     if task not in arena.TASKS:
-        return [], interval_plot([]), None
-    table = arena.standings(task)
+        return translated_table(LEADERBOARD, []), interval_plot([]), None
+    standings = arena.standings(task)
     rows = [[i + 1, s.model, round(s.rating), f"{s.low:.0f} – {s.high:.0f}", s.votes, f"{100 * s.win_rate:.0f}%"]
-            for i, s in enumerate(table)]
+            for i, s in enumerate(standings)]
     votes = output_dir() / f"arena-{task}-votes.jsonl"
     votes.write_text("".join(line + "\n" for line in arena.vote_lines(task)))
-    return rows, interval_plot(table), str(votes)
+    return translated_table(LEADERBOARD, rows), interval_plot(standings), str(votes)
 
 
 def voting(choice: str):
@@ -139,7 +143,7 @@ def voting(choice: str):
 @user_errors
 def on_task(task: str):
     """The inputs the task reads, and its leaderboard."""
-    return (gr.update(visible=task in PROMPTED, label=f"Your {PROMPTED.get(task, 'prompt')} (empty: an example)"),
+    return (gr.update(visible=task in PROMPTED, label=tr("Your {what} (empty: an example)", what=PROMPTED.get(task, "prompt"))),
             gr.update(visible=task in PICTURED), *board(task))
 
 
@@ -182,7 +186,7 @@ def side(name: str) -> tuple:
         gr.Markdown(f"### {name}")
         picture = uploads.image(type="filepath", label=name, interactive=False, height=300, visible=False,
                                 elem_classes=["pixelated"], elem_id=f"arena-{name.lower()}-image")
-        sound = uploads.audio(type="filepath", label=f"{name} (listen)", interactive=False, visible=False,
+        sound = uploads.audio(type="filepath", label=tr("{name} (listen)", name=name), interactive=False, visible=False,
                               elem_id=f"arena-{name.lower()}-audio")
         text = gr.Textbox(label=name, lines=6, interactive=False, visible=False, elem_id=f"arena-{name.lower()}-text")
     return picture, sound, text
@@ -191,40 +195,40 @@ def side(name: str) -> tuple:
 def build() -> dict:
     tasks = arena.arena_tasks()
     first = tasks[0] if tasks else None
-    gr.Markdown("Two models of one task, drawn at random, make something from the same input. Vote for the better "
-                "one without knowing which is which; then see their names. Every vote feeds the leaderboard below.")
+    gr.Markdown(tr("Two models of one task, drawn at random, make something from the same input. Vote for the better "
+                  "one without knowing which is which; then see their names. Every vote feeds the leaderboard below."))
     with gr.Row():
-        task = gr.Dropdown(tasks, value=first, label="Task", scale=1, elem_id="arena-task")
-        prompt = gr.Textbox(label="Your prompt (empty: an example)", scale=3, visible=first in PROMPTED,
+        task = gr.Dropdown(tasks, value=first, label=tr("Task"), scale=1, elem_id="arena-task")
+        prompt = gr.Textbox(label=tr("Your prompt (empty: an example)"), scale=3, visible=first in PROMPTED,
                             elem_id="arena-prompt")
-        image = uploads.image(type="pil", label="Your image (empty: an example)", height=160, scale=2,
+        image = uploads.image(type="pil", label=tr("Your image (empty: an example)"), height=160, scale=2,
                               visible=first in PICTURED, elem_id="arena-image")
-        start = gr.Button("New round", variant="primary", scale=1, elem_id="arena-start")
-    line = gr.Markdown("Press **New round** to see a pair.", elem_id="arena-line")
-    given = gr.Image(type="pil", label="What both were given", interactive=False, visible=False, height=260,
+        start = gr.Button(tr("New round"), variant="primary", scale=1, elem_id="arena-start")
+    line = gr.Markdown(tr("Press **New round** to see a pair."), elem_id="arena-line")
+    given = gr.Image(type="pil", label=tr("What both were given"), interactive=False, visible=False, height=260,
                      elem_id="arena-input")
     with gr.Row():
         a = side("A")
         b = side("B")
     with gr.Row():
-        buttons = [gr.Button(label, interactive=False, elem_id=f"arena-vote-{key}")
+        buttons = [gr.Button(tr(label), interactive=False, elem_id=f"arena-vote-{key}")
                    for key, label in arena.CHOICES.items()]
-    gr.Markdown("### Leaderboard")
+    gr.Markdown(tr("### Leaderboard"))
     with gr.Row():
         rows, plot, votes = board(first)
-        table = gr.Dataframe(rows, headers=["#", "model", "rating", "95% interval", "votes", "win rate"],
-                             interactive=False, scale=1, elem_id="arena-table")
-        picture = gr.Image(plot, type="pil", label="Ratings and their intervals", interactive=False, scale=1,
+        leaderboard = gr.Dataframe(rows, interactive=False, scale=1, elem_id="arena-table")
+        picture = gr.Image(plot, type="pil", label=tr("Ratings and their intervals"), interactive=False, scale=1,
                            show_label=False,
                            elem_id="arena-plot")
-    export = gr.DownloadButton("Export this task's votes (JSONL)", votes, size="sm", elem_id="arena-export")
+    export = gr.DownloadButton(tr("Export this task's votes (JSONL)"), votes, size="sm", elem_id="arena-export")
     pending = gr.State(Pending())
-    task.change(on_task, task, [prompt, image, table, picture, export], api_name=False)
+    task.change(on_task, task, [prompt, image, leaderboard, picture, export], api_name=False)
     start.click(new_round, [task, prompt, image, pending], [given, *a, *b, line, *buttons, pending], api_name=False,
                 **MODEL_RUN)
     for key, button in zip(arena.CHOICES, buttons):
-        button.click(voting(key), [task, pending], [line, *buttons, pending, table, picture, export], api_name=False)
+        button.click(voting(key), [task, pending], [line, *buttons, pending, leaderboard, picture, export],
+                     api_name=False)
     gr.api(round_api, api_name="arena_round", **MODEL_RUN)
     gr.api(vote_api, api_name="arena_vote")
     gr.api(leaderboard_api, api_name="arena_leaderboard")
-    return {"task": task}
+    return {"task": task, "leaderboard": [leaderboard, picture, export]}

@@ -14,12 +14,14 @@ import gradio as gr
 from PIL import Image
 
 from ..errors import GenartError
+from ..locale import say
 from ..pipelines import batch
 from ..pipelines.runner import task
 from . import uploads
 from .api_docs import documented
 from .common import MODEL_RUN, OUTPUT_ROOT, output_dir, stoppable, user_errors
 from .gpu import on_gpu
+from .language import tr
 from .limits import current_limits
 from .visitor import owner
 
@@ -59,7 +61,7 @@ def progress_line(done: list[batch.Done], total: int, seconds: float, end: str =
     line = f"{len(done)}/{total} inputs · {made} outputs made · {skipped} skipped (done before) · {len(failed)} " \
            f"failed · {seconds:.1f} s"
     listed = "".join(f"\n- {d.item}: {d.error}" for d in failed[:20]) + \
-        "".join(f"\n- {n} input(s): {notice}" for notice, n in notices.items())
+        "".join(f"\n- {n} input(s): {say(notice)}" for notice, n in notices.items())
     return f"{line}{' · ' + end if end else ''}{listed}"
 
 
@@ -104,23 +106,24 @@ def build(task_name: str, model: gr.components.Component, inputs: Mapping[str, g
     prompts = not batch.varies_image(t)
     limits = current_limits()
     what = "prompts" if prompts else "images"
-    with gr.Accordion(f"Batch: many {what} at once", open=False, elem_id=f"batch-{task_name}"):
-        gr.Markdown(f"Every input goes through the model and settings above. Up to {limits.batch_files} inputs and "
-                    f"{limits.batch_megapixels:g} megapixels a batch; Stop (or the server's time limit) keeps what is "
-                    "done, and running the same inputs again goes on from there.")
+    with gr.Accordion(tr("Batch: many {what} at once", what=what), open=False, elem_id=f"batch-{task_name}"):
+        gr.Markdown(tr("Every input goes through the model and settings above. Up to {files} inputs and {megapixels} "
+                       "megapixels a batch; Stop (or the server's time limit) keeps what is done, and running the same "
+                       "inputs again goes on from there.", files=limits.batch_files,
+                       megapixels=f"{limits.batch_megapixels:g}"))
         if prompts:
-            source = gr.Textbox(lines=5, label="Prompts, one a line", elem_id=f"batch-{task_name}-source")
+            source = gr.Textbox(lines=5, label=tr("Prompts, one a line"), elem_id=f"batch-{task_name}-source")
         else:
             source = uploads.file(file_count="multiple", file_types=[*batch.IMAGE_SUFFIXES, ".zip"],
-                                  label="Images, or zips of them", height=200, elem_id=f"batch-{task_name}-source")
+                                  label=tr("Images, or zips of them"), height=200, elem_id=f"batch-{task_name}-source")
         with gr.Row():
-            run = gr.Button("Run the batch", variant="primary", elem_id=f"batch-{task_name}-run")
-            stop = gr.Button("Stop", variant="stop", elem_id=f"batch-{task_name}-stop")
+            run = gr.Button(tr("Run the batch"), variant="primary", elem_id=f"batch-{task_name}-run")
+            stop = gr.Button(tr("Stop"), variant="stop", elem_id=f"batch-{task_name}-stop")
         status = gr.Markdown(elem_id=f"batch-{task_name}-status")
         with gr.Row():
-            sheet = gr.Image(type="filepath", label="Contact sheet", interactive=False, height=360,
+            sheet = gr.Image(type="filepath", label=tr("Contact sheet"), interactive=False, height=360,
                              elem_id=f"batch-{task_name}-sheet")
-            archive = gr.File(label="The outputs, their log and the sheet (zip)", interactive=False,
+            archive = gr.File(label=tr("The outputs, their log and the sheet (zip)"), interactive=False,
                               elem_id=f"batch-{task_name}-zip")
     summary = f"Run {task_name} over many {what} with one model and one set of settings: -> (streamed) a status " \
               "line, then a contact sheet (JPEG) and a zip of the outputs (PNGs with their replay records), the " \

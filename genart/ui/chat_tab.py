@@ -19,6 +19,7 @@ from .api_docs import documented
 from .common import MODEL_RUN, Replayed, forward_progress, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
+from .language import tr
 from .text_tab import joined_stops, saved_record, split_stops, status_line
 from .visitor import keep_file, kept
 
@@ -145,25 +146,25 @@ def build() -> dict:
     turns = gr.State([])
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", allow_custom_value=True, elem_id="chat-model",
-                                info="An instruct model with a chat template, or any hf-hub:org/name that has one.")
+            model = gr.Dropdown(names, value=DEFAULT_MODEL, label=tr("Model"), allow_custom_value=True, elem_id="chat-model",
+                                info=tr("An instruct model with a chat template, or any hf-hub:org/name that has one."))
             knobs = {"system": control(ChatSettings, "system", lines=3, elem_id="chat-system")}
-            with gr.Accordion("Sampling", open=False):
+            with gr.Accordion(tr("Sampling"), open=False):
                 knobs |= controls(ChatSettings, SAMPLING_FIELDS)
-                knobs["stop"] = control(ChatSettings, "stop", lines=2, info="One per line; \\n for a line break.")
+                knobs["stop"] = control(ChatSettings, "stop", lines=2, info=tr("One per line; \\n for a line break."))
             knobs["precision"] = control(ChatSettings, "precision", choices=list(PRECISIONS), elem_id="chat-precision")
         with gr.Column(scale=2):
-            window = gr.Chatbot(label="Conversation", height=420, elem_id="chat-window")
-            message = gr.Textbox(label="Message", lines=2, placeholder="Write to the model…", elem_id="chat-message")
+            window = gr.Chatbot(label=tr("Conversation"), height=420, elem_id="chat-window")
+            message = gr.Textbox(label=tr("Message"), lines=2, placeholder=tr("Write to the model…"), elem_id="chat-message")
             with gr.Row():
-                send = gr.Button("Send", variant="primary", elem_id="chat-send")
-                stop = gr.Button("Stop", variant="stop", elem_id="chat-stop")
+                send = gr.Button(tr("Send"), variant="primary", elem_id="chat-send")
+                stop = gr.Button(tr("Stop"), variant="stop", elem_id="chat-stop")
             with gr.Row():
-                again = gr.Button("Regenerate", size="sm", elem_id="chat-regenerate")
-                more = gr.Button("Continue", size="sm", elem_id="chat-continue")
-                clear = gr.Button("Clear", size="sm", elem_id="chat-clear")
+                again = gr.Button(tr("Regenerate"), size="sm", elem_id="chat-regenerate")
+                more = gr.Button(tr("Continue"), size="sm", elem_id="chat-continue")
+                clear = gr.Button(tr("Clear"), size="sm", elem_id="chat-clear")
             status = gr.Markdown(elem_id="chat-status")
-            save = gr.DownloadButton("Save the conversation with its record (JSON)", visible=False, size="sm",
+            save = gr.DownloadButton(tr("Save the conversation with its record (JSON)"), visible=False, size="sm",
                                      elem_id="chat-save")
     settings = [knobs[k] for k in FIELDS]
     outputs = [window, turns, status, message, save]

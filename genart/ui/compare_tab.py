@@ -15,6 +15,7 @@ from . import uploads
 from .common import BRUSH, MODEL_RUN, Replayed, forward_progress, output_dir, painted_mask, procedural_example, stoppable, user_errors
 from .controls import controls
 from .gpu import on_gpu
+from .language import translated_table, tr
 from .repair_tab import clip_of
 from .visitor import kept
 
@@ -51,7 +52,7 @@ def model_names(task: str) -> list[str]:
 def task_form(task: str, models: list[str] | None = None, sweep: str | None = None, values: str | None = None):
     """Models, sweep choices, and which of the image, mask, style image and each task's settings are visible; the
     task's defaults unless given."""
-    sweeps = [("(none)", "")] + [(name, name) for name in sweepable(DECLARED[task].settings)]
+    sweeps = [(tr("(none)"), "")] + [(name, name) for name in sweepable(DECLARED[task].settings)]
     pictures = set(pipeline.task_inputs(task, "image", "mask", "style", "audio").values())  # which of them it reads
     return (gr.update(choices=model_names(task), value=DEFAULT_MODELS[task] if models is None else models),
             gr.update(choices=sweeps, value=DEFAULT_SWEEP[task] if sweep is None else sweep),
@@ -69,7 +70,7 @@ def table(c: pipeline.Comparison) -> dict:
         result = cell.error or (" | ".join(cell.output.shown_texts()) if cell.output.texts else
                                 f"CLIP score {score:.1f}" if score is not None else "ok")
         rows.append([cell.model, "" if cell.value is None else cell.value, round(cell.usage.seconds, 3), memory, result])
-    return {"headers": [COLUMNS[0], c.sweep or "(no sweep)", *COLUMNS[2:]], "data": rows}
+    return translated_table([COLUMNS[0], c.sweep or "(no sweep)", *COLUMNS[2:]], rows)
 
 
 def files(c: pipeline.Comparison) -> tuple[str, str]:
@@ -217,35 +218,35 @@ def build():
     """-> the components replay fills in: by name, and each task's settings as task.name."""
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
-            task = gr.Radio(list(TASKS), value="generate", label="Task", elem_id="compare-task")
+            task = gr.Radio(list(TASKS), value="generate", label=tr("Task"), elem_id="compare-task")
             models = gr.Dropdown(model_names("generate"), value=DEFAULT_MODELS["generate"], multiselect=True,
-                                 allow_custom_value=True, label=f"Models (up to {pipeline.MAX_MODELS})",
-                                 elem_id="compare-models", info="Each becomes a column; hf-hub:org/name ids too.")
+                                 allow_custom_value=True, label=tr("Models (up to {n})", n=pipeline.MAX_MODELS),
+                                 elem_id="compare-models", info=tr("Each becomes a column; hf-hub:org/name ids too."))
             with gr.Row(equal_height=True):
-                sweep = gr.Dropdown([("(none)", ""), ("seed", "seed"), ("truncation", "truncation")], value="seed",
-                                    label="Sweep (one row per value)", elem_id="compare-sweep")
-                values = gr.Textbox("1, 2, 3", label=f"Values (up to {pipeline.MAX_VALUES})", elem_id="compare-values",
-                                    info="Numbers separated by commas; prompts and labels by '|'.")
-            describe = gr.Textbox("", label="Describe (optional)", max_length=pipeline.MAX_DESCRIPTION,
-                                  placeholder="a mandala in teal and gold", elem_id="compare-describe",
-                                  info="Scores every image cell against this sentence in CLIP (clip-vit-b32, "
-                                       "100 x cosine).")
+                sweep = gr.Dropdown([(tr("(none)"), ""), ("seed", "seed"), ("truncation", "truncation")], value="seed",
+                                    label=tr("Sweep (one row per value)"), elem_id="compare-sweep")
+                values = gr.Textbox("1, 2, 3", label=tr("Values (up to {n})", n=pipeline.MAX_VALUES), elem_id="compare-values",
+                                    info=tr("Numbers separated by commas; prompts and labels by '|'."))
+            describe = gr.Textbox("", label=tr("Describe (optional)"), max_length=pipeline.MAX_DESCRIPTION,
+                                  placeholder=tr("a mandala in teal and gold"), elem_id="compare-describe",
+                                  info=tr("Scores every image cell against this sentence in CLIP (clip-vit-b32, "
+                                         "100 x cosine)."))
             with gr.Group(visible=False) as image_group:
-                editor = uploads.image_editor(type="pil", label="Image (Inpaint: paint the hole) / Content (Style)",
+                editor = uploads.image_editor(type="pil", label=tr("Image (Inpaint: paint the hole) / Content (Style)"),
                                               brush=gr.Brush(colors=[BRUSH], default_size=28, color_mode="fixed"),
                                               layers=False, height=320, elem_id="compare-image")
                 gr.Examples([[procedural_example(name, seed)] for name, seed in EXAMPLE_IMAGES], inputs=[editor],
-                            label="Try an image", elem_id="compare-examples")
+                            label=tr("Try an image"), elem_id="compare-examples")
             with gr.Group(visible=False) as mask_group:
-                mask_image = uploads.image(type="pil", label="Or upload a mask (Inpaint; white = fill)", height=140,
+                mask_image = uploads.image(type="pil", label=tr("Or upload a mask (Inpaint; white = fill)"), height=140,
                                            elem_id="compare-mask")
             with gr.Group(visible=False) as audio_group:
-                recording = uploads.audio(label="Recording (WAV)", type="filepath", sources=["upload"],
+                recording = uploads.audio(label=tr("Recording (WAV)"), type="filepath", sources=["upload"],
                                           elem_id="compare-audio")
             with gr.Group(visible=False) as style_group:
-                style = uploads.image(type="pil", label="Style image", height=160)
+                style = uploads.image(type="pil", label=tr("Style image"), height=160)
                 gr.Examples([[procedural_example("stained_glass", 11)], [procedural_example("landscape", 4)]],
-                            inputs=[style], label="Style images")
+                            inputs=[style], label=tr("Style images"))
             knobs, groups = {}, []
             for t in TASKS:
                 with gr.Group(visible=t == "generate") as group:
@@ -253,24 +254,24 @@ def build():
                 knobs |= {f"{t}.{k}": v for k, v in made.items()}
                 groups.append(group)
             with gr.Row():
-                button = gr.Button("Compare", variant="primary", elem_id="compare-run")
-                stop = gr.Button("Stop", variant="stop", elem_id="compare-stop")
+                button = gr.Button(tr("Compare"), variant="primary", elem_id="compare-run")
+                stop = gr.Button(tr("Stop"), variant="stop", elem_id="compare-stop")
         with gr.Column(scale=2):
             status = gr.Markdown(elem_id="compare-status")
-            grid = uploads.image(type="filepath", label="Grid", show_label=False, format="png", elem_id="compare-grid",
+            grid = uploads.image(type="filepath", label=tr("Grid"), show_label=False, format="png", elem_id="compare-grid",
                                  interactive=False)
             with gr.Row():
-                grid_file = gr.DownloadButton("Download grid (PNG)", visible=False, elem_id="compare-download-grid")
-                zip_file = gr.DownloadButton("Download cells (zip)", visible=False, elem_id="compare-download-zip")
+                grid_file = gr.DownloadButton(tr("Download grid (PNG)"), visible=False, elem_id="compare-download-grid")
+                zip_file = gr.DownloadButton(tr("Download cells (zip)"), visible=False, elem_id="compare-download-zip")
             with gr.Row(equal_height=True):
-                pick = gr.Dropdown([], type="index", label="Listen to a cell", visible=False, scale=1,
+                pick = gr.Dropdown([], type="index", label=tr("Listen to a cell"), visible=False, scale=1,
                                    elem_id="compare-listen")
                 player = gr.Audio(type="filepath", interactive=False, visible=False, show_label=False, scale=2,
                                   elem_id="compare-player")
             sounds = gr.State([])
-            cells = gr.Dataframe(headers=COLUMNS, label="Cells", interactive=False, wrap=True)
-            gr.Markdown("Peak memory is the GPU's peak allocated memory, or on a CPU the whole process's peak resident "
-                        "memory (loaded models, and any request running beside this one, included).")
+            cells = gr.Dataframe(headers=COLUMNS, label=tr("Cells"), interactive=False, wrap=True)
+            gr.Markdown(tr("Peak memory is the GPU's peak allocated memory, or on a CPU the whole process's peak resident "
+                          "memory (loaded models, and any request running beside this one, included)."))
     shown_groups = [image_group, mask_group, style_group, audio_group, *groups]
     task.input(task_form, task, [models, sweep, values, *shown_groups], api_name=False)
     # The API has its own endpoint with plain arguments; the button streams the grid as it fills.

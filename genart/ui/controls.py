@@ -5,6 +5,7 @@ from collections.abc import Sequence
 import gradio as gr
 
 from ..pipelines.settings import setting, settings_of
+from .language import tr
 
 
 def control(cls: type, name: str, **extra) -> gr.components.Component:
@@ -14,7 +15,7 @@ def control(cls: type, name: str, **extra) -> gr.components.Component:
     s = setting(cls, name)
     k = s.knob
     value = extra.pop("value", s.default)
-    kw = {"label": k.label, "info": k.help or None} | extra
+    kw = {"label": tr(k.label), "info": tr(k.help) if k.help else None} | extra
     if "choices" in extra:
         return gr.Dropdown(value=value, **kw)
     if s.kind is bool:

@@ -7,11 +7,12 @@ import gradio as gr
 import pydantic
 from gradio.exceptions import InvalidPathError
 
+from .language import english
 from .uploads import NOT_AN_UPLOAD, payload_paths
 
 
 def describe(component) -> str:
-    label = getattr(component, "label", None) or type(component).__name__
+    label = english(getattr(component, "label", None)) or type(component).__name__
     low, high = getattr(component, "minimum", None), getattr(component, "maximum", None)
     if low is not None and high is not None:
         return f"{label} must be a number from {low:g} to {high:g}"

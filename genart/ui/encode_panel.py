@@ -8,6 +8,7 @@ from .api_docs import documented
 from .common import MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .controls import control
 from .gpu import on_gpu
+from .language import tr
 from .visitor import kept
 
 SUMMARY = "Encode an image with a VAE and decode it again: -> the centre square the encoder saw, the " \
@@ -43,18 +44,18 @@ def replayed(record: dict, output, image_path: str) -> dict:
 
 def build(model: gr.Dropdown) -> dict:
     """-> the panel's fields by name."""
-    with gr.Accordion("Encode an image (a VAE)", open=False, visible=False) as panel:
+    with gr.Accordion(tr("Encode an image (a VAE)"), open=False, visible=False) as panel:
         with gr.Row():
             with gr.Column(scale=1, min_width=260):
-                image = uploads.image(type="pil", label="Your image (its centre square is encoded)", height=260,
+                image = uploads.image(type="pil", label=tr("Your image (its centre square is encoded)"), height=260,
                                       elem_id="encode-image")
                 label = control(EncodeSettings, "label", choices=[NEAREST, *CLASSES], value="")
-                button = gr.Button("Encode and reconstruct", elem_id="encode-run")
+                button = gr.Button(tr("Encode and reconstruct"), elem_id="encode-run")
             with gr.Column(scale=1, min_width=260):
                 with gr.Row():
-                    seen = uploads.image(label="What the encoder sees", type="filepath", interactive=False,
+                    seen = uploads.image(label=tr("What the encoder sees"), type="filepath", interactive=False,
                                          elem_classes=["pixelated", "enlarged"], height=300, elem_id="encode-seen")
-                    result = uploads.image(label="Its reconstruction", type="filepath", interactive=False,
+                    result = uploads.image(label=tr("Its reconstruction"), type="filepath", interactive=False,
                                            elem_classes=["pixelated", "enlarged"], height=300, elem_id="encode-result")
                 status = gr.Markdown(elem_id="encode-status")
     button.click(run_encode, [model, image, label], [seen, result, status], api_name="encode",

@@ -19,6 +19,7 @@ from .api_docs import documented
 from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .controls import control, controls, recorded, settings_from
 from .gpu import on_gpu
+from .language import tr
 from .send_to import SendFrom
 from .visitor import kept
 
@@ -117,43 +118,43 @@ def build() -> tuple[SendFrom, dict]:
     names = [s.name for s in list_models("generate")]
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", allow_custom_value=True, elem_id="generate-model",
-                                info="A registry model, or any Hub DCGAN, BigGAN or genart VAE typed as hf-hub:org/name[@revision].")
+            model = gr.Dropdown(names, value=DEFAULT_MODEL, label=tr("Model"), allow_custom_value=True, elem_id="generate-model",
+                                info=tr("A registry model, or any Hub DCGAN, BigGAN or genart VAE typed as hf-hub:org/name[@revision]."))
             label = control(GenerateSettings, "label", choices=list(CLASSES), value=CLASSES[0], info=None)
             with gr.Row(equal_height=True):
                 seed = control(GenerateSettings, "seed", scale=4)
-                dice = gr.Button("Random", scale=1, min_width=60)
+                dice = gr.Button(tr("Random"), scale=1, min_width=60)
             n = control(GenerateSettings, "n", value=STARTING_BATCH)
             truncation = control(GenerateSettings, "truncation")
             size = control(GenerateSettings, "size", visible=False)
-            button = gr.Button("Generate", variant="primary")
+            button = gr.Button(tr("Generate"), variant="primary")
         with gr.Column(scale=2):
-            gallery = uploads.gallery(label="Samples", columns=4, format="png", elem_classes=["pixelated"], height="auto",
+            gallery = uploads.gallery(label=tr("Samples"), columns=4, format="png", elem_classes=["pixelated"], height="auto",
                                  interactive=False)
             status = gr.Markdown()
             with gr.Row():
-                to_inpaint = gr.Button("Send to Inpaint", size="sm", elem_id="generate-to-inpaint")
-                to_style = gr.Button("Send to Style", size="sm", elem_id="generate-to-style")
+                to_inpaint = gr.Button(tr("Send to Inpaint"), size="sm", elem_id="generate-to-inpaint")
+                to_style = gr.Button(tr("Send to Style"), size="sm", elem_id="generate-to-style")
             chosen = gr.State(0)  # the gallery item clicked last; the first one until then
-    with gr.Accordion("Latent interpolation", open=False) as interpolation:
+    with gr.Accordion(tr("Latent interpolation"), open=False) as interpolation:
         with gr.Row():
             walk = controls(InterpolateSettings, ("seed_a", "seed_b", "frames", "fps"))
             walk["label_b"] = control(InterpolateSettings, "label_b", choices=[NO_MORPH, *CLASSES], value="")
-            fmt = gr.Radio(["webp", "gif"], value="webp", label="Format")
+            fmt = gr.Radio(["webp", "gif"], value="webp", label=tr("Format"))
         with gr.Row(visible=False) as ends:
-            image_a = uploads.image(type="pil", label="From image (instead of the first seed)", height=200,
+            image_a = uploads.image(type="pil", label=tr("From image (instead of the first seed)"), height=200,
                                     elem_id="interpolate-image-a")
-            image_b = uploads.image(type="pil", label="To image (instead of the second seed)", height=200,
+            image_b = uploads.image(type="pil", label=tr("To image (instead of the second seed)"), height=200,
                                     elem_id="interpolate-image-b")
-        interp_button = gr.Button("Interpolate")
-        animation = uploads.image(label="Interpolation", type="filepath", elem_classes=["pixelated", "enlarged"], height=320,
+        interp_button = gr.Button(tr("Interpolate"))
+        animation = uploads.image(label=tr("Interpolation"), type="filepath", elem_classes=["pixelated", "enlarged"], height=320,
                                   elem_id="interpolate-animation",
                              interactive=False)
 
     encoding = encode_panel.build(model)
 
     gr.Examples([[DEFAULT_MODEL, c, 7] for c in CLASSES] + [["procedural-art", "mandala", 7], ["vae-art-64", "mandala", 7]],
-                inputs=[model, label, seed], label="Try a class")
+                inputs=[model, label, seed], label=tr("Try a class"))
 
     # Progress (a Hub download) and errors show on the status line, not on the controls being updated.
     model.change(on_model_change, [model, label, walk["label_b"]],

@@ -14,6 +14,7 @@ from ..errors import GenartError
 from . import uploads
 from .common import MODEL_RUN, forward_progress, output_dir, user_errors
 from .gpu import on_gpu
+from .language import tr
 from .replay_drop import opened, targets_of
 from .visitor import reader
 
@@ -159,35 +160,35 @@ def history_delete_api(entry_id: int) -> str:
 
 def build() -> dict:
     with gr.Row():
-        task = gr.Dropdown([ALL], value="", label="Task", scale=1, elem_id="history-task")
-        model = gr.Dropdown([ALL], value="", label="Model", scale=1, elem_id="history-model")
-        words = gr.Textbox(label="Words of the prompt", scale=2, elem_id="history-words")
-        since = gr.Textbox(label="From (YYYY-MM-DD)", scale=1, elem_id="history-since")
-        until = gr.Textbox(label="To (YYYY-MM-DD)", scale=1, elem_id="history-until")
-        starred = gr.Checkbox(label="Starred only", scale=1)
+        task = gr.Dropdown([ALL], value="", label=tr("Task"), scale=1, elem_id="history-task")
+        model = gr.Dropdown([ALL], value="", label=tr("Model"), scale=1, elem_id="history-model")
+        words = gr.Textbox(label=tr("Words of the prompt"), scale=2, elem_id="history-words")
+        since = gr.Textbox(label=tr("From (YYYY-MM-DD)"), scale=1, elem_id="history-since")
+        until = gr.Textbox(label=tr("To (YYYY-MM-DD)"), scale=1, elem_id="history-until")
+        starred = gr.Checkbox(label=tr("Starred only"), scale=1)
     with gr.Row():
         with gr.Column(scale=3):
-            gallery = uploads.gallery(label="Your outputs, newest first", columns=6, height="auto", format="png",
+            gallery = uploads.gallery(label=tr("Your outputs, newest first"), columns=6, height="auto", format="png",
                                       interactive=False, allow_preview=False, elem_id="history-gallery")
             with gr.Row():
-                previous = gr.Button("← Newer", size="sm", elem_id="history-previous")
+                previous = gr.Button(tr("← Newer"), size="sm", elem_id="history-previous")
                 line = gr.Markdown(elem_id="history-line")
-                following = gr.Button("Older →", size="sm", elem_id="history-next")
+                following = gr.Button(tr("Older →"), size="sm", elem_id="history-next")
         with gr.Column(scale=2):
-            title = gr.Markdown("Pick an entry to see it here.", elem_id="history-title")
-            image = uploads.image(type="filepath", label="Output", visible=False, interactive=False, height=280,
+            title = gr.Markdown(tr("Pick an entry to see it here."), elem_id="history-title")
+            image = uploads.image(type="filepath", label=tr("Output"), visible=False, interactive=False, height=280,
                                   elem_classes=["pixelated"], elem_id="history-image")
-            audio = uploads.audio(type="filepath", label="Listen", visible=False, interactive=False,
+            audio = uploads.audio(type="filepath", label=tr("Listen"), visible=False, interactive=False,
                                   elem_id="history-audio")
-            text = gr.Textbox(label="Text", visible=False, lines=8, interactive=False, elem_id="history-text")
+            text = gr.Textbox(label=tr("Text"), visible=False, lines=8, interactive=False, elem_id="history-text")
             with gr.Row():
-                open_button = gr.Button("Open in its tab", variant="primary", size="sm", elem_id="history-open")
-                star = gr.Button("★ Star", size="sm", interactive=False, elem_id="history-star")
-                delete = gr.Button("Delete", variant="stop", size="sm", elem_id="history-delete")
-            download = uploads.file(label="Download (the file carries its record)", visible=False, interactive=False,
+                open_button = gr.Button(tr("Open in its tab"), variant="primary", size="sm", elem_id="history-open")
+                star = gr.Button(tr("★ Star"), size="sm", interactive=False, elem_id="history-star")
+                delete = gr.Button(tr("Delete"), variant="stop", size="sm", elem_id="history-delete")
+            download = uploads.file(label=tr("Download (the file carries its record)"), visible=False, interactive=False,
                                     elem_id="history-download")
-            with gr.Accordion("Record", open=False):
-                record = gr.JSON(label="Replay record")
+            with gr.Accordion(tr("Record"), open=False):
+                record = gr.JSON(label=tr("Replay record"))
     shown = gr.State(Shown([]))
     filters = [task, model, words, since, until, starred]
     listing = [gallery, line, task, model, shown]

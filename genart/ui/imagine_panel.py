@@ -5,6 +5,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from ..locale import say
 from ..pipelines import imagine as pipeline
 from ..pipelines.imagine import ImagineSettings
 from ..pipelines.imagine_walk import ImagineWalkSettings, imagine_walk
@@ -15,6 +16,7 @@ from .api_docs import documented
 from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, recorded
 from .gpu import on_gpu
+from .language import tr
 from .send_to import SendFrom
 from .visitor import kept
 
@@ -35,7 +37,7 @@ def caption(art, index: int) -> str:
 def status_line(update: pipeline.ImagineUpdate, seconds: float, stopped: bool) -> str:
     state = "done" if update.done else "stopped" if stopped else "optimising"
     progress = f"step {update.step}/{update.steps} · " if update.steps > 1 else ""
-    return f"{progress}{state} · {seconds:.1f} s" + (f"\n\n{update.notice}" if update.notice else "")
+    return f"{progress}{state} · {seconds:.1f} s" + (f"\n\n{say(update.notice)}" if update.notice else "")
 
 
 def imagine_seconds(model, prompt, seed, n, truncation, steps, *args, **kwargs) -> float:
@@ -113,10 +115,10 @@ def build() -> tuple[SendFrom, dict]:
         with gr.Row():
             with gr.Column(scale=1, min_width=300):
                 prompt = control(ImagineSettings, "prompt", lines=2, elem_id="imagine-prompt")
-                model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", elem_id="imagine-model",
-                                    info="text2art-64: instant, genart's own art. biggan-clip: any prompt, seconds a "
-                                         "step on a CPU (2.4 s a step at 128 px with 16 cutouts on 2 cores: 40 "
-                                         "steps take about 1.5 minutes).")
+                model = gr.Dropdown(names, value=DEFAULT_MODEL, label=tr("Model"), elem_id="imagine-model",
+                                    info=tr("text2art-64: instant, genart's own art. biggan-clip: any prompt, seconds a "
+                                           "step on a CPU (2.4 s a step at 128 px with 16 cutouts on 2 cores: 40 "
+                                           "steps take about 1.5 minutes)."))
                 with gr.Row():
                     seed = control(ImagineSettings, "seed", scale=3)
                     n = control(ImagineSettings, "n", value=8, scale=2)
@@ -126,25 +128,26 @@ def build() -> tuple[SendFrom, dict]:
                     knobs["clip"] = control(ImagineSettings, "clip", choices=[s.name for s in list_models("clip")],
                                             allow_custom_value=True)
                 with gr.Row():
-                    button = gr.Button("Draw", variant="primary", elem_id="imagine-run")
-                    stop = gr.Button("Stop", variant="stop", elem_id="imagine-stop")
+                    button = gr.Button(tr("Draw"), variant="primary", elem_id="imagine-run")
+                    stop = gr.Button(tr("Stop"), variant="stop", elem_id="imagine-stop")
             with gr.Column(scale=2):
-                gallery = uploads.gallery(label="Drawn from the prompt", columns=4, format="png", height="auto",
+                gallery = uploads.gallery(label=tr("Drawn from the prompt"), columns=4, format="png", height="auto",
                                           elem_classes=["pixelated"], interactive=False, elem_id="imagine-gallery")
                 status = gr.Markdown(elem_id="imagine-status")
                 with gr.Row():
-                    to_inpaint = gr.Button("Send to Inpaint", size="sm", elem_id="imagine-to-inpaint")
-                    to_style = gr.Button("Send to Style", size="sm", elem_id="imagine-to-style")
+                    to_inpaint = gr.Button(tr("Send to Inpaint"), size="sm", elem_id="imagine-to-inpaint")
+                    to_style = gr.Button(tr("Send to Style"), size="sm", elem_id="imagine-to-style")
                 chosen = gr.State(0)
-        gr.Examples([[e] for e in pipeline.EXAMPLES], inputs=[prompt], label="Try a prompt")
-        with gr.Accordion("Walk between two prompts (text2art)", open=False) as walk:
+        gr.Examples([[e] for e in (*pipeline.EXAMPLES, *pipeline.EXAMPLES_ZH)], inputs=[prompt],
+                    label=tr("Try a prompt"))
+        with gr.Accordion(tr("Walk between two prompts (text2art)"), open=False) as walk:
             with gr.Row():
                 prompt_b = control(ImagineWalkSettings, "prompt_b", scale=3, elem_id="imagine-prompt-b")
                 frames = control(ImagineWalkSettings, "frames", scale=1)
                 fps = control(ImagineWalkSettings, "fps", scale=1)
-                fmt = gr.Radio(["webp", "gif"], value="webp", label="Format", scale=1)
-            walk_button = gr.Button("Walk", elem_id="imagine-walk-run")
-            animation = uploads.image(label="From the prompt to the other", type="filepath", height=320,
+                fmt = gr.Radio(["webp", "gif"], value="webp", label=tr("Format"), scale=1)
+            walk_button = gr.Button(tr("Walk"), elem_id="imagine-walk-run")
+            animation = uploads.image(label=tr("From the prompt to the other"), type="filepath", height=320,
                                       elem_classes=["pixelated", "enlarged"], interactive=False,
                                       elem_id="imagine-animation")
         batch_fields = batch_panel.build("imagine", model, {"seed": seed, "n": n, "truncation": truncation, **knobs})

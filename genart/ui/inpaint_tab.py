@@ -8,6 +8,7 @@ from PIL import Image
 
 from ..data.damage import gaussian_noise, salt_and_pepper
 from ..errors import GenartError
+from ..locale import say
 from ..pipelines import inpaint as pipeline
 from ..pipelines import restore as restoring
 from ..pipelines.inpaint import InpaintSettings
@@ -19,6 +20,7 @@ from .api_docs import documented
 from .common import BRUSH, MODEL_RUN, Replayed, forward_progress, output_dir, painted_mask, procedural_example, user_errors
 from .controls import control, controls, recorded, settings_from
 from .gpu import on_gpu
+from .language import tr
 from .send_to import SendFrom
 from .visitor import kept
 
@@ -57,7 +59,7 @@ def run_inpaint(model, image, mask, *values, progress=gr.Progress()):
     before = image.convert("RGB") if image is not None else None
     line = f"{model}: {art.image.width}x{art.image.height}, {art.record['hole_share']:.1%} filled, in " \
            f"{time.perf_counter() - start:.2f} s"
-    return (before, save(art, "inpainted.png")), "\n\n".join(filter(None, [line, notice]))
+    return (before, save(art, "inpainted.png")), "\n\n".join(filter(None, [line, say(notice)]))
 
 
 @kept
@@ -67,7 +69,7 @@ def run_restore(model, image, noise_level, progress=gr.Progress()):
     start = time.perf_counter()
     art, notice = restoring.restore(model, image, RestoreSettings(noise_level), forward_progress(progress))
     line = f"{model}: {art.image.width}x{art.image.height} in {time.perf_counter() - start:.2f} s"
-    return (image.convert("RGB"), save(art, "restored.png")), "\n\n".join(filter(None, [line, notice]))
+    return (image.convert("RGB"), save(art, "restored.png")), "\n\n".join(filter(None, [line, say(notice)]))
 
 
 @user_errors
@@ -81,7 +83,8 @@ def damage(image, kind: str, amount: float):
 
 
 def about(model: str) -> str:
-    return get_spec(model).description
+    """The model's description, in the request's language."""
+    return say(get_spec(model).description)
 
 
 def replayed_fill(record: dict, output, image_path: str) -> dict:
@@ -106,9 +109,9 @@ def build() -> tuple[SendFrom, gr.ImageEditor, dict]:
     """-> what this tab sends elsewhere, the editor that receives images sent here, and the fields by name (replay
     fills them in; "mode" picks Fill or Restore)."""
     with gr.Tabs() as mode:
-        with gr.Tab("Fill", id="fill"):
+        with gr.Tab(tr("Fill"), id="fill"):
             sends, editor, fill_fields = build_fill()
-        with gr.Tab("Restore", id="restore"):
+        with gr.Tab(tr("Restore"), id="restore"):
             restore_fields = build_restore()
     return sends, editor, {"mode": mode, **fill_fields, **restore_fields}
 
@@ -117,26 +120,26 @@ def build_fill() -> tuple[SendFrom, gr.ImageEditor, dict]:
     names = [s.name for s in list_models("inpaint")]
     with gr.Row():
         with gr.Column(scale=3):
-            editor = uploads.image_editor(type="pil", label="Image: paint over what should go", elem_id="inpaint-editor",
+            editor = uploads.image_editor(type="pil", label=tr("Image: paint over what should go"), elem_id="inpaint-editor",
                                     brush=gr.Brush(colors=[BRUSH], default_size=28, color_mode="fixed"),
                                     eraser=gr.Eraser(default_size=28), layers=False, height=460)
         with gr.Column(scale=2):
-            result = uploads.image_slider(label="Before / after", type="filepath", elem_id="inpaint-result", height=460,
+            result = uploads.image_slider(label=tr("Before / after"), type="filepath", elem_id="inpaint-result", height=460,
                                     interactive=False)
             status = gr.Markdown(elem_id="inpaint-status")
-            to_style = gr.Button("Send to Style", size="sm", elem_id="inpaint-to-style")
+            to_style = gr.Button(tr("Send to Style"), size="sm", elem_id="inpaint-to-style")
     with gr.Row():
         with gr.Column():
-            model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", elem_id="inpaint-model",
-                                info="The mask stays when you switch: try one mask on every model.")
-            info = gr.Markdown(about(DEFAULT_MODEL))
+            model = gr.Dropdown(names, value=DEFAULT_MODEL, label=tr("Model"), elem_id="inpaint-model",
+                                info=tr("The mask stays when you switch: try one mask on every model."))
+            info = gr.Markdown(tr(get_spec(DEFAULT_MODEL).description))
         with gr.Column():
             knobs = controls(InpaintSettings, FILL_FIELDS)
         with gr.Column():
-            mask_image = uploads.image(type="pil", label="Or upload a mask (white = fill)", height=160)
-            button = gr.Button("Fill", variant="primary", elem_id="inpaint-run")
+            mask_image = uploads.image(type="pil", label=tr("Or upload a mask (white = fill)"), height=160)
+            button = gr.Button(tr("Fill"), variant="primary", elem_id="inpaint-run")
     gr.Examples([[example_image(n)] for n in ("cheetah.jpg", "lion.jpg", "tower.jpg", "mandala", "stained_glass")],
-                inputs=[editor], label="Try an image")
+                inputs=[editor], label=tr("Try an image"))
     batch_fields = batch_panel.build("inpaint", model, {"editor": editor, "mask": mask_image, **knobs}, batch_mask)
     model.change(about, model, info, api_name=False)
     button.click(run_inpaint, [model, editor, mask_image, *knobs.values()], [result, status], api_name="inpaint",
@@ -161,22 +164,23 @@ def build_restore():
     names = [s.name for s in list_models("restore")]
     with gr.Row():
         with gr.Column(scale=3):
-            image = uploads.image(type="pil", label="Damaged image", elem_id="restore-image", height=400)
+            image = uploads.image(type="pil", label=tr("Damaged image"), elem_id="restore-image", height=400)
             with gr.Row():
-                kind = gr.Radio(["Gaussian noise", "Salt and pepper"], value="Gaussian noise", label="Try: add damage")
-                amount = gr.Slider(1, 60, value=25, step=1, label="Sigma (Gaussian) or % of pixels (salt and pepper)")
-                add = gr.Button("Damage it", min_width=80)
+                kind = gr.Radio([(tr("Gaussian noise"), "Gaussian noise"), (tr("Salt and pepper"), "Salt and pepper")],
+                                value="Gaussian noise", label=tr("Try: add damage"))
+                amount = gr.Slider(1, 60, value=25, step=1, label=tr("Sigma (Gaussian) or % of pixels (salt and pepper)"))
+                add = gr.Button(tr("Damage it"), min_width=80)
         with gr.Column(scale=2):
-            result = uploads.image_slider(label="Before / after", type="filepath", elem_id="restore-result", height=400,
+            result = uploads.image_slider(label=tr("Before / after"), type="filepath", elem_id="restore-result", height=400,
                                     interactive=False)
             status = gr.Markdown(elem_id="restore-status")
     with gr.Row():
-        model = gr.Dropdown(names, value=DEFAULT_RESTORER, label="Method", elem_id="restore-model")
+        model = gr.Dropdown(names, value=DEFAULT_RESTORER, label=tr("Method"), elem_id="restore-model")
         noise_level = control(RestoreSettings, "noise_level")
-        button = gr.Button("Restore", variant="primary", elem_id="restore-run")
-    info = gr.Markdown(about(DEFAULT_RESTORER))
+        button = gr.Button(tr("Restore"), variant="primary", elem_id="restore-run")
+    info = gr.Markdown(tr(get_spec(DEFAULT_RESTORER).description))
     gr.Examples([[example_image(n)] for n in ("lion.jpg", "landscape", "geometric")], inputs=[image],
-                label="Try an image (then damage it)")
+                label=tr("Try an image (then damage it)"))
     batch_fields = batch_panel.build("restore", model, {"noise_level": noise_level})
     add.click(damage, [image, kind, amount], image, api_name=False)
     model.change(about, model, info, api_name=False)

@@ -13,6 +13,7 @@ from ..audio.events import STEPS_PER_BAR, events_to_notes, parse_primer, primer_
 from ..audio.midi import read_midi_notes
 from ..audio.synth import INSTRUMENTS
 from ..errors import GenartError
+from ..locale import say
 from ..pipelines import melody as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..pipelines.melody import MelodySettings
@@ -23,6 +24,7 @@ from .api_docs import documented
 from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
+from .language import tr
 from .limits import current_limits
 from .uploads import audio as upload_audio
 from .uploads import file as upload_file
@@ -111,7 +113,7 @@ def on_model_pick(model: str):
 
 @user_errors
 def describe(model: str) -> str:
-    return get_spec(model, task="melody").description
+    return say(get_spec(model, task="melody").description)
 
 
 def check_primer(primer: str) -> str:
@@ -138,35 +140,35 @@ def build():
     names = [s.name for s in list_models("melody")]
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", elem_id="melody-model")
-            about = gr.Markdown(get_spec(DEFAULT_MODEL).description)
+            model = gr.Dropdown(names, value=DEFAULT_MODEL, label=tr("Model"), elem_id="melody-model")
+            about = gr.Markdown(tr(get_spec(DEFAULT_MODEL).description))
             knobs = {"primer": control(MelodySettings, "primer", value=get_spec(DEFAULT_MODEL).defaults["primer"],
                                        elem_id="melody-primer")}
             primer_note = gr.Markdown(elem_id="melody-primer-note")
-            midi = upload_file(label="Or take the primer from a MIDI file", file_types=[".mid", ".midi"], height=90,
+            midi = upload_file(label=tr("Or take the primer from a MIDI file"), file_types=[".mid", ".midi"], height=90,
                                elem_id="melody-midi")
             knobs |= controls(MelodySettings, ("bars", "tempo"), bars={"elem_id": "melody-bars"})
             knobs["instrument"] = control(MelodySettings, "instrument", choices=list(INSTRUMENTS),
                                           elem_id="melody-instrument")
             with gr.Row(equal_height=True):
                 knobs["seed"] = control(MelodySettings, "seed", scale=4, elem_id="melody-seed")
-                dice = gr.Button("Random", scale=1, min_width=60)
-            with gr.Accordion("Sampling", open=False):
+                dice = gr.Button(tr("Random"), scale=1, min_width=60)
+            with gr.Accordion(tr("Sampling"), open=False):
                 knobs |= controls(MelodySettings, ("temperature", "top_k", "top_p"),
                                   temperature={"value": get_spec(DEFAULT_MODEL).defaults["temperature"]})
             with gr.Row():
-                button = gr.Button("Generate", variant="primary", elem_id="melody-generate")
-                stop = gr.Button("Stop", variant="stop", elem_id="melody-stop")
+                button = gr.Button(tr("Generate"), variant="primary", elem_id="melody-generate")
+                stop = gr.Button(tr("Stop"), variant="stop", elem_id="melody-stop")
         with gr.Column(scale=2):
             status = gr.Markdown(elem_id="melody-status")
-            roll = gr.Image(label="Piano roll", type="pil", format="png", interactive=False, elem_id="melody-roll")
-            audio = upload_audio(label="Melody", type="filepath", interactive=False, elem_id="melody-audio")
-            files = gr.File(label="WAV, MIDI and piano roll, each with its record (Replay takes any of them back)",
+            roll = gr.Image(label=tr("Piano roll"), type="pil", format="png", interactive=False, elem_id="melody-roll")
+            audio = upload_audio(label=tr("Melody"), type="filepath", interactive=False, elem_id="melody-audio")
+            files = gr.File(label=tr("WAV, MIDI and piano roll, each with its record (Replay takes any of them back)"),
                             file_count="multiple", visible=False, interactive=False, elem_id="melody-files")
 
     gr.Examples([["melody-lstm", "D4 E4 F#4 G4:4 A4:4", 1], ["melody-transformer", "D4 E4 F#4 G4:4 A4:4", 1],
                  ["melody-lstm", "E4 D4 C4 D4 E4 E4 E4:4", 7], ["melody-transformer", "", 3]],
-                inputs=[model, knobs["primer"], knobs["seed"]], label="Try a primer")
+                inputs=[model, knobs["primer"], knobs["seed"]], label=tr("Try a primer"))
 
     model.input(on_model_pick, model, [knobs[k] for k in MODEL_SUGGESTS], show_progress_on=status, **MODEL_PICK)
     model.change(describe, model, about, api_name=False, show_progress_on=status)

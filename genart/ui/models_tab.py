@@ -10,14 +10,18 @@ import gradio as gr
 
 from .. import access, catalog
 from ..errors import GenartError
+from ..locale import say
 from .common import MODEL_RUN, forward_progress, user_errors
+from .language import translated_table, tr
 
 COLUMNS = ["name", "task", "architecture", "source", "size (MB)", "licence", "ready offline", "loaded", "device"]
 
 
-def rows() -> list[list]:
-    return [[s.name, s.task, s.arch, s.source, "" if s.size_mb is None else s.size_mb, s.license,
-             "yes" if s.cached else "no", "yes" if s.loaded else "no", s.device] for s in catalog.table()]
+def rows() -> dict:
+    """The table of models, its column names and yes/no in the request's language."""
+    return translated_table(COLUMNS, [[s.name, s.task, s.arch, s.source, "" if s.size_mb is None else s.size_mb,
+                                       s.license, say("yes" if s.cached else "no"), say("yes" if s.loaded else "no"),
+                                       s.device] for s in catalog.table()])
 
 
 def models_api() -> list[dict]:
@@ -27,11 +31,12 @@ def models_api() -> list[dict]:
 
 
 def card_markdown(name: str) -> str:
-    """The model card without its YAML front matter, which is for the Hub, not for reading."""
+    """The model card without its YAML front matter, which is for the Hub, not for reading (a model not downloaded has
+    its description, in the request's language)."""
     text = catalog.model_card(name)
     if text.startswith("---\n") and "\n---\n" in text[4:]:
         text = text[4:].split("\n---\n", 1)[1]
-    return text
+    return say(text)
 
 
 @user_errors
@@ -86,39 +91,40 @@ def run_add(repo: str, request: gr.Request, profile: gr.OAuthProfile | None, pro
     return rows(), f"Added {spec.name}: a {spec.task} model.", spec.name, card_markdown(spec.name)
 
 
-def build(public: bool) -> gr.Column:
-    """-> the management controls, hidden on a public server until an owner's page load shows them."""
-    table = gr.Dataframe(rows(), headers=COLUMNS, interactive=False, label="Models (click a row)", elem_id="models-table",
-                         wrap=True, max_height=420,
-                         column_widths=["17%", "7%", "11%", "27%", "8%", "9%", "8%", "7%", "6%"])
+def build(public: bool) -> tuple[gr.Dataframe, gr.Column]:
+    """-> the table of models (refilled in the visitor's language when the page loads) and the management controls,
+    hidden on a public server until an owner's page load shows them."""
+    models = gr.Dataframe(rows(), interactive=False, label=tr("Models (click a row)"), elem_id="models-table",
+                          wrap=True, max_height=420,
+                          column_widths=["17%", "7%", "11%", "27%", "8%", "9%", "8%", "7%", "6%"])
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            selected = gr.Textbox(label="Selected model", elem_id="models-selected")
-            refresh = gr.Button("Refresh")
+            selected = gr.Textbox(label=tr("Selected model"), elem_id="models-selected")
+            refresh = gr.Button(tr("Refresh"))
             if public and os.environ.get("SPACE_ID") and os.environ.get("OAUTH_CLIENT_ID"):
                 gr.LoginButton("Owner: sign in to manage models")
             with gr.Column(visible=not public, elem_id="models-manage") as manage:
                 with gr.Row():
-                    download = gr.Button("Download", variant="primary")
-                    unload = gr.Button("Unload")
-                    delete = gr.Button("Delete from cache", variant="stop")
-                repo = gr.Textbox(label="Add a Hub repo", placeholder="org/name or hf-hub:org/name@revision",
+                    download = gr.Button(tr("Download"), variant="primary")
+                    unload = gr.Button(tr("Unload"))
+                    delete = gr.Button(tr("Delete from cache"), variant="stop")
+                repo = gr.Textbox(label=tr("Add a Hub repo"), placeholder=tr("org/name or hf-hub:org/name@revision"),
                                   elem_id="models-add-repo")
-                add = gr.Button("Add")
+                add = gr.Button(tr("Add"))
             status = gr.Markdown(elem_id="models-status")
         with gr.Column(scale=2):
-            card = gr.Markdown(label="Model card", elem_id="models-card")
+            card = gr.Markdown(label=tr("Model card"), elem_id="models-card")
 
-    table.select(on_select, table, [selected, card], api_name=False)
-    download.click(run_download, selected, [table, status, card], api_name="download_model", show_progress_on=status,
+    models.select(on_select, models, [selected, card], api_name=False)
+    download.click(run_download, selected, [models, status, card], api_name="download_model", show_progress_on=status,
                    **MODEL_RUN)
-    unload.click(run_unload, selected, [table, status], api_name="unload_model")
-    delete.click(run_delete, selected, [table, status], api_name="delete_model")
-    refresh.click(rows, None, table, api_name=False)
-    add.click(run_add, repo, [table, status, selected, card], api_name="add_model", show_progress_on=status,
+    unload.click(run_unload, selected, [models, status], api_name="unload_model")
+    delete.click(run_delete, selected, [models, status], api_name="delete_model")
+    refresh.click(rows, None, models, api_name=False)
+    add.click(run_add, repo, [models, status, selected, card], api_name="add_model", show_progress_on=status,
               **MODEL_RUN)
     gr.api(model_card_api, api_name="model_card")
-    return manage
+    return models, manage
 
 
 @user_errors

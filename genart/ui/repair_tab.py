@@ -7,6 +7,7 @@ import gradio as gr
 from gradio import FileData
 
 from ..errors import GenartError
+from ..locale import say
 from ..pipelines.repair import RepairSettings, read_clip, repair
 from ..pipelines.task import Output
 from ..registry import get_spec, list_models
@@ -14,6 +15,7 @@ from .api_docs import documented
 from .common import MODEL_RUN, Replayed, output_dir, user_errors
 from .controls import controls, recorded
 from .gpu import on_gpu
+from .language import tr
 from .limits import current_limits
 from .uploads import api_file
 from .uploads import audio as upload_audio
@@ -44,7 +46,7 @@ def saved(output: Output, stem: str = "repaired") -> tuple[str, str]:
 def status_line(output: Output) -> str:
     r = output.record
     what = f"{r['spans']} clicks repaired" if r["find_clicks"] else f"{r['gap_ms']:g} ms filled at {r['gap_start']:g} s"
-    return f"{what} by {r['model']}." + (f" {output.notice}" if output.notice else "")
+    return f"{what} by {r['model']}." + (f" {say(output.notice)}" if output.notice else "")
 
 
 @kept
@@ -75,7 +77,7 @@ REPAIR_API_DESCRIPTION = documented(repair_api, RepairSettings, inspect.getdoc(r
 
 @user_errors
 def describe(model: str) -> str:
-    return get_spec(model, task="repair").description
+    return say(get_spec(model, task="repair").description)
 
 
 def replayed(record: dict, output: Output, path: str | None) -> dict:
@@ -98,20 +100,20 @@ def build(melody_audio: gr.Audio):
     names = [s.name for s in list_models("repair")]
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Method", elem_id="repair-model")
-            about = gr.Markdown(get_spec(DEFAULT_MODEL).description)
-            recording = upload_audio(label="Recording (WAV)", type="filepath", sources=["upload"],
+            model = gr.Dropdown(names, value=DEFAULT_MODEL, label=tr("Method"), elem_id="repair-model")
+            about = gr.Markdown(tr(get_spec(DEFAULT_MODEL).description))
+            recording = upload_audio(label=tr("Recording (WAV)"), type="filepath", sources=["upload"],
                                      elem_id="repair-input")
-            take = gr.Button("Use the melody from the Melody panel", size="sm", elem_id="repair-take-melody")
+            take = gr.Button(tr("Use the melody from the Melody panel"), size="sm", elem_id="repair-take-melody")
             knobs = controls(RepairSettings, FIELDS, gap_start={"elem_id": "repair-gap-start"},
                              gap_ms={"elem_id": "repair-gap-ms"}, find_clicks={"elem_id": "repair-find-clicks"})
-            button = gr.Button("Repair", variant="primary", elem_id="repair-run")
+            button = gr.Button(tr("Repair"), variant="primary", elem_id="repair-run")
         with gr.Column(scale=2):
             status = gr.Markdown(elem_id="repair-status")
-            picture = gr.Image(label="Spectrograms: before, after (the repaired spans marked red)", type="filepath",
+            picture = gr.Image(label=tr("Spectrograms: before, after (the repaired spans marked red)"), type="filepath",
                                format="png", interactive=False, elem_id="repair-picture")
-            after = gr.Audio(label="After", type="filepath", interactive=False, elem_id="repair-output")
-            files = gr.File(label="Repaired WAV (it carries the recording and its record) and spectrograms",
+            after = gr.Audio(label=tr("After"), type="filepath", interactive=False, elem_id="repair-output")
+            files = gr.File(label=tr("Repaired WAV (it carries the recording and its record) and spectrograms"),
                             file_count="multiple", visible=False, interactive=False, elem_id="repair-files")
     model.change(describe, model, about, api_name=False, show_progress_on=status)
     take.click(lambda path: path, melody_audio, recording, api_name=False)

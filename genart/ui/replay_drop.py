@@ -22,6 +22,7 @@ from . import (
 )
 from .common import MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .gpu import on_gpu
+from .language import tr
 
 # Where each task's record is shown, as each tab declares it; the tab id is also its fields' key in the app's table.
 REPLAYED: dict[str, Replayed] = (imagine_panel.REPLAYED | generate_tab.REPLAYED | inpaint_tab.REPLAYED
@@ -66,10 +67,10 @@ def opened(path: str, tabs: gr.Tabs, fields: dict[str, dict], progress=None) -> 
 
 
 def build() -> tuple[gr.File, gr.Markdown]:
-    with gr.Accordion("Replay: drop a file genart wrote", open=False, elem_id="replay"):
+    with gr.Accordion(tr("Replay: drop a file genart wrote"), open=False, elem_id="replay"):
         with gr.Row():
-            file = uploads.file(label="A genart PNG (an output or a Compare grid), an interpolation's WebP or GIF, a "
-                                "melody's WAV or MIDI file, or a text output's .json",
+            file = uploads.file(label=tr("A genart PNG (an output or a Compare grid), an interpolation's WebP or GIF, a "
+                                "melody's WAV or MIDI file, or a text output's .json"),
                                 file_types=[".png", ".webp", ".gif", ".wav", ".mid", ".midi", ".json"], elem_id="replay-file",
                            height=120)
             status = gr.Markdown(elem_id="replay-status")

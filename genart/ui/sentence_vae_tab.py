@@ -4,12 +4,14 @@ from contextlib import closing
 
 import gradio as gr
 
+from ..locale import say
 from ..pipelines.sentence_vae import BETWEEN, RECONSTRUCT, BetweenSettings, ReconstructSettings, between, reconstruct
 from ..registry import list_models
 from .api_docs import documented
 from .common import MODEL_RUN, Replayed, forward_progress, user_errors
 from .controls import control, recorded
 from .gpu import on_gpu
+from .language import tr
 from .text_tab import saved_record
 from .visitor import kept
 
@@ -27,7 +29,7 @@ def streamed(updates):
     with closing(updates):
         for update in updates:
             save = gr.update(value=saved_record(update, update.record["task"]), visible=True) if update.done else gr.update()
-            yield update.texts[0], update.notice, save
+            yield update.texts[0], say(update.notice), save
 
 
 @kept
@@ -58,18 +60,18 @@ def build() -> dict:
     names = [s.name for s in list_models("text") if s.arch in RECONSTRUCT.methods]
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", allow_custom_value=True, elem_id="vae-model",
-                                info="A sentence VAE. To sample from its prior, pick it in Complete.")
+            model = gr.Dropdown(names, value=DEFAULT_MODEL, label=tr("Model"), allow_custom_value=True, elem_id="vae-model",
+                                info=tr("A sentence VAE. To sample from its prior, pick it in Complete."))
             sentence = control(ReconstructSettings, "sentence", value=EXAMPLE_A, lines=2, elem_id="vae-sentence")
-            rebuild = gr.Button("Reconstruct", elem_id="vae-reconstruct")
+            rebuild = gr.Button(tr("Reconstruct"), elem_id="vae-reconstruct")
             sentence_a = control(BetweenSettings, "sentence_a", value=EXAMPLE_A, lines=2, elem_id="vae-sentence-a")
             sentence_b = control(BetweenSettings, "sentence_b", value=EXAMPLE_B, lines=2, elem_id="vae-sentence-b")
             steps = control(BetweenSettings, "steps", elem_id="vae-steps")
-            walk = gr.Button("Walk between them", variant="primary", elem_id="vae-between")
+            walk = gr.Button(tr("Walk between them"), variant="primary", elem_id="vae-between")
         with gr.Column(scale=2):
-            output = gr.Textbox(label="Decoded", lines=12, interactive=False, elem_id="vae-output")
+            output = gr.Textbox(label=tr("Decoded"), lines=12, interactive=False, elem_id="vae-output")
             status = gr.Markdown(elem_id="vae-status")
-            save = gr.DownloadButton("Save with its record (JSON)", visible=False, size="sm", elem_id="vae-save")
+            save = gr.DownloadButton(tr("Save with its record (JSON)"), visible=False, size="sm", elem_id="vae-save")
     rebuild.click(run_reconstruct, [model, sentence], [output, status, save], api_name=RECONSTRUCT.name,
                   api_description=documented(run_reconstruct, ReconstructSettings, RECONSTRUCT_SUMMARY),
                   show_progress_on=status, **MODEL_RUN)

@@ -4,6 +4,7 @@ import time
 import gradio as gr
 from gradio.media import get_image
 
+from ..locale import say
 from ..pipelines import style as pipeline
 from ..pipelines.style import MAX_STYLES, StyleSettings
 from ..registry import get_spec, list_models
@@ -23,6 +24,7 @@ from .common import (
 )
 from .controls import control, controls, recorded
 from .gpu import on_gpu
+from .language import tr
 from .visitor import kept
 
 DEFAULT_MODEL = "fast-stained-glass"
@@ -67,7 +69,7 @@ def status_line(update: pipeline.StyleUpdate, seconds_note: str = "", stopped: b
     progress = f"step {update.step}/{update.steps}" if update.steps > 1 else ""
     state = "done" if update.done else "stopped" if stopped else "optimising"
     words = [w for w in (progress, state, seconds_note) if w]
-    return " · ".join(words) + (f"\n\n{update.notice}" if update.notice else "")
+    return " · ".join(words) + (f"\n\n{say(update.notice)}" if update.notice else "")
 
 
 @kept
@@ -97,7 +99,8 @@ def on_model_change(model: str, progress=gr.Progress()):
 
 
 def about(model: str, method: pipeline.StyleMethod) -> str:
-    return f"{get_spec(model, task='style').description}\n\n{method.about}"
+    """The model's description and what its method does, in the request's language."""
+    return f"{say(get_spec(model, task='style').description)}\n\n{say(method.about)}"
 
 
 def replayed(record: dict, output, image_path: str) -> dict:
@@ -119,30 +122,31 @@ def build() -> tuple[gr.Image, dict]:
     names = [s.name for s in list_models("style")]
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
-            model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", elem_id="style-model",
-                                info="Fast networks: instant, one style. AdaIN: any style. Gatys: optimisation, slow.")
-            info = gr.Markdown(about(DEFAULT_MODEL, pipeline.style_method(DEFAULT_MODEL)))
-            content = uploads.image(type="pil", label="Content", elem_id="style-content", height=240)
+            model = gr.Dropdown(names, value=DEFAULT_MODEL, label=tr("Model"), elem_id="style-model",
+                                info=tr("Fast networks: instant, one style. AdaIN: any style. Gatys: optimisation, slow."))
+            info = gr.Markdown(tr("{description}\n\n{method}", description=get_spec(DEFAULT_MODEL).description,
+                                  method=pipeline.style_method(DEFAULT_MODEL).about))
+            content = uploads.image(type="pil", label=tr("Content"), elem_id="style-content", height=240)
             with gr.Group(visible=False) as style_group:
                 with gr.Row():
-                    styles = [uploads.image(type="pil", label=f"Style {i + 1}", height=140, min_width=100,
+                    styles = [uploads.image(type="pil", label=tr("Style {n}", n=i + 1), height=140, min_width=100,
                                        elem_id=f"style-style-{i}") for i in range(MAX_STYLES)]
                 with gr.Row():
-                    weights = [control(StyleSettings, "style_weights", value=1.0, label=f"Weight {i + 1}",
+                    weights = [control(StyleSettings, "style_weights", value=1.0, label=tr("Weight {n}", n=i + 1),
                                        info=None, min_width=60) for i in range(MAX_STYLES)]
             knobs = controls(StyleSettings, SHARED_FIELDS)
             with gr.Group(visible=False) as gatys_group:
                 knobs |= controls(StyleSettings, GATYS_FIELDS[:1])
                 with gr.Row():
                     knobs |= controls(StyleSettings, GATYS_FIELDS[1:], **{k: {"info": None} for k in GATYS_FIELDS})
-            with gr.Accordion("Spatial control (AdaIN, two styles)", open=False, visible=False) as spatial:
-                editor = uploads.image_editor(type="pil", label="Paint where style 1 goes; style 2 fills the rest",
+            with gr.Accordion(tr("Spatial control (AdaIN, two styles)"), open=False, visible=False) as spatial:
+                editor = uploads.image_editor(type="pil", label=tr("Paint where style 1 goes; style 2 fills the rest"),
                                         brush=gr.Brush(colors=[BRUSH], default_size=24), layers=False, height=320)
             with gr.Row():
-                button = gr.Button("Stylize", variant="primary", elem_id="style-run")
-                stop = gr.Button("Stop", variant="stop", elem_id="style-stop")
+                button = gr.Button(tr("Stylize"), variant="primary", elem_id="style-run")
+                stop = gr.Button(tr("Stop"), variant="stop", elem_id="style-stop")
         with gr.Column(scale=2):
-            result = uploads.image(type="filepath", label="Result", format="png", elem_id="style-result", height=560,
+            result = uploads.image(type="filepath", label=tr("Result"), format="png", elem_id="style-result", height=560,
                               interactive=False)
             status = gr.Markdown(elem_id="style-status")
 
@@ -150,9 +154,9 @@ def build() -> tuple[gr.Image, dict]:
     gr.Examples([[DEFAULT_MODEL, photos[1], None], ["fast-flow-field", photos[2], None],
                  ["gatys-random", photos[0], procedural_example("stained_glass", 7)],
                  ["adain", photos[0], procedural_example("flow_field", 3)]],
-                inputs=[model, content, styles[0]], label="Try a pair")
+                inputs=[model, content, styles[0]], label=tr("Try a pair"))
     gr.Examples([[procedural_example(name, seed)] for name, seed in EXAMPLE_STYLES], inputs=[styles[0]],
-                label="Procedural art as style")
+                label=tr("Procedural art as style"))
 
     batch_fields = batch_panel.build("style", model, {**dict(zip(pipeline.STYLE_INPUTS, styles)),
                                                       **dict(zip(WEIGHTS, weights)), **knobs}, batch_inputs)

@@ -7,6 +7,7 @@ from contextlib import closing
 import gradio as gr
 
 from ..errors import GenartError
+from ..locale import say
 from ..pipelines import text as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..pipelines.precision import PRECISIONS
@@ -17,6 +18,7 @@ from .api_docs import documented
 from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
+from .language import tr
 from .visitor import keep_file, kept
 
 DEFAULT_MODEL = "text-art"
@@ -48,7 +50,7 @@ def joined_stops(stops: list[str]) -> str:
 def status_line(update: pipeline.TextUpdate, stopped: bool = False) -> str:
     state = "done" if update.done else "stopped" if stopped else "generating"
     line = f"{update.tokens} tokens · {update.tokens_per_second:.1f} tokens/s · {state}"
-    return f"{line}\n\n{update.notice}" if update.notice else line
+    return f"{line}\n\n{say(update.notice)}" if update.notice else line
 
 
 def stream(model, *values, progress=None) -> Iterator[pipeline.TextUpdate]:
@@ -123,7 +125,7 @@ def on_model_pick(model: str, prompt: str):
 
 @user_errors
 def describe(model: str) -> str:
-    return get_spec(model, task="text").description
+    return say(get_spec(model, task="text").description)
 
 
 def replayed(record: dict, output, path: None) -> dict:
@@ -142,35 +144,35 @@ def build():
     names = [s.name for s in list_models("text")]
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            model = gr.Dropdown(names, value=DEFAULT_MODEL, label="Model", allow_custom_value=True, elem_id="text-model",
-                                info="A registry model, or any Hub GPT-2, Llama, Mistral or Qwen2 as hf-hub:org/name.")
-            about = gr.Markdown(get_spec(DEFAULT_MODEL).description)
+            model = gr.Dropdown(names, value=DEFAULT_MODEL, label=tr("Model"), allow_custom_value=True, elem_id="text-model",
+                                info=tr("A registry model, or any Hub GPT-2, Llama, Mistral or Qwen2 as hf-hub:org/name."))
+            about = gr.Markdown(tr(get_spec(DEFAULT_MODEL).description))
             knobs = controls(TextSettings, ("prompt", "chat", "max_new_tokens", "n"),
                              prompt={"value": get_spec(DEFAULT_MODEL).defaults["prompt"], "lines": 4,
                                      "elem_id": "text-prompt"},
                              max_new_tokens={"elem_id": "text-max-new-tokens"}, n={"value": STARTING_COMPLETIONS})
             with gr.Row(equal_height=True):
                 knobs["seed"] = control(TextSettings, "seed", scale=4)
-                dice = gr.Button("Random", scale=1, min_width=60)
-            with gr.Accordion("Sampling", open=True):
+                dice = gr.Button(tr("Random"), scale=1, min_width=60)
+            with gr.Accordion(tr("Sampling"), open=True):
                 knobs |= controls(TextSettings, SAMPLING_FIELDS)
-                knobs["stop"] = control(TextSettings, "stop", lines=2, info="One per line; \\n for a line break.")
+                knobs["stop"] = control(TextSettings, "stop", lines=2, info=tr("One per line; \\n for a line break."))
             knobs["precision"] = control(TextSettings, "precision", choices=list(PRECISIONS), elem_id="text-precision")
             with gr.Row():
-                button = gr.Button("Generate", variant="primary", elem_id="text-generate")
-                stop = gr.Button("Stop", variant="stop", elem_id="text-stop")
-            save = gr.DownloadButton("Save with its record (JSON)", visible=False, size="sm", elem_id="text-save")
+                button = gr.Button(tr("Generate"), variant="primary", elem_id="text-generate")
+                stop = gr.Button(tr("Stop"), variant="stop", elem_id="text-stop")
+            save = gr.DownloadButton(tr("Save with its record (JSON)"), visible=False, size="sm", elem_id="text-save")
         with gr.Column(scale=2):
             status = gr.Markdown(elem_id="text-status")
             with gr.Row():
-                outputs = [gr.Textbox(label=f"Completion {i + 1}", lines=12, max_lines=30, visible=i < STARTING_COMPLETIONS,
+                outputs = [gr.Textbox(label=tr("Completion {n}", n=i + 1), lines=12, max_lines=30, visible=i < STARTING_COMPLETIONS,
                                       min_width=240,
                                       buttons=["copy"], elem_id=f"text-output-{i}") for i in range(pipeline.MAX_COMPLETIONS)]
 
     gr.Examples([["text-art", "«Quiet"], ["text-art-lstm", "«Quiet"], ["text-art-vae", "«"],
                  ["text-art", "«Study of Tides No. 3» —"],
                  ["smollm2-135m-instruct", "Describe a painting of a quiet harbour at dawn."]],
-                inputs=[model, knobs["prompt"]], label="Try a prompt")
+                inputs=[model, knobs["prompt"]], label=tr("Try a prompt"))
 
     model.input(on_model_pick, [model, knobs["prompt"]], [knobs[k] for k in ("prompt", *MODEL_SUGGESTS)],
                 show_progress_on=status, **MODEL_PICK)
