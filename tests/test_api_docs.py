@@ -30,6 +30,7 @@ def test_the_examples_run_as_written(app_url, hub_server, tiny_llama, tmp_path, 
     monkeypatch.chdir(tmp_path)
     scope = {"URL": app_url}
     exec(compile(examples().replace('"smollm2-135m-instruct"', f'"{tiny_llama[0]}"'), str(DOC), "exec"), scope)
+    assert "不是 Hub 模型编号" in scope["refusal"]
     assert len(scope["gallery"]) == 4 and read_record(scope["gallery"][0]["image"])["label"] == "mandala"
     assert Image.open(scope["after"]).size == (96, 96)
     # (a batch already done by an earlier run on this machine is skipped, not made again)

@@ -602,3 +602,35 @@ def test_the_api_page_lists_each_endpoint_with_a_line_a_parameter(page):
     snapshot(page, "api-page")
     page.keyboard.press("Escape")
     page.goto(page.url.split("?")[0])
+
+
+def test_the_page_in_chinese_shows_chinese_labels_refusals_and_prompts_and_switches_to_english(app_url):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 1000})
+        page.goto(app_url)
+        expect(page.get_by_role("tab", name="文生图")).to_have_attribute("aria-selected", "true")
+        page.get_by_label("提示词").fill("一幅有十二片花瓣的青色和粉色曼陀罗")
+        page.get_by_role("button", name="作画", exact=True).click()
+        page.get_by_text("读作：a mandala with twelve petals in teal and pink").wait_for(timeout=60_000)
+        snapshot(page, "zh-imagine")
+        page.get_by_role("tab", name="生成", exact=True).click()
+        model = page.locator("#generate-model").get_by_label("模型")
+        model.fill("hf-hub:nobody")
+        model.press("Enter")
+        page.get_by_text("'hf-hub:nobody' 不是 Hub 模型编号").first.wait_for(timeout=30_000)
+        snapshot(page, "zh-generate-error")
+        page.get_by_role("tab", name="模型", exact=True).click()
+        page.locator("#models-table").get_by_text("可离线使用").first.wait_for(timeout=30_000)
+        # Gradio's Settings switch the page to English, and the server's sentences follow.
+        page.get_by_role("button", name="设置").click()
+        languages = page.locator(".banner-wrap", has=page.locator("h2", has_text="语言")).locator("input").first
+        languages.click()
+        page.get_by_role("option", name="English", exact=True).click()
+        page.get_by_role("dialog", name="Settings").locator("button").first.click()  # its close button
+        page.get_by_role("tab", name="Generate", exact=True).click()
+        model = page.locator("#generate-model").get_by_label("Model")
+        model.fill("hf-hub:somebody")
+        model.press("Enter")
+        page.get_by_text("'hf-hub:somebody' is not a Hub model id").first.wait_for(timeout=30_000)
+        browser.close()

@@ -9,7 +9,7 @@ import pytest
 from genart.data.captions_zh import english_caption
 from genart.errors import GenartError
 from genart.locale import language_of, say, speaking, words
-from genart.locale.sentences_zh import FRAGMENTS, SENTENCES
+from genart.locale.sentences_zh import FRAGMENTS, SENTENCES, STATUS
 from genart.locale.words_zh import WORDS
 from genart.pipelines.imagine import EXAMPLES, EXAMPLES_ZH, ImagineSettings, imagine
 from genart.pipelines.runner import TASKS
@@ -35,7 +35,7 @@ def test_every_sentence_the_code_writes_has_its_chinese_with_the_same_fields():
     missing = {t: where for t, where in written.items() if t not in SENTENCES}
     assert not missing, f"sentences without Chinese (genart/locale/sentences_zh.py): {missing}"
     assert not set(SENTENCES) - set(written), "catalogue entries no code writes any more"
-    for english, chinese in (SENTENCES | FRAGMENTS | WORDS).items():
+    for english, chinese in (SENTENCES | FRAGMENTS | STATUS | WORDS).items():
         assert fields(chinese) <= fields(english), english
         assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese) or chinese == english or not english.strip("#{}\n "), \
             english
@@ -142,3 +142,18 @@ def test_text_to_image_draws_a_chinese_prompt_as_its_english_caption_and_refuses
         list(imagine("text2art-64", ImagineSettings(prompt="一只在月光下的猫")))
     with speaking(ZH):
         assert say(zh.notice.split(" CLIP")[0]) == "读作：a mandala with twelve petals in teal and pink。"
+
+
+def test_the_status_lines_the_tabs_write_are_said_a_piece_at_a_time():
+    with speaking(ZH):
+        assert say("step 3/40 · done · 1.2 s\n\nRead as: a mandala with twelve petals in teal and pink.") == \
+            "第 3/40 步 · 完成 · 1.2 秒\n\n读作：a mandala with twelve petals in teal and pink。"
+        assert say("8 × 64x64 landscape from dcgan-art-64, seed 0, in 0.10 s") == \
+            "8 张 64x64 的 dcgan-art-64 画的 landscape，种子 0，用时 0.10 秒"
+        assert say("2 of 6 cells · 1 failed · stopped") == "2/6 个单元格 · 1 个失败 · 已停止"
+        assert say("You voted **A is better**. A was **gan-a**, B was **gan-b**. Press New round for the next "
+                   "pair.") == "你投了 **A 更好**。A 是 **gan-a**，B 是 **gan-b**。点“新一轮”看下一对。"
+        # two notices one after the other, the first ending in a number
+        assert say("The content image was downscaled from 4000x3000 to 1024x768. fast-flow-field paints one fixed "
+                   "style; the style images are not used.") == \
+            "内容图像已从 4000x3000 缩小到 1024x768。fast-flow-field 只画一种固定风格；不使用风格图像。"

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from .sentences_zh import FRAGMENTS as FRAGMENTS_ZH
 from .sentences_zh import SENTENCES as SENTENCES_ZH
+from .sentences_zh import STATUS as STATUS_ZH
 from .words_zh import WORDS as WORDS_ZH
 
 ENGLISH = "en"
@@ -73,11 +74,11 @@ def words(language: str) -> dict[str, str]:
 
 
 @functools.cache
-def _patterns() -> list[tuple[re.Pattern, str]]:
-    """Each English template as a pattern whose groups are its fields, the most specific first: the most text of its
-    own, then the fewest fields."""
+def _patterns() -> list[tuple[re.Pattern, str, bool]]:
+    """Each English template as a pattern whose groups are its fields, and whether it holds several sentences; the
+    most specific first: the most text of its own, then the fewest fields."""
     out = []
-    for english, chinese in (SENTENCES_ZH | FRAGMENTS_ZH).items():
+    for english, chinese in (SENTENCES_ZH | FRAGMENTS_ZH | STATUS_ZH).items():
         parts, literal = [], 0
         for text, field, _, _ in string.Formatter().parse(english):
             parts.append(re.escape(text))
@@ -85,13 +86,17 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
             if field is not None:
                 parts.append(f"(?P<{field}>.+?)")
         pattern = re.compile("".join(parts), re.DOTALL)
-        out.append(((-literal, pattern.groups), pattern, chinese))
-    return [(pattern, chinese) for _, pattern, chinese in sorted(out, key=lambda e: e[0])]
+        several = len(SENTENCE_BREAK.split(english)) > 1
+        out.append(((-literal, pattern.groups), pattern, chinese, several))
+    return [(pattern, chinese, several) for _, pattern, chinese, several in sorted(out, key=lambda e: e[0])]
 
 
-SENTENCE_BREAK = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
-# A space the templates put beside a field, once the field is Chinese too: Chinese sets no space between characters.
-CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+SENTENCE_BREAK = re.compile(r"(?<=[.;])(\s+)(?=\S)")  # split keeps the space
+PIECE_BREAK = re.compile(r"( · |\n+)")  # a status line's pieces
+# A space the templates put beside a field, once the field is Chinese too, or after a Chinese full stop: Chinese
+# sets no space between characters, nor after its punctuation.
+CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])"
+                       r"|(?<=[\u3000-\u303f\uff00-\uffef]) +")
 
 
 def say(text: str, language: str | None = None) -> str:
@@ -104,16 +109,25 @@ def say(text: str, language: str | None = None) -> str:
     return CJK_SPACE.sub("", _translated(text, language, depth=0))
 
 
-def _translated(text: str, language: str, depth: int) -> str:
+def _translated(text: str, language: str, depth: int, whole: bool = True) -> str:
+    """Words first, then the catalogue's templates, each field said too (two levels deep). A status line is said a
+    piece at a time; text of several sentences as a template of several, else a sentence at a time."""
+    if whole:
+        pieces = PIECE_BREAK.split(text)
+        if len(pieces) > 1:
+            return "".join(p if PIECE_BREAK.fullmatch(p) else _translated(p, language, depth, False) for p in pieces)
     table = words(language)
     if text in table:
         return table[text]
-    for pattern, target in _patterns():
+    sentences = SENTENCE_BREAK.split(text)
+    for pattern, target, several in _patterns():
+        if len(sentences) > 1 and not several:
+            continue
         match = pattern.fullmatch(text)
         if match:
-            fields = {k: _translated(v, language, depth + 1) if depth < 2 else v for k, v in match.groupdict().items()}
-            return target.format(**fields)
-    pieces = SENTENCE_BREAK.split(text)
-    if len(pieces) > 1 and depth == 0:
-        return "".join(_translated(p, language, depth + 1) for p in pieces)
+            return target.format(**{k: _translated(v, language, depth + 1) if depth < 2 else v
+                                    for k, v in match.groupdict().items()})
+    if len(sentences) > 1:
+        return "".join(p if SENTENCE_BREAK.fullmatch(p) else _translated(p, language, depth, False)
+                       for p in sentences)
     return text

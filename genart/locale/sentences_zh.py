@@ -448,3 +448,51 @@ FRAGMENTS = {
     '{label} must be text': '{label} 必须是文字',
     '{label} got a value it cannot take': '{label} 收到了它不能接受的值',
 }
+
+# The pieces of the status lines the tabs write (a line is pieces joined by " · " or by new lines; `say` says each).
+STATUS = {
+    "done": "完成",
+    "stopped": "已停止",
+    "optimising": "优化中",
+    "sampling": "采样中",
+    "generating": "生成中",
+    "running": "运行中",
+    "{seconds} s": "{seconds} 秒",
+    "step {step}/{steps}": "第 {step}/{steps} 步",
+    "{done} of {bars} bars": "{done}/{bars} 小节",
+    "{tokens} tokens": "{tokens} 个词元",
+    "{rate} tokens/s": "每秒 {rate} 个词元",
+    "CLIP score {score}": "CLIP 分数 {score}",
+    "{n} × {width}x{height} {what}, seed {seed}, in {seconds} s": "{n} 张 {width}x{height} 的 {what}，种子 {seed}，用时 {seconds} 秒",
+    "{label} from {model}": "{model} 画的 {label}",
+    "{model}: {width}x{height}, {share} filled, in {seconds} s": "{model}：{width}x{height}，填充了 {share}，用时 {seconds} 秒",
+    "{model}: {width}x{height} in {seconds} s": "{model}：{width}x{height}，用时 {seconds} 秒",
+    "{cells} of {total} cells": "{cells}/{total} 个单元格",
+    "{failed} failed": "{failed} 个失败",
+    "{done}/{total} inputs": "{done}/{total} 个输入",
+    "{made} outputs made": "生成了 {made} 个结果",
+    "{skipped} skipped (done before)": "跳过 {skipped} 个（之前已完成）",
+    "- {n} input(s): {notice}": "- {n} 个输入：{notice}",
+    "Primer: {n} notes.": "开头旋律：{n} 个音符。",
+    "No primer: the model starts on its own.": "没有开头旋律：由模型自己开头。",
+    "{spans} clicks repaired by {model}.": "{model} 修复了 {spans} 处咔嗒声。",
+    "{ms} ms filled at {start} s by {model}.": "{model} 在 {start} 秒处填补了 {ms} 毫秒。",
+    "{name}: downloaded, {mb} MB.": "{name}：已下载，{mb} MB。",
+    "{name}: unloaded.": "{name}：已卸载。",
+    "{name} was not loaded.": "{name} 没有加载。",
+    "{name}: deleted from the cache, {mb} MB freed.": "{name}：已从缓存删除，释放了 {mb} MB。",
+    "Added {name}: a {task} model.": "已添加 {name}：一个 {task} 模型。",
+    "{total} entries": "{total} 个条目",
+    "page {page} of {pages}": "第 {page}/{pages} 页",
+    "Nothing here yet: what you make in the other tabs appears here, newest first.":
+        "这里还什么都没有：你在其他页面做的东西会出现在这里，最新的在前。",
+    "★ starred": "★ 已加星标",
+    "Entry {id} deleted.": "条目 {id} 已删除。",
+    "seed {seed}. Which is better?": "种子 {seed}。哪个更好？",
+    "You voted **{choice}**. A was **{a}**, B was **{b}**. Press New round for the next pair.":
+        "你投了 **{choice}**。A 是 **{a}**，B 是 **{b}**。点“新一轮”看下一对。",
+    "**{task}** record from {name}. {line}": "来自 {name} 的 **{task}** 记录。{line}",
+    "The server is busy: {waiting} requests are waiting, as many as it holds; try again in a minute.":
+        "服务器正忙：有 {waiting} 个请求在等待，已达到上限；请过一分钟再试。",
+}
+

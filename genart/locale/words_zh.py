@@ -234,6 +234,14 @@ WORDS = {
     "peak memory (MB)": "峰值内存（MB）",
     "result": "结果",
     "(no sweep)": "（不扫描）",
+    # the tasks, by name
+    "imagine": "文生图",
+    "generate": "生成",
+    "inpaint": "修补",
+    "restore": "复原",
+    "text": "文本",
+    "melody": "旋律",
+    "repair": "修复",
     # words that fill the fields of sentences
     "content": "内容",
     "style": "风格",

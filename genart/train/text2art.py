@@ -10,7 +10,8 @@ names), conditioning augmentation's KL term, MSGAN's mode-seeking term and
 DiffAugment. The shipped generator is an exponential moving average. Captions whose class and colour pair is held
 out (data/captions.HELD_OUT) are never trained on.
 
-With --generator-from the generator starts from the class-conditional DCGAN (dcgan-art-64), conditioning
+With --resume a trained text2art folder goes on training (a fresh discriminator first learns alone for
+--critic-warmup steps). With --generator-from the generator starts from the class-conditional DCGAN (dcgan-art-64), conditioning
 augmentation is first fitted to that DCGAN's class embeddings, and with --later-lr 0 only conditioning augmentation
 and the first layer train (a small --later-lr lets the later layers follow slowly): on a CPU this is what learns to
 follow captions in under an hour, where the same GAN from random weights stayed near chance (the card has the runs).
@@ -110,18 +111,22 @@ def train(args):
     labels = torch.from_numpy(data["labels"][keep]).long()  # (N,) the renderer's class of each image
     colours = torch.tensor([[c in named for c in COLOURS] for named, k in zip(data["colours"], keep) if k],
                            dtype=torch.float32)  # (N, len(COLOURS)) the colours each image's captions name
+    if args.resume:  # the saved generator, its text encoder and vocabulary as they are
+        config, gen = start_from(args.resume, Text2ArtConfig, Text2ArtGenerator)
     ids = torch.stack([caption_ids(config, cs) for cs in captions])  # (N, captions, T)
-    gen = Text2ArtGenerator(config)
-    gen.text.load_state_dict(train_text_encoder(config, images, ids, args.encoder_steps).state_dict())
+    if not args.resume:
+        gen = Text2ArtGenerator(config)
+        gen.text.load_state_dict(train_text_encoder(config, images, ids, args.encoder_steps).state_dict())
     gen.text.requires_grad_(False)
     with torch.no_grad():  # the frozen encoder's embeddings of every caption: (N, captions, text_dim)
         embeddings = torch.stack([gen.text(ids[:, k]) for k in range(ids.shape[1])], dim=1)
-    if args.generator_from:
+    if args.generator_from and not args.resume:
         table = from_dcgan(gen, args.generator_from)
         align_conditions(gen, embeddings, labels, table, args.align_steps)
+    from_gan = args.generator_from or args.resume
     later = [p for name, module in gen.generator.model.named_children() if int(name) >= FIRST_BLOCK
-             for p in module.parameters()] if args.generator_from else []
-    if args.generator_from and args.later_lr == 0:  # the DCGAN's later layers keep drawing as they do
+             for p in module.parameters()] if from_gan else []
+    if from_gan and args.later_lr == 0:  # the DCGAN's later layers keep drawing as they do
         for p in later:
             p.requires_grad_(False)
     gen, disc = gen.to(device), MatchingDiscriminator(config, len(CLASSES), len(COLOURS)).to(device)
@@ -135,7 +140,7 @@ def train(args):
     log, best = TrainingLog(args.steps, args.log_every), -1.0
     B, noise_dim = args.batch_size, config.latent_dim + config.cond_dim
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.precision == "bf16")
-    for step in range(1, args.steps + 1):
+    for step in range(1 - args.critic_warmup, args.steps + 1):
         # Real images, each with one of its captions, no image twice; the generated batch draws the same captions,
         # so that D's minibatch-stddev groups (rows i, i + B/4, ...) mix captions alike in both and the spread alone
         # cannot tell them apart.
@@ -155,6 +160,8 @@ def train(args):
                       + args.ac_weight * F.cross_entropy(real_classes.float(), y)
                       + args.colour_weight * F.binary_cross_entropy_with_logits(real_colours.float(), hues))
         optimise(opt_d, loss_d)
+        if step < 1:  # a fresh discriminator beside a resumed generator learns alone first
+            continue
         with autocast:
             _, mean, logvar = gen.augment(emb, noise[:, config.latent_dim:])
             fake_score, fake_classes, fake_colours = disc(seen(fake), emb)
@@ -215,6 +222,11 @@ def arguments(p):
     p.add_argument("--later-lr", type=float, default=1e-4,
                    help="with --generator-from: the learning rate of the generator's layers after its first (0: they "
                         "stay as the DCGAN has them, and only conditioning augmentation and the first layer train)")
+    p.add_argument("--resume", default=None, metavar="FOLDER",
+                   help="go on training a text2art folder this script wrote (its text encoder and vocabulary kept); "
+                        "the discriminator starts afresh, so give it --critic-warmup steps alone first")
+    p.add_argument("--critic-warmup", type=int, default=0,
+                   help="discriminator-only steps before the generator's first")
     p.add_argument("--ema", type=float, default=0.999)
     p.add_argument("--diff-augment", action="store_true")
     p.add_argument("--precision", choices=("fp32", "bf16"), default="fp32",

@@ -11,6 +11,7 @@ from PIL import Image
 from .. import arena
 from ..audio.wav import wav_bytes
 from ..errors import GenartError
+from ..locale import say
 from ..pipelines.compare_grid import fitted
 from ..pipelines.images import open_image
 from ..pipelines.task import Output
@@ -98,7 +99,7 @@ def new_round(task, prompt, image, pending: Pending, progress=gr.Progress()):
     result, folder = played(task, prompt, image, progress)
     pending.token = result.token
     what = result.params.get("prompt") or result.params.get("primer") or result.params.get("label") or ""
-    line = f"**{task}**{f' · {what}' if what else ''} · seed {result.params['seed']}. Which is better?"
+    line = say(f"**{task}**{f' · {what}' if what else ''} · seed {result.params['seed']}. Which is better?")
     given = asked(result.inputs)
     return (gr.update(value=given, visible=given is not None), *blind(result.a, folder, "a"),
             *blind(result.b, folder, "b"), line,
@@ -112,8 +113,8 @@ def cast(choice: str, task: str, pending: Pending):
         raise GenartError("Start a round first: press New round, look at A and B, then vote.")
     a, b = arena.vote(pending.token, voter(), choice)
     pending.token = None
-    line = (f"You voted **{arena.CHOICES[choice]}**. A was **{a}**, B was **{b}**. Press New round for the next "
-            "pair.")
+    line = say(f"You voted **{arena.CHOICES[choice]}**. A was **{a}**, B was **{b}**. Press New round for the next "
+               "pair.")
     return (line, *[gr.update(interactive=False)] * len(arena.CHOICES), pending, *board(task))
 
 
@@ -198,7 +199,8 @@ def build() -> dict:
     gr.Markdown(tr("Two models of one task, drawn at random, make something from the same input. Vote for the better "
                   "one without knowing which is which; then see their names. Every vote feeds the leaderboard below."))
     with gr.Row():
-        task = gr.Dropdown(tasks, value=first, label=tr("Task"), scale=1, elem_id="arena-task")
+        task = gr.Dropdown([(tr(name), name) for name in tasks], value=first, label=tr("Task"), scale=1,
+                           elem_id="arena-task")
         prompt = gr.Textbox(label=tr("Your prompt (empty: an example)"), scale=3, visible=first in PROMPTED,
                             elem_id="arena-prompt")
         image = uploads.image(type="pil", label=tr("Your image (empty: an example)"), height=160, scale=2,

@@ -61,8 +61,8 @@ def progress_line(done: list[batch.Done], total: int, seconds: float, end: str =
     line = f"{len(done)}/{total} inputs · {made} outputs made · {skipped} skipped (done before) · {len(failed)} " \
            f"failed · {seconds:.1f} s"
     listed = "".join(f"\n- {d.item}: {d.error}" for d in failed[:20]) + \
-        "".join(f"\n- {n} input(s): {say(notice)}" for notice, n in notices.items())
-    return f"{line}{' · ' + end if end else ''}{listed}"
+        "".join(f"\n- {n} input(s): {notice}" for notice, n in notices.items())
+    return say(f"{line}{' · ' + end if end else ''}{listed}")
 
 
 def make_event(task_name: str, names: list[str], read: Reader, summary: str):

@@ -5,6 +5,7 @@ from gradio import FileData
 from .. import catalog
 from ..audio.synth import INSTRUMENTS
 from ..data.procedural import CLASSES
+from ..locale import say
 from ..pipelines import compare as pipeline
 from ..pipelines.compare_grid import grid_artwork, grid_image, zip_bytes
 from ..pipelines.images import open_image
@@ -61,6 +62,11 @@ def task_form(task: str, models: list[str] | None = None, sweep: str | None = No
             *[gr.update(visible=t == task) for t in TASKS])
 
 
+def no_cells() -> dict:
+    """The cells' table before a comparison, its column names in the request's language."""
+    return translated_table(COLUMNS, [])
+
+
 def table(c: pipeline.Comparison) -> dict:
     """The cells as rows; the value column is named after the swept parameter."""
     rows = []
@@ -111,10 +117,10 @@ def shown(c: pipeline.Comparison, done: bool, stopped: bool = False) -> tuple:
     """The grid, the table, the two downloads (once complete, or stopped), the status line, and the players."""
     total = len(c.models) * max(1, len(c.values))
     failed = sum(bool(cell.error) for cell in c.cells)
-    status = f"{len(c.cells)} of {total} cells" + (f" · {failed} failed" if failed else "") + \
-        (" · stopped" if stopped else "")
+    status = say(f"{len(c.cells)} of {total} cells" + (f" · {failed} failed" if failed else "") +
+                 (" · stopped" if stopped else ""))
     if not done:
-        return grid_image(c), table(c), gr.update(), gr.update(), status + " · running", gr.update(), gr.update(), \
+        return grid_image(c), table(c), gr.update(), gr.update(), status + " · " + say("running"), gr.update(), gr.update(), \
             gr.update()
     grid, archive = files(c)
     return grid, table(c), gr.update(value=grid, visible=True), gr.update(value=archive, visible=True), status, \
@@ -218,7 +224,8 @@ def build():
     """-> the components replay fills in: by name, and each task's settings as task.name."""
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
-            task = gr.Radio(list(TASKS), value="generate", label=tr("Task"), elem_id="compare-task")
+            task = gr.Radio([(tr(name), name) for name in TASKS], value="generate", label=tr("Task"),
+                            elem_id="compare-task")
             models = gr.Dropdown(model_names("generate"), value=DEFAULT_MODELS["generate"], multiselect=True,
                                  allow_custom_value=True, label=tr("Models (up to {n})", n=pipeline.MAX_MODELS),
                                  elem_id="compare-models", info=tr("Each becomes a column; hf-hub:org/name ids too."))

@@ -7,6 +7,7 @@ import gradio as gr
 import pydantic
 from gradio.exceptions import InvalidPathError
 
+from ..locale import language_of, say
 from .language import english
 from .uploads import NOT_AN_UPLOAD, payload_paths
 
@@ -86,8 +87,8 @@ def busy_sentence(demo: gr.Blocks) -> None:
     async def push_or_busy(body, request, username):
         success, answer, state = await push(body=body, request=request, username=username)
         if state == "queue_full":
-            answer = (f"The server is busy: {len(queue)} requests are waiting, as many as it holds; try again in a "
-                      "minute.")
+            answer = say(f"The server is busy: {len(queue)} requests are waiting, as many as it holds; try again in a "
+                         "minute.", language_of({k.lower(): v for k, v in request.headers.items()}))
         return success, answer, state
 
     queue.push = push_or_busy

@@ -7,6 +7,7 @@ from pathlib import Path
 import gradio as gr
 
 from ..data.procedural import CLASSES
+from ..locale import say
 from ..pipelines import generate as pipeline
 from ..pipelines.checks import MAX_SEED
 from ..pipelines.generate import GenerateSettings
@@ -75,7 +76,7 @@ def run_generate(model, *values, progress=gr.Progress()):
               f"#{art.record['index']}") for art in artworks]
     first, label = artworks[0].image, artworks[0].record["label"]
     what = f"{label} from {model}" if label else model
-    return items, f"{len(items)} × {first.width}x{first.height} {what}, seed {settings.seed}, in {seconds:.2f} s"
+    return items, say(f"{len(items)} × {first.width}x{first.height} {what}, seed {settings.seed}, in {seconds:.2f} s")
 
 
 @kept

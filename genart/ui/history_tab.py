@@ -11,6 +11,7 @@ from gradio import FileData
 
 from .. import history
 from ..errors import GenartError
+from ..locale import say
 from . import uploads
 from .common import MODEL_RUN, forward_progress, output_dir, user_errors
 from .gpu import on_gpu
@@ -67,8 +68,8 @@ def refresh(task, model, words, since, until, starred, page: int = 0):
         found = page_of(task, model, words, since, until, starred, found.pages - 1)
     tasks, models = history.choices(reader())
     items = [(served(e.thumb, f"{e.id}.png"), e.caption()) for e in found.entries]
-    line = (f"{found.total} entries · page {found.page + 1} of {found.pages}" if found.total else
-            "Nothing here yet: what you make in the other tabs appears here, newest first.")
+    line = say(f"{found.total} entries · page {found.page + 1} of {found.pages}" if found.total else
+               "Nothing here yet: what you make in the other tabs appears here, newest first.")
     return (items, line, gr.update(choices=[ALL, *tasks]), gr.update(choices=[ALL, *models]),
             Shown([e.id for e in found.entries], found.page))
 
@@ -85,7 +86,7 @@ def entry_fields(entry: history.Entry) -> tuple:
     """(title, image, audio, text, record, download, star button) for one entry."""
     path = served_entry(entry)
     picture = path if entry.kind == "animation" else served(entry.thumb, f"thumb-{entry.id}.png")
-    title = f"**#{entry.id}** {entry.task} · {entry.model} · {entry.when}" + (" · ★ starred" if entry.starred else "")
+    title = say(f"**#{entry.id}** {entry.task} · {entry.model} · {entry.when}" + (" · ★ starred" if entry.starred else ""))
     return (title, gr.update(value=picture, visible=True),
             gr.update(value=path if entry.kind == "audio" and entry.path.suffix == ".wav" else None,
                       visible=entry.kind == "audio"),
@@ -155,7 +156,7 @@ def history_star_api(entry_id: int, starred: bool = True) -> dict:
 def history_delete_api(entry_id: int) -> str:
     """Delete one of your entries."""
     history.delete(reader(), entry_id)
-    return f"Entry {entry_id} deleted."
+    return say(f"Entry {entry_id} deleted.")
 
 
 def build() -> dict:

@@ -31,13 +31,13 @@ GUIDANCE_FIELDS = ("steps", "learning_rate", "cutouts", "clip")
 
 def caption(art, index: int) -> str:
     score = art.record.get("clip_score")
-    return f"#{index}" + (f" · CLIP score {score:.1f}" if score is not None else "")
+    return say(f"#{index}" + (f" · CLIP score {score:.1f}" if score is not None else ""))
 
 
 def status_line(update: pipeline.ImagineUpdate, seconds: float, stopped: bool) -> str:
     state = "done" if update.done else "stopped" if stopped else "optimising"
     progress = f"step {update.step}/{update.steps} · " if update.steps > 1 else ""
-    return f"{progress}{state} · {seconds:.1f} s" + (f"\n\n{say(update.notice)}" if update.notice else "")
+    return say(f"{progress}{state} · {seconds:.1f} s" + (f"\n\n{update.notice}" if update.notice else ""))
 
 
 def imagine_seconds(model, prompt, seed, n, truncation, steps, *args, **kwargs) -> float:

@@ -59,7 +59,7 @@ def run_inpaint(model, image, mask, *values, progress=gr.Progress()):
     before = image.convert("RGB") if image is not None else None
     line = f"{model}: {art.image.width}x{art.image.height}, {art.record['hole_share']:.1%} filled, in " \
            f"{time.perf_counter() - start:.2f} s"
-    return (before, save(art, "inpainted.png")), "\n\n".join(filter(None, [line, say(notice)]))
+    return (before, save(art, "inpainted.png")), say("\n\n".join(filter(None, [line, notice])))
 
 
 @kept
@@ -69,7 +69,7 @@ def run_restore(model, image, noise_level, progress=gr.Progress()):
     start = time.perf_counter()
     art, notice = restoring.restore(model, image, RestoreSettings(noise_level), forward_progress(progress))
     line = f"{model}: {art.image.width}x{art.image.height} in {time.perf_counter() - start:.2f} s"
-    return (image.convert("RGB"), save(art, "restored.png")), "\n\n".join(filter(None, [line, say(notice)]))
+    return (image.convert("RGB"), save(art, "restored.png")), say("\n\n".join(filter(None, [line, notice])))
 
 
 @user_errors

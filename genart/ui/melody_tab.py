@@ -50,7 +50,7 @@ def saved(output: Output, stem: str = "melody") -> list[str]:
 
 def status_line(update: pipeline.MelodyUpdate, bars: int, stopped: bool = False) -> str:
     state = "done" if update.done else "stopped" if stopped else "sampling"
-    return f"{update.steps // STEPS_PER_BAR} of {bars} bars · {state}"
+    return say(f"{update.steps // STEPS_PER_BAR} of {bars} bars · {state}")
 
 
 def melody_seconds(model, primer, bars, *args, **kwargs) -> float:
@@ -121,8 +121,8 @@ def check_primer(primer: str) -> str:
     try:
         notes = events_to_notes(parse_primer(check_value(setting(MelodySettings, "primer"), primer)))
     except GenartError as err:
-        return f"⚠ {err}"
-    return f"Primer: {len(notes)} notes." if notes else "No primer: the model starts on its own."
+        return f"⚠ {say(str(err))}"
+    return say(f"Primer: {len(notes)} notes." if notes else "No primer: the model starts on its own.")
 
 
 def replayed(record: dict, output: Output, path: str | None) -> dict:

@@ -67,28 +67,28 @@ def management_visible(request: gr.Request, profile: gr.OAuthProfile | None):
 def run_download(name: str, request: gr.Request, profile: gr.OAuthProfile | None, progress=gr.Progress()):
     check_manager(request, profile)
     s = catalog.download(name, forward_progress(progress))
-    return rows(), f"{s.name}: downloaded, {s.size_mb} MB.", card_markdown(name)
+    return rows(), say(f"{s.name}: downloaded, {s.size_mb} MB."), card_markdown(name)
 
 
 @user_errors
 def run_unload(name: str, request: gr.Request, profile: gr.OAuthProfile | None):
     check_manager(request, profile)
     freed = catalog.unload(name)
-    return rows(), f"{name}: unloaded." if freed else f"{name} was not loaded."
+    return rows(), say(f"{name}: unloaded." if freed else f"{name} was not loaded.")
 
 
 @user_errors
 def run_delete(name: str, request: gr.Request, profile: gr.OAuthProfile | None):
     check_manager(request, profile)
     mb = catalog.delete(name)
-    return rows(), f"{name}: deleted from the cache, {mb:.1f} MB freed."
+    return rows(), say(f"{name}: deleted from the cache, {mb:.1f} MB freed.")
 
 
 @user_errors
 def run_add(repo: str, request: gr.Request, profile: gr.OAuthProfile | None, progress=gr.Progress()):
     check_manager(request, profile)
     spec = catalog.add(repo, forward_progress(progress))
-    return rows(), f"Added {spec.name}: a {spec.task} model.", spec.name, card_markdown(spec.name)
+    return rows(), say(f"Added {spec.name}: a {spec.task} model."), spec.name, card_markdown(spec.name)
 
 
 def build(public: bool) -> tuple[gr.Dataframe, gr.Column]:

@@ -46,7 +46,7 @@ def saved(output: Output, stem: str = "repaired") -> tuple[str, str]:
 def status_line(output: Output) -> str:
     r = output.record
     what = f"{r['spans']} clicks repaired" if r["find_clicks"] else f"{r['gap_ms']:g} ms filled at {r['gap_start']:g} s"
-    return f"{what} by {r['model']}." + (f" {say(output.notice)}" if output.notice else "")
+    return say(f"{what} by {r['model']}." + (f" {output.notice}" if output.notice else ""))
 
 
 @kept

@@ -4,6 +4,7 @@ from pathlib import Path
 import gradio as gr
 from gradio import FileData
 
+from ..locale import say
 from ..pipelines.compare import Comparison
 from ..pipelines.remake import remake_file, verdict
 from ..replay import Animation
@@ -87,7 +88,7 @@ def wire(file: gr.File, status: gr.Markdown, tabs: gr.Tabs, fields: dict[str, di
         if path is None:
             return {}
         task, updates, line = opened(path, tabs, fields, forward_progress(progress))
-        return updates | {status: f"**{task}** record from {Path(path).name}. {line}"}
+        return updates | {status: say(f"**{task}** record from {Path(path).name}. {line}")}
 
     file.upload(on_drop, file, [tabs, status, *targets], api_name=False, **MODEL_RUN)
     gr.api(replay_api, api_name="replay", **MODEL_RUN)

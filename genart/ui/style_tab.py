@@ -69,7 +69,7 @@ def status_line(update: pipeline.StyleUpdate, seconds_note: str = "", stopped: b
     progress = f"step {update.step}/{update.steps}" if update.steps > 1 else ""
     state = "done" if update.done else "stopped" if stopped else "optimising"
     words = [w for w in (progress, state, seconds_note) if w]
-    return " · ".join(words) + (f"\n\n{say(update.notice)}" if update.notice else "")
+    return say(" · ".join(words) + (f"\n\n{update.notice}" if update.notice else ""))
 
 
 @kept

@@ -50,7 +50,7 @@ def joined_stops(stops: list[str]) -> str:
 def status_line(update: pipeline.TextUpdate, stopped: bool = False) -> str:
     state = "done" if update.done else "stopped" if stopped else "generating"
     line = f"{update.tokens} tokens · {update.tokens_per_second:.1f} tokens/s · {state}"
-    return f"{line}\n\n{say(update.notice)}" if update.notice else line
+    return say(f"{line}\n\n{update.notice}" if update.notice else line)
 
 
 def stream(model, *values, progress=None) -> Iterator[pipeline.TextUpdate]:
