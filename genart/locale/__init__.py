@@ -92,6 +92,7 @@ def _patterns() -> list[tuple[re.Pattern, str, bool]]:
 
 
 SENTENCE_BREAK = re.compile(r"(?<=[.;])(\s+)(?=\S)")  # split keeps the space
+MAX_SAID = 4000  # characters; longer text (never a sentence genart writes) stays as it is, unmatched
 PIECE_BREAK = re.compile(r"( · |\n+)")  # a status line's pieces
 # A space the templates put beside a field, once the field is Chinese too, or after a Chinese full stop: Chinese
 # sets no space between characters, nor after its punctuation.
@@ -104,7 +105,7 @@ def say(text: str, language: str | None = None) -> str:
     values in it stay as they were, translated where they are words of the page. Text the catalogues do not hold
     stays English."""
     language = language or current_language()
-    if language == ENGLISH or not text:
+    if language == ENGLISH or not text or len(text) > MAX_SAID:
         return text
     return CJK_SPACE.sub("", _translated(text, language, depth=0))
 
