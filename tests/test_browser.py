@@ -604,10 +604,10 @@ def test_the_api_page_lists_each_endpoint_with_a_line_a_parameter(page):
     page.goto(page.url.split("?")[0])
 
 
-def test_the_page_in_chinese_shows_chinese_labels_refusals_and_prompts_and_switches_to_english(app_url):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 1000})
+def test_the_page_in_chinese_shows_chinese_labels_refusals_and_prompts_and_switches_to_english(page, app_url):
+    chinese = page.context.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
+    try:
+        page = chinese.new_page()
         page.goto(app_url)
         expect(page.get_by_role("tab", name="文生图")).to_have_attribute("aria-selected", "true")
         page.get_by_label("提示词").fill("一幅有十二片花瓣的青色和粉色曼陀罗")
@@ -633,4 +633,5 @@ def test_the_page_in_chinese_shows_chinese_labels_refusals_and_prompts_and_switc
         model.fill("hf-hub:somebody")
         model.press("Enter")
         page.get_by_text("'hf-hub:somebody' is not a Hub model id").first.wait_for(timeout=30_000)
-        browser.close()
+    finally:
+        chinese.close()

@@ -74,9 +74,16 @@ LATENT_MODELS: dict[str, LatentModel] = {
     "biggan": LatentModel(truncated_latents, lambda z, t: z * t, lambda m, z, y, t: m(z, y, t), imagenet_or_numbered,
                           max_truncation=1.0),
     # A VAE's prior scaled by a temperature; its encoder gives the posterior's mean.
-    "vae": LatentModel(latents, lambda z, t: z * t, lambda m, z, y, t: m.decode(z, y), named_or_numbered,
-                       max_truncation=2.0, encode=lambda m, x, t: m.encode(x)[0] / t),
+    "vae": LatentModel(latents, lambda z, t: z * t, lambda m, z, y, t: one_at_a_time(m.decode, z, y),
+                       named_or_numbered, max_truncation=2.0, encode=lambda m, x, t: m.encode(x)[0] / t),
 }
+
+
+def one_at_a_time(decode: Callable, z: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+    """decode(z, labels) a row at a time: on an AVX2 CPU (no AVX-512) the VAE decoded in a batch gave image i a
+    level off here and there from the same latent decoded alone, so image i changed with the batch size. The VAE is
+    small enough that its rows cost little apart. -> (B, C, H, W)"""
+    return torch.cat([decode(z[i:i + 1], None if labels is None else labels[i:i + 1]) for i in range(len(z))])
 
 
 def one_class(gan: LatentModel, model: LoadedModel, label: str | None, n: int) -> torch.Tensor | None:
