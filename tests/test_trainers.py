@@ -265,6 +265,17 @@ def test_text2art_trains_on_captions_and_writes_a_model_that_draws_them(tmp_path
 
     *_, last = imagine("text2art-64", ImagineSettings(prompt="a red mandala", n=2))
     assert [a.image.size for a in last.artworks] == [(64, 64)] * 2
+    if later_lr == "0":
+        return
+    # Trained on: the text encoder and vocabulary kept, a fresh discriminator alone first, then the generator moves.
+    text2art.main(["--resume", str(weights / "text2art-64"), "--steps", "1", "--critic-warmup", "1", "--per-class",
+                   "8", "--check-per-class", "12", "--batch-size", "8", "--log-every", "1", "--later-lr", later_lr,
+                   "--out", str(tmp_path / "resumed")])
+    resumed = load_file(tmp_path / "resumed" / "model.safetensors")
+    assert all(torch.equal(resumed[k], v) for k, v in written.items() if k.startswith("text."))
+    assert not torch.equal(resumed["generator.model.0.weight"], written["generator.model.0.weight"])
+    assert json.loads((tmp_path / "resumed" / "config.json").read_text())["vocab"] == \
+        json.loads((weights / "text2art-64" / "config.json").read_text())["vocab"]
 
 
 def test_text2art_modulation_starts_as_the_plain_generator_and_then_moves_per_caption():
