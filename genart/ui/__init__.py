@@ -97,7 +97,7 @@ def build_demo(public: bool | None = None) -> gr.Blocks:
         gr.api(models_tab.models_api, api_name="models")
         # Tables come with their column names in the visitor's language (the browser does not translate those).
         demo.load(models_tab.rows, None, models_table, api_name=False, queue=False)
-        demo.load(arena_tab.board, arena["task"], arena["leaderboard"], api_name=False, queue=False)
+        demo.load(arena_tab.leaderboard_table, arena["task"], arena["leaderboard"], api_name=False, queue=False)
         demo.load(compare_tab.no_cells, None, fields["compare"]["cells"], api_name=False, queue=False)
         example_headers_in_language(demo)
         if public:

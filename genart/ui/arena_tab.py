@@ -121,17 +121,22 @@ def cast(choice: str, task: str, pending: Pending):
 LEADERBOARD = ["#", "model", "rating", "95% interval", "votes", "win rate"]
 
 
+def leaderboard_table(task: str, standings: list | None = None) -> dict:
+    """The task's leaderboard as a table, its column names in the request's language."""
+    standings = arena.standings(task) if standings is None and task in arena.TASKS else standings or []
+    return translated_table(LEADERBOARD, [[i + 1, s.model, round(s.rating), f"{s.low:.0f} – {s.high:.0f}", s.votes,
+                                           f"{100 * s.win_rate:.0f}%"] for i, s in enumerate(standings)])
+
+
 def board(task: str) -> tuple[dict, Image.Image, str | None]:
-    """The task's leaderboard as table rows and as a plot, and its votes as a JSON-lines file to download (both
+    """The task's leaderboard as a table and as a plot, and its votes as a JSON-lines file to download (both
     outputs' records in each, no voter)."""
     if task not in arena.TASKS:
-        return translated_table(LEADERBOARD, []), interval_plot([]), None
+        return leaderboard_table(task), interval_plot([]), None
     standings = arena.standings(task)
-    rows = [[i + 1, s.model, round(s.rating), f"{s.low:.0f} – {s.high:.0f}", s.votes, f"{100 * s.win_rate:.0f}%"]
-            for i, s in enumerate(standings)]
     votes = output_dir() / f"arena-{task}-votes.jsonl"
     votes.write_text("".join(line + "\n" for line in arena.vote_lines(task)))
-    return translated_table(LEADERBOARD, rows), interval_plot(standings), str(votes)
+    return leaderboard_table(task, standings), interval_plot(standings), str(votes)
 
 
 def voting(choice: str):
@@ -233,4 +238,4 @@ def build() -> dict:
     gr.api(round_api, api_name="arena_round", **MODEL_RUN)
     gr.api(vote_api, api_name="arena_vote")
     gr.api(leaderboard_api, api_name="arena_leaderboard")
-    return {"task": task, "leaderboard": [leaderboard, picture, export]}
+    return {"task": task, "leaderboard": leaderboard}
