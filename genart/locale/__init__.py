@@ -23,7 +23,9 @@ _current = contextvars.ContextVar("genart_language", default=ENGLISH)
 
 def language_of(headers: Mapping[str, str]) -> str:
     """The request's language: the one picked on the page, else the first of Accept-Language's that genart speaks
-    (a bare "zh" or "zh-Hans" is zh-CN), else English. API clients that send neither are answered in English."""
+    (a bare "zh" or "zh-Hans" is zh-CN), else English. API clients that send neither are answered in English.
+    Header names in any case."""
+    headers = {k.lower(): v for k, v in headers.items()}
     chosen = headers.get(CHOSEN_HEADER, "")
     asked = [chosen] if chosen else []
     weighted = []

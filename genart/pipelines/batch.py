@@ -64,7 +64,7 @@ def member_reader(archive: Path, member: str) -> Callable[[], bytes]:
         try:
             with zipfile.ZipFile(archive) as z, z.open(member) as f:
                 return bounded(f.read(MAX_FILE_BYTES + 1), member)
-        except (zipfile.BadZipFile, NotImplementedError, EOFError) as err:  # damaged, cut short, or a compression
+        except (zipfile.BadZipFile, NotImplementedError, EOFError) as err:  # damaged, cut short, unknown compression
             raise GenartError(f"{member} in {archive.name} cannot be read ({err}); zip it again.") from None
     return read
 

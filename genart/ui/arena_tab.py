@@ -123,7 +123,8 @@ LEADERBOARD = ["#", "model", "rating", "95% interval", "votes", "win rate"]
 
 def leaderboard_table(task: str, standings: list | None = None) -> dict:
     """The task's leaderboard as a table, its column names in the request's language."""
-    standings = arena.standings(task) if standings is None and task in arena.TASKS else standings or []
+    if standings is None:
+        standings = arena.standings(task) if task in arena.TASKS else []
     return translated_table(LEADERBOARD, [[i + 1, s.model, round(s.rating), f"{s.low:.0f} – {s.high:.0f}", s.votes,
                                            f"{100 * s.win_rate:.0f}%"] for i, s in enumerate(standings)])
 

@@ -88,7 +88,7 @@ def busy_sentence(demo: gr.Blocks) -> None:
         success, answer, state = await push(body=body, request=request, username=username)
         if state == "queue_full":
             answer = say(f"The server is busy: {len(queue)} requests are waiting, as many as it holds; try again in a "
-                         "minute.", language_of({k.lower(): v for k, v in request.headers.items()}))
+                         "minute.", language_of(request.headers))
         return success, answer, state
 
     queue.push = push_or_busy

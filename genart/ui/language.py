@@ -78,8 +78,7 @@ def answer_in_request_language(demo: gr.Blocks) -> None:
     async def process_api_in_language(*args, **kwargs):
         request = kwargs.get("request")
         request = request[0] if isinstance(request, list) and request else request
-        headers = getattr(request, "headers", None) or {}
-        with speaking(language_of({k.lower(): v for k, v in headers.items()})):
+        with speaking(language_of(getattr(request, "headers", None) or {})):
             try:
                 return await process_api(*args, **kwargs)
             except gr.Error as err:
