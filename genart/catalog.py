@@ -13,9 +13,8 @@ from huggingface_hub.errors import CacheNotFound
 from . import access, hub, runtime
 from .errors import GenartError
 from .hub import Progress
-from .loaders import ARCHITECTURES, detect_arch
+from .loaders import ARCHITECTURES, detect_arch, read_checkpoint
 from .registry import HUB_PREFIX, ModelSpec, get_spec, list_models, parse_hub_name
-from .state_dicts import read_state_dict
 
 
 @dataclass
@@ -130,7 +129,7 @@ def add(name: str, progress: Progress | None = None) -> ModelSpec:
         name = HUB_PREFIX + name
     parse_hub_name(name)
     resolved = hub.resolve(get_spec(name), progress)
-    arch = detect_arch(resolved.config(), read_state_dict(resolved.weights_file()), name)
+    arch = detect_arch(*read_checkpoint(resolved), name)
     task = ARCHITECTURES[arch].task
     access.record_added(name, task)
     return get_spec(name, task=task)

@@ -70,6 +70,8 @@ def add_tasks(sub):
                     "images", commands.cmd_interpolate, "dcgan-art-64", "interpolation.webp")
     walk.add_argument("--image-a", help="start from this image's latent instead of the first seed's (a VAE)")
     walk.add_argument("--image-b", help="end at this image's latent instead of the second seed's (a VAE)")
+    add_task(sub, "mix", "mix", "style mixing (a StyleGAN): a grid of row seeds, column seeds and their mixes; writes "
+             "a PNG with its replay record", commands.cmd_mix, "stylegan2-cifar10", "mix.png")
     enc = add_task(sub, "encode", "encode", "take an image into a VAE's latent space; writes its reconstruction",
                    commands.cmd_encode, "vae-art-64", "reconstruction.png")
     enc.add_argument("--image", required=True)

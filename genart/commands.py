@@ -136,6 +136,12 @@ def cmd_interpolate(args):
     print(kept(animation.save(Path(args.out))))
 
 
+def cmd_mix(args):
+    from .pipelines.style_mixing import mix
+
+    print(kept(mix(args.model, settings("mix", args.model, args)).save(Path(args.out))))
+
+
 def cmd_encode(args):
     from .pipelines.encode import encode
     from .pipelines.images import open_image

@@ -36,7 +36,8 @@ CONFIG_FILES = ("config.json", "open_clip_config.json")  # preference order
 # A download takes the files genart reads and one weights format: the first of these that the repo has.
 READ_FILES = [*CONFIG_FILES, "README.md", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
               "chat_template.jinja"]
-WEIGHT_PATTERNS = ("*.safetensors", "*.bin", "*.pth", "*.ckpt")
+NETWORK_PICKLES = "*.pkl"  # NVlabs' StyleGAN network pickles, read by genart/network_pickle.py
+WEIGHT_PATTERNS = ("*.safetensors", "*.bin", "*.pth", "*.ckpt", NETWORK_PICKLES)
 HUB_PATTERNS = READ_FILES + list(WEIGHT_PATTERNS)  # what a cached snapshot may hold
 Progress = Callable[[float, str], None]  # (fraction done, description)
 # GitHub-release checkpoints: where they are fetched from (a test points this at a local server) and kept.
@@ -63,10 +64,15 @@ class Resolved:
 
 
 def weights_file(folder: Path) -> Path:
+    """The first of WEIGHT_FILES the folder has, else its last network pickle by name (the latest snapshot)."""
     for name in WEIGHT_FILES:
         if (folder / name).exists():
             return folder / name
-    raise GenartError(f"{folder} has no weights file; expected one of: {', '.join(WEIGHT_FILES)}.")
+    pickles = sorted(folder.glob(NETWORK_PICKLES))
+    if pickles:
+        return pickles[-1]
+    raise GenartError(f"{folder} has no weights file; expected one of: {', '.join(WEIGHT_FILES)}, or a network "
+                      "pickle (.pkl).")
 
 
 def sha256_file(path: Path) -> str:
@@ -210,6 +216,8 @@ def files_to_fetch(spec: ModelSpec) -> list[DryRunFileInfo]:
     chosen = [f for f in listed if f.filename in READ_FILES]
     for pattern in WEIGHT_PATTERNS:
         weights = [f for f in listed if fnmatch.fnmatch(f.filename, pattern)]
+        if pattern == NETWORK_PICKLES:  # a training run's snapshots: only the last by name is read
+            weights = sorted(weights, key=lambda f: f.filename)[-1:]
         if weights:
             return chosen + weights
     return chosen

@@ -7,9 +7,11 @@ file gave, that only keeps what it is handed. So `os.system` or `builtins.eval` 
 a string, and nothing runs.
 """
 import collections
+import io
 import pickle
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 import torch
 
@@ -67,7 +69,19 @@ def rebuild_parameter(data: torch.Tensor, *rest) -> torch.Tensor:
     return data
 
 
-KNOWN = {("torch._utils", "_rebuild_tensor_v2"): rebuild_tensor, ("torch._utils", "_rebuild_parameter"): rebuild_parameter,
+def storage_from_bytes(data: bytes) -> Storage:
+    """A storage pickled on its own (how a tensor's storage is pickled outside torch.save: a whole torch.save file
+    of the storage, as bytes), read by these unpicklers too."""
+    if not isinstance(data, bytes):
+        raise pickle.UnpicklingError("a storage that is not bytes")
+    storage = load_inert(io.BytesIO(data))
+    if not isinstance(storage, Storage):
+        raise pickle.UnpicklingError("a storage's bytes that hold something else")
+    return storage
+
+
+KNOWN = {("torch._utils", "_rebuild_tensor_v2"): rebuild_tensor, ("torch.storage", "_load_from_bytes"): storage_from_bytes,
+         ("torch._utils", "_rebuild_parameter"): rebuild_parameter,
          ("torch._utils", "_rebuild_parameter_with_state"): rebuild_parameter,
          ("collections", "OrderedDict"): collections.OrderedDict}
 
@@ -146,13 +160,30 @@ def load_legacy(file) -> object:
     return result
 
 
-def load_inert(path: Path):
-    """The object a torch.save file holds (a zip archive, or the legacy format), tensors rebuilt and every unknown
-    global an inert placeholder."""
-    if not zipfile.is_zipfile(path):
-        with open(path, "rb") as file:
-            return load_legacy(file)
-    with zipfile.ZipFile(path) as archive:
+class PlainUnpickler(InertUnpickler):
+    """A plain pickle (pickle.dump, not torch.save): its tensors' storages are pickled inline as bytes."""
+
+    def __init__(self, file):
+        pickle.Unpickler.__init__(self, file)
+
+    def persistent_load(self, pid):
+        raise pickle.UnpicklingError("a persistent id in a plain pickle")
+
+
+def load_plain(file: BinaryIO) -> object:
+    """The object a pickle.dump file holds, tensors rebuilt and every unknown global an inert placeholder."""
+    return PlainUnpickler(file).load()
+
+
+def load_inert(source: Path | BinaryIO):
+    """The object a torch.save file (a path or an open binary file) holds (a zip archive, or the legacy format),
+    tensors rebuilt and every unknown global an inert placeholder."""
+    if not zipfile.is_zipfile(source):
+        if isinstance(source, Path):
+            with open(source, "rb") as file:
+                return load_legacy(file)
+        return load_legacy(source)
+    with zipfile.ZipFile(source) as archive:
         pickles = [n for n in archive.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
         if len(pickles) != 1:
             raise pickle.UnpicklingError("not a torch.save archive")

@@ -7,9 +7,9 @@ from typing import Callable
 import torch
 from torch import nn
 
-from . import hub, runtime, text_configs
+from . import hub, network_pickle, runtime, text_configs
 from .errors import GenartError
-from .models import adain, clip, gpt2, lama, llama, progan, transformer_net, vgg
+from .models import adain, clip, gpt2, lama, llama, progan, stylegan2, transformer_net, vgg
 from .models.attention import input_major
 from .models.biggan import BigGAN, BigGANConfig, fold_spectral_norm
 from .models.checkpoint import CheckpointMismatch
@@ -34,13 +34,22 @@ class Architecture:
     build: Callable[[dict | None, dict], nn.Module]  # -> an unloaded module of the right shape
     half_safe: bool  # may run in fp16/bf16 on a GPU
     convert: Callable[[dict, nn.Module], dict] = lambda state, module: state  # checkpoint keys -> module keys
-    # The state dict from a checkpoint folder; most architectures have one weights file, AdaIN has two.
-    read: Callable[[hub.Resolved], dict] = lambda resolved: read_state_dict(resolved.weights_file())
+    # (config or None, state dict) from a checkpoint folder; most architectures have one weights file, AdaIN has two.
+    read: Callable[[hub.Resolved], tuple[dict | None, dict]] = lambda resolved: read_checkpoint(resolved)
     # For a checkpoint that is a whole program (TorchScript) instead of a state dict: (spec, resolved) -> module.
     load: Callable[[ModelSpec, hub.Resolved], nn.Module] | None = None
     # Last touches on the loaded module, on its device and dtype (a faster memory layout).
     prepare: Callable[[nn.Module], nn.Module] = lambda module: module
     also_for: tuple[str, ...] = ()  # other tasks whose registry entries may name it (a language model of melodies)
+
+
+def read_checkpoint(resolved: hub.Resolved) -> tuple[dict | None, dict]:
+    """config.json (None without one) and the weights file's state dict; for an NVlabs network pickle, what it
+    says of its generator and the generator's tensors."""
+    weights = resolved.weights_file()
+    if weights.suffix == ".pkl":
+        return network_pickle.read_generator(weights)
+    return resolved.config(), read_state_dict(weights)
 
 
 @dataclass
@@ -80,11 +89,11 @@ def is_transformer_net(config: dict | None, state: dict) -> bool:
     return {"conv1.conv2d.weight", "res5.conv2.conv2d.weight", "deconv3.conv2d.weight"} <= state.keys()
 
 
-def read_adain(resolved: hub.Resolved) -> dict:
+def read_adain(resolved: hub.Resolved) -> tuple[None, dict]:
     """naoto0804/pytorch-AdaIN's two files as one state dict: encoder.* (cut at relu4_1) and decoder.*."""
     encoder = adain.encoder_state(read_state_dict(resolved.folder / "vgg_normalised.pth"))
     decoder = read_state_dict(resolved.folder / "decoder.pth")
-    return {f"encoder.{k}": v for k, v in encoder.items()} | {f"decoder.{k}": v for k, v in decoder.items()}
+    return None, {f"encoder.{k}": v for k, v in encoder.items()} | {f"decoder.{k}": v for k, v in decoder.items()}
 
 
 def load_torchscript(spec: ModelSpec, resolved: hub.Resolved) -> nn.Module:
@@ -142,6 +151,11 @@ ARCHITECTURES: dict[str, Architecture] = {
     "progan": Architecture("generate", is_progan,
                            lambda c, s: progan.ProGANGenerator(progan.config_from_state(progan.from_zoo_state(s))),
                            half_safe=True, convert=lambda s, m: progan.from_zoo_state(s)),
+    # NVlabs' StyleGAN2 network pickles (their averaged generator), read without running their code.
+    "stylegan2": Architecture("generate", model_type_is(network_pickle.STYLEGAN2), lambda c, s: stylegan2.StyleGAN2Generator(
+                                  stylegan2.config_from_state(s, conv_clamp=c["conv_clamp"],
+                                                              mapping_lr_multiplier=c["mapping_lr_multiplier"])),
+                              half_safe=False),  # the reference runs float32 off CUDA; demodulation overflows fp16
     "vae": Architecture("generate", model_type_is("genart-vae"), lambda c, s: ConvVAE(VAEConfig(**known_fields(VAEConfig, c))),
                         half_safe=True),
     "gpt2": Architecture("text", model_type_is("gpt2"), lambda c, s: gpt2.GPT2(text_configs.gpt2_config(c, "GPT-2")),
@@ -166,7 +180,7 @@ ARCHITECTURES: dict[str, Architecture] = {
     "lama": Architecture("inpaint", lambda c, s: "generator.model.1.ffc.convl2l.weight" in s,
                          lambda c, s: lama.LaMa(lama.LaMaConfig()), half_safe=False,  # FFTs want float32
                          convert=lambda s, m: lama.from_official_state_dict(s, m.config),
-                         read=lambda resolved: read_state_dict(resolved.folder / "best.ckpt")),
+                         read=lambda resolved: (None, read_state_dict(resolved.folder / "best.ckpt"))),
     # Never detected in a Hub repo: TorchScript runs only for built-in specs that name it, behind a published hash.
     "torchscript": Architecture("inpaint", lambda c, s: False, lambda c, s: None, half_safe=False, load=load_torchscript),
     "inpaint-net": Architecture("inpaint", model_type_is("genart-inpaint"),
@@ -219,12 +233,12 @@ def _build(spec: ModelSpec, resolved: hub.Resolved, device: torch.device) -> Loa
     if spec.arch != AUTO_ARCH and ARCHITECTURES[spec.arch].load is not None:
         module = ARCHITECTURES[spec.arch].load(spec, resolved).to(device).eval().requires_grad_(False)
         return LoadedModel(spec, spec.arch, module, resolved.provenance, device, torch.float32, resolved.folder)
-    config = resolved.config()
     if spec.arch == AUTO_ARCH:
-        state = read_state_dict(resolved.weights_file())
+        config, state = read_checkpoint(resolved)
         arch = detect_arch(config, state, spec.name)
     else:
-        arch, state = spec.arch, ARCHITECTURES[spec.arch].read(resolved)
+        arch = spec.arch
+        config, state = ARCHITECTURES[arch].read(resolved)
     entry = ARCHITECTURES[arch]
     if not entry.matches(config, state):
         raise GenartError(f"The files of {spec.name} do not hold a {arch} checkpoint.")

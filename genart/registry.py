@@ -456,6 +456,22 @@ BUILTIN: tuple[ModelSpec, ...] = (
          "人脸，512x512，CelebA-HQ"),
         ("dtd", "testDTD_s5_i96000-04efa39f.pth", "textures, 128x128, the Describable Textures Dataset",
          "纹理，128x128，可描述纹理数据集（DTD）"))),
+    *(ModelSpec(
+        name=f"stylegan2-{name}",
+        task="generate",
+        arch="stylegan2",
+        description=f"StyleGAN2-ADA (Karras et al. 2020) from NVlabs: {what}. Its network pickle read without running "
+                    "its code, in genart's own plain-torch generator; truncation ψ in W.",
+        description_zh=f"来自 NVlabs 的 StyleGAN2-ADA（Karras 等，2020）：{what_zh}。读取它的网络 pickle 时不运行其中的代码，"
+                       "在 genart 自己的纯 torch 生成器中运行；截断 ψ 作用于 W。",
+        license="nvidia-source-code-license-nc",
+        release_files={f"{name}.pkl": f"https://nvlabs-fi-cdn.nvidia.com/stylegan2-ada-pytorch/pretrained/{name}.pkl"},
+        defaults={"truncation": 0.7},
+    ) for name, what, what_zh in (
+        ("metfaces", "portraits from museum paintings, 1024x1024 (slow on a CPU)", "博物馆画作中的肖像，1024x1024（在 CPU 上较慢）"),
+        ("afhqcat", "cats, 512x512", "猫，512x512"),
+        ("cifar10", "CIFAR-10's ten classes by number (0 airplane ... 9 truck), 32x32, fast on a CPU",
+         "CIFAR-10 的十个类别，按编号（0 飞机 … 9 卡车），32x32，在 CPU 上也快"))),
     ModelSpec(
         name="adain",
         task="style",

@@ -11,7 +11,6 @@ from safetensors.torch import load_file
 from .errors import GenartError
 from .inert_unpickler import load_inert
 
-
 TRAINING_WRAPPERS = ("state_dict", "avgG", "netG")
 
 

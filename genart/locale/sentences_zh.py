@@ -97,8 +97,6 @@ SENTENCES = {
         '{name} 必须是最多 {MAX_WORDS} 个字符的文字。',
     'There is no entry {entry_id} in your history; pick one from the History gallery.':
         '你的历史中没有条目 {entry_id}；请从“历史”画廊中选一个。',
-    '{folder} has no weights file; expected one of: {join_WEIGHT_FILES}.':
-        '{folder} 中没有权重文件；应为以下之一：{join_WEIGHT_FILES}。',
     'Model {name} has no checkpoint to resolve.':
         '模型 {name} 没有可解析的检查点。',
     '{name} has sha256 {digest}…, not the published {published}…; it was deleted and not loaded.':
@@ -430,6 +428,18 @@ SENTENCES = {
         '读作：{english}。',
     '{mean} of the pixels were impulses, filled by {IMPULSE_FILL}.':
         '{mean} 的像素是脉冲噪声，已用{IMPULSE_FILL}填充。',
+    '{folder} has no weights file; expected one of: {join_WEIGHT_FILES}, or a network pickle (.pkl).':
+        '{folder} 里没有权重文件；应为以下之一：{join_WEIGHT_FILES}，或一个网络 pickle（.pkl）。',
+    'Refused to load {name}: {err}.':
+        '拒绝加载 {name}：{err}。',
+    'Refused to load {name}: it is not a network pickle genart can read ({type}); use a stylegan2-ada-pytorch or stylegan3 .pkl.':
+        '拒绝加载 {name}：它不是 genart 能读取的网络 pickle（{type}）；请使用 stylegan2-ada-pytorch 或 stylegan3 的 .pkl。',
+    'Layers from the columns must be one of {join_LAYER_GROUPS}; got {layers}.':
+        '取自列的层必须是 {join_LAYER_GROUPS} 之一；收到的是 {layers}。',
+    "This generator's layers stop at {sides} px, so it has no {layers} layers; mix coarse or middle ones.":
+        '这个生成器的层到 {sides} 像素为止，所以没有 {layers} 层；请混合 coarse 或 middle 层。',
+    '{name} draws every layer from one latent, so it has no styles to mix; pick a StyleGAN such as stylegan2-cifar10.':
+        '{name} 的每一层都来自同一个潜向量，所以没有可混合的风格；请选择一个 StyleGAN，例如 stylegan2-cifar10。',
 }
 
 # Parts that functions write for a sentence's fields (registry.choices_hint, the model choices in registry.get_spec,
@@ -463,6 +473,8 @@ STATUS = {
     "{tokens} tokens": "{tokens} 个词元",
     "{rate} tokens/s": "每秒 {rate} 个词元",
     "CLIP score {score}": "CLIP 分数 {score}",
+    "{rows} × {columns} mixes of {model}'s {layers} layers in {seconds} s":
+        "{model} 的 {layers} 层混合 {rows} × {columns} 格，用时 {seconds} 秒",
     "{n} × {width}x{height} {what}, seed {seed}, in {seconds} s": "{n} 张 {width}x{height} 的 {what}，种子 {seed}，用时 {seconds} 秒",
     "{label} from {model}": "{model} 画的 {label}",
     "{model}: {width}x{height}, {share} filled, in {seconds} s": "{model}：{width}x{height}，填充了 {share}，用时 {seconds} 秒",

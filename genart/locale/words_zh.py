@@ -51,8 +51,11 @@ WORDS = {
     "Walk between two prompts (text2art)": "在两个提示词之间漫游（text2art）",
     "Walk": "漫游",
     # Generate
-    "A registry model, or any Hub DCGAN, BigGAN or genart VAE typed as hf-hub:org/name[@revision].":
-        "注册表中的模型，或任何写成 hf-hub:org/name[@revision] 的 Hub 上的 DCGAN、BigGAN 或 genart VAE。",
+    "A registry model, or any Hub DCGAN, BigGAN, ProGAN, StyleGAN2 (.pkl) or genart VAE typed as hf-hub:org/name[@revision].":
+        "注册表中的模型，或任何写成 hf-hub:org/name[@revision] 的 Hub 上的 DCGAN、BigGAN、ProGAN、StyleGAN2（.pkl）或 genart VAE。",
+    "Style mixing (a StyleGAN)": "风格混合（StyleGAN）",
+    "Mix styles": "混合风格",
+    "Mixes": "混合结果",
     "Try a class": "试一个类别",
     "Latent interpolation": "潜空间插值",
     "Interpolate": "插值",
@@ -173,7 +176,6 @@ WORDS = {
     "Model card": "模型卡片",
     # pictures, sounds and files
     "Listen": "试听",
-    "Melody": "旋律",
     "Recording (WAV)": "录音（WAV）",
     "{name} (listen)": "{name}（试听）",
     "A is better": "A 更好",

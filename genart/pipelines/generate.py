@@ -24,9 +24,10 @@ class GenerateSettings:
                              label_zh="类别", help_zh="用于类别条件模型；留空：模型的默认类别。")
     truncation: float = knob(2.0, "Truncation", "Lower is more typical, higher more varied: a DCGAN's latents are "
                              "clamped to ±this, BigGAN's (at most 1) scaled by it, a VAE's prior too (at most 2: a "
-                             "temperature).", 0.1, 4.0, 0.1,
+                             "temperature); StyleGAN's ψ (at most 1) pulls w toward its average.", 0.1, 4.0, 0.1,
                              label_zh="截断", help_zh="越低越典型，越高越多样：DCGAN 的潜向量被限制在 ±此值之内，"
-                             "BigGAN 的（最多 1）按它缩放，VAE 的先验也是（最多 2：相当于温度）。")
+                             "BigGAN 的（最多 1）按它缩放，VAE 的先验也是（最多 2：相当于温度）；StyleGAN 的 ψ"
+                             "（最多 1）把 w 拉向它的平均值。")
     size: int = knob(64, "Size", "Pixels; procedural-art only: the renderer draws at any size.",
                      procedural.MIN_SIZE, procedural.MAX_SIZE, 1, label_zh="尺寸", help_zh="像素；仅用于程序化艺术：渲染器可画任意尺寸。")
 

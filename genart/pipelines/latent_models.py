@@ -52,6 +52,14 @@ def imagenet_or_numbered(config) -> list[str]:
 
 
 @dataclass(frozen=True)
+class StyleSpace:
+    """A generator that draws from one w per layer (StyleGAN), so layers can take their w from different seeds."""
+    ws: Callable  # (module, z (B, dim), labels (B,) or None, truncation) -> ws (B, num_ws, w_dim)
+    draw: Callable  # (module, ws (B, num_ws, w_dim)) -> (B, C, H, W) in [-1, 1]
+    sides: Callable  # module -> for each row of ws, the side in pixels of the layer that reads it
+
+
+@dataclass(frozen=True)
 class LatentModel:
     noise: Callable[[int, int, int], torch.Tensor]  # (seed, n, dim) -> (n, dim), before truncation
     truncate: Callable[[torch.Tensor, float], torch.Tensor]  # applied after any interpolation of the noise
@@ -61,6 +69,7 @@ class LatentModel:
     # (module, images (B, C, H, W) in [-1, 1], truncation) -> noise (B, dim) that this truncation turns into the
     # posterior's mean, so an encoded image walks beside a seed's noise; None: no encoder (a GAN)
     encode: Callable | None = None
+    styles: StyleSpace | None = None  # None: one latent drives every layer
 
 
 # Latents clamped to ±truncation: the DCGAN, and the Progressive GAN (whose pixel norm rescales the clamped latent).
@@ -73,6 +82,11 @@ LATENT_MODELS: dict[str, LatentModel] = {
     # batch-norm statistics recorded for it.
     "biggan": LatentModel(truncated_latents, lambda z, t: z * t, lambda m, z, y, t: m(z, y, t), imagenet_or_numbered,
                           max_truncation=1.0),
+    # StyleGAN's truncation in W: ψ pulls each w toward the checkpoint's average w; the noise stays as drawn.
+    "stylegan2": LatentModel(latents, lambda z, t: z, lambda m, z, y, t: m(z, y, t), named_or_numbered,
+                             max_truncation=1.0, styles=StyleSpace(lambda m, z, y, t: m.ws(z, y, t),
+                                                                   lambda m, ws: m.synthesis(ws),
+                                                                   lambda m: m.w_resolutions())),
     # A VAE's prior scaled by a temperature; its encoder gives the posterior's mean.
     "vae": LatentModel(latents, lambda z, t: z * t, lambda m, z, y, t: one_at_a_time(m.decode, z, y),
                        named_or_numbered, max_truncation=2.0, encode=lambda m, x, t: m.encode(x)[0] / t),

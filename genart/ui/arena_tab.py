@@ -20,7 +20,7 @@ from ..replay import png_bytes
 from . import uploads
 from .common import BRUSH, MODEL_RUN, forward_progress, output_dir, user_errors
 from .gpu import on_gpu
-from .language import translated_table, tr
+from .language import tr, translated_table
 from .visitor import owner
 
 PROMPTED = {"imagine": "prompt", "text": "prompt", "melody": "primer (notes, like D4 E4 F#4 G4:4)"}

@@ -16,7 +16,7 @@ from . import uploads
 from .common import BRUSH, MODEL_RUN, Replayed, forward_progress, output_dir, painted_mask, procedural_example, stoppable, user_errors
 from .controls import controls
 from .gpu import on_gpu
-from .language import translated_table, tr
+from .language import tr, translated_table
 from .repair_tab import clip_of
 from .visitor import kept
 

@@ -15,7 +15,7 @@ from ..pipelines.interpolate import InterpolateSettings, interpolate
 from ..pipelines.settings import setting
 from ..pipelines.task import method_for
 from ..registry import get_spec, list_models
-from . import encode_panel, uploads
+from . import encode_panel, mixing_panel, uploads
 from .api_docs import documented
 from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .controls import control, controls, recorded, settings_from
@@ -52,8 +52,9 @@ def on_model_change(model: str, label: str, label_b: str, progress=gr.Progress()
     highest = setting(GenerateSettings, "truncation").knob.high
     truncation = gr.update(visible=method.latent, maximum=min(highest, method.sampler.max_truncation) if method.sampler else highest)
     encoder = gr.update(visible=method.latent and method.sampler.encode is not None)
+    styles = gr.update(visible=method.latent and method.sampler.styles is not None)
     return (label_update, gr.update(visible=method.sized), truncation, gr.update(interactive=method.latent), morph_update,
-            encoder, encoder)
+            encoder, encoder, styles)
 
 
 @user_errors
@@ -107,7 +108,8 @@ def replayed_animation(record: dict, output, animation_path: str) -> dict:
 
 
 REPLAYED = {"generate": Replayed("generate", "status", replayed),
-            "interpolate": Replayed("generate", "status", replayed_animation), **encode_panel.REPLAYED}
+            "interpolate": Replayed("generate", "status", replayed_animation), **encode_panel.REPLAYED,
+            **mixing_panel.REPLAYED}
 
 
 def selected_index(event: gr.SelectData) -> int:
@@ -120,7 +122,8 @@ def build() -> tuple[SendFrom, dict]:
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             model = gr.Dropdown(names, value=DEFAULT_MODEL, label=tr("Model"), allow_custom_value=True, elem_id="generate-model",
-                                info=tr("A registry model, or any Hub DCGAN, BigGAN or genart VAE typed as hf-hub:org/name[@revision]."))
+                                info=tr("A registry model, or any Hub DCGAN, BigGAN, ProGAN, StyleGAN2 (.pkl) or genart VAE "
+                                        "typed as hf-hub:org/name[@revision]."))
             label = control(GenerateSettings, "label", choices=list(CLASSES), value=CLASSES[0], info=None)
             with gr.Row(equal_height=True):
                 seed = control(GenerateSettings, "seed", scale=4)
@@ -153,20 +156,21 @@ def build() -> tuple[SendFrom, dict]:
                              interactive=False)
 
     encoding = encode_panel.build(model)
+    mixing = mixing_panel.build(model, label)
 
     gr.Examples([[DEFAULT_MODEL, c, 7] for c in CLASSES] + [["procedural-art", "mandala", 7], ["vae-art-64", "mandala", 7]],
                 inputs=[model, label, seed], label=tr("Try a class"))
 
     # Progress (a Hub download) and errors show on the status line, not on the controls being updated.
     model.change(on_model_change, [model, label, walk["label_b"]],
-                 [label, size, truncation, interp_button, walk["label_b"], encoding["encoding"], ends],
+                 [label, size, truncation, interp_button, walk["label_b"], encoding["encoding"], ends, mixing["mixing"]],
                  api_name=False,
                  show_progress_on=status, **MODEL_RUN)  # it loads the model to read its classes
     model.input(on_model_pick, model, truncation, show_progress_on=status, **MODEL_PICK)
     dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
     fields = {"model": model, "label": label, "seed": seed, "n": n, "truncation": truncation, "size": size, **walk,
               "gallery": gallery, "status": status, "interpolation": interpolation, "format": fmt,
-              "animation": animation, **encoding}
+              "animation": animation, **encoding, **mixing}
     button.click(run_generate, [model, *(fields[k] for k in GENERATE_FIELDS)], [gallery, status], api_name="generate",
                  api_description=documented(run_generate, GenerateSettings, GENERATE_SUMMARY, GENERATE_FIELDS),
                  **MODEL_RUN)

@@ -12,7 +12,7 @@ from .. import access, catalog
 from ..errors import GenartError
 from ..locale import say
 from .common import MODEL_RUN, forward_progress, user_errors
-from .language import translated_table, tr
+from .language import tr, translated_table
 
 COLUMNS = ["name", "task", "architecture", "source", "size (MB)", "licence", "ready offline", "loaded", "device"]
 

@@ -1,0 +1,63 @@
+"""The Generate tab's Style mixing panel (a StyleGAN): rows of seeds, columns of seeds, and each row's image with
+one group of layers taken from each column's."""
+import time
+
+import gradio as gr
+
+from ..locale import say
+from ..pipelines.style_mixing import LAYER_GROUPS, MixSettings, mix
+from . import uploads
+from .api_docs import documented
+from .common import MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
+from .controls import control, controls, recorded, settings_from
+from .gpu import on_gpu
+from .language import tr
+from .visitor import kept
+
+FIELDS = ("seed", "rows", "seed_b", "columns", "layers", "truncation", "label")  # the API's arguments after the model
+SUMMARY = "Style mixing for a StyleGAN: -> a grid (the column seeds' images along the top, the row seeds' down the " \
+          "left, each cell its row's image with the chosen layers from its column's w; a PNG that carries its replay " \
+          "record) and a status line."
+
+
+@kept
+@user_errors
+@on_gpu(60)
+def run_mix(model, *values, progress=gr.Progress()):
+    settings = settings_from(MixSettings, FIELDS, values)
+    start = time.perf_counter()
+    art = mix(model, settings, forward_progress(progress))
+    seconds = time.perf_counter() - start
+    path = art.save(output_dir() / f"mix-{settings.seed}-{settings.seed_b}-{settings.layers}.png")
+    return str(path), say(f"{settings.rows} × {settings.columns} mixes of {model}'s {settings.layers} layers in "
+                          f"{seconds:.2f} s")
+
+
+def replayed(record: dict, output, image_path: str) -> dict:
+    """The panel's fields for a remade grid: its settings, the grid, opened."""
+    values = recorded(MixSettings, record)
+    return {"model": record["model"], "label": values.pop("label", None), **{f"mix_{k}": v for k, v in values.items()},
+            "mix_grid": image_path, "mixing": gr.Accordion(open=True)}
+
+
+def build(model: gr.Dropdown, label: gr.Dropdown) -> dict:
+    """-> the panel's fields by name (its settings as mix_<name>); the class is the tab's."""
+    with gr.Accordion(tr("Style mixing (a StyleGAN)"), open=False, visible=False) as panel:
+        with gr.Row():
+            with gr.Column(scale=1, min_width=260):
+                knobs = controls(MixSettings, ("seed", "rows", "seed_b", "columns"))
+                knobs["layers"] = control(MixSettings, "layers", choices=list(LAYER_GROUPS), value="coarse")
+                knobs["truncation"] = control(MixSettings, "truncation")
+                button = gr.Button(tr("Mix styles"), elem_id="mix-run")
+            with gr.Column(scale=2, min_width=260):
+                grid = uploads.image(label=tr("Mixes"), type="filepath", interactive=False, height=420,
+                                     elem_id="mix-grid")
+                status = gr.Markdown(elem_id="mix-status")
+    knobs["label"] = label
+    button.click(run_mix, [model, *(knobs[k] for k in FIELDS)], [grid, status], api_name="mix",
+                 api_description=documented(run_mix, MixSettings, SUMMARY, FIELDS), **MODEL_RUN)
+    return {"mixing": panel, "mix_grid": grid, "mix_status": status,
+            **{f"mix_{k}": v for k, v in knobs.items() if k != "label"}}
+
+
+REPLAYED = {"mix": Replayed("generate", "mix_status", replayed)}
