@@ -72,6 +72,10 @@ def add_tasks(sub):
     walk.add_argument("--image-b", help="end at this image's latent instead of the second seed's (a VAE)")
     add_task(sub, "mix", "mix", "style mixing (a StyleGAN): a grid of row seeds, column seeds and their mixes; writes "
              "a PNG with its replay record", commands.cmd_mix, "stylegan2-cifar10", "mix.png")
+    proj = add_task(sub, "project", "project", "project a photo into a StyleGAN's W; writes the generator's image of "
+                    "the w found (a PNG whose record keeps the w)", commands.cmd_project, "stylegan2-cifar10",
+                    "projected.png")
+    proj.add_argument("--image", required=True)
     enc = add_task(sub, "encode", "encode", "take an image into a VAE's latent space; writes its reconstruction",
                    commands.cmd_encode, "vae-art-64", "reconstruction.png")
     enc.add_argument("--image", required=True)

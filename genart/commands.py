@@ -142,6 +142,16 @@ def cmd_mix(args):
     print(kept(mix(args.model, settings("mix", args.model, args)).save(Path(args.out))))
 
 
+def cmd_project(args):
+    from .pipelines.images import open_image
+    from .pipelines.projection import project
+
+    for update in project(args.model, open_image(args.image), settings("project", args.model, args)):
+        if update.step:
+            print(f"step {update.step}/{update.steps}: perceptual distance {update.distance:.4f}", file=sys.stderr)
+    print(kept(update.artwork.save(Path(args.out))))
+
+
 def cmd_encode(args):
     from .pipelines.encode import encode
     from .pipelines.images import open_image

@@ -9,7 +9,7 @@ from torch import nn
 
 from . import hub, network_pickle, runtime, text_configs
 from .errors import GenartError
-from .models import adain, clip, gpt2, lama, llama, progan, stylegan2, transformer_net, vgg
+from .models import adain, clip, gpt2, lama, llama, progan, stylegan2, stylegan3, transformer_net, vgg
 from .models.attention import input_major
 from .models.biggan import BigGAN, BigGANConfig, fold_spectral_norm
 from .models.checkpoint import CheckpointMismatch
@@ -156,6 +156,9 @@ ARCHITECTURES: dict[str, Architecture] = {
                                   stylegan2.config_from_state(s, conv_clamp=c["conv_clamp"],
                                                               mapping_lr_multiplier=c["mapping_lr_multiplier"])),
                               half_safe=False),  # the reference runs float32 off CUDA; demodulation overflows fp16
+    "stylegan3": Architecture("generate", model_type_is(network_pickle.STYLEGAN3), lambda c, s: stylegan3.StyleGAN3Generator(
+                                  stylegan3.config_from(s, {k: v for k, v in c.items() if k != "model_type"})),
+                              half_safe=False),
     "vae": Architecture("generate", model_type_is("genart-vae"), lambda c, s: ConvVAE(VAEConfig(**known_fields(VAEConfig, c))),
                         half_safe=True),
     "gpt2": Architecture("text", model_type_is("gpt2"), lambda c, s: gpt2.GPT2(text_configs.gpt2_config(c, "GPT-2")),

@@ -12,7 +12,13 @@ import torch
 from .errors import GenartError
 from .inert_unpickler import Inert, load_plain
 
-STYLEGAN2 = "stylegan2"  # the model_type a StyleGAN2 generator's config gets here
+STYLEGAN2, STYLEGAN3 = "stylegan2", "stylegan3"  # the model_type a generator's config gets here
+# StyleGAN3's constructor numbers that set its layers' geometry (NVlabs' defaults where a pickle leaves one out):
+# name -> (type, lowest, highest).
+STYLEGAN3_NUMBERS = {"channel_base": (int, 1, 1 << 20), "channel_max": (int, 1, 4096), "num_critical": (int, 0, 64),
+                     "first_cutoff": (float, 0.1, 64), "first_stopband": (float, 0.1, 64),
+                     "last_stopband_rel": (float, 1, 16), "margin_size": (int, 0, 256), "output_scale": (float, 1e-3, 16),
+                     "conv_kernel": (int, 1, 7), "filter_size": (int, 1, 64), "lrelu_upsampling": (int, 1, 8)}
 MAX_DEPTH = 64  # module nesting; NVlabs' generators are 4 deep
 
 
@@ -63,13 +69,30 @@ def number(value, default: float | None, name: str) -> float | None:
     return float(value)
 
 
+def in_range(value, kind: type, low: float, high: float, name: str):
+    """A constructor number of StyleGAN3's geometry, checked: its type (an int for an int) and range."""
+    ok = not isinstance(value, bool) and (isinstance(value, int) if kind is int else isinstance(value, (int, float)))
+    if not ok or not math.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"its {name} is {value!r:.40}, not a number from {low:g} to {high:g}")
+    return kind(value)
+
+
 def generator_config(kwargs: dict, state: dict) -> dict:
     """The constructor arguments of the generator that its weights cannot tell, as a config dict."""
-    if "synthesis.input.affine.weight" in state:
-        raise ValueError("it is a StyleGAN3 generator, which genart does not run yet (StyleGAN2 pickles load)")
     mapping = kwargs.get("mapping_kwargs") if isinstance(kwargs.get("mapping_kwargs"), dict) else {}
-    return {"model_type": STYLEGAN2, "conv_clamp": number(kwargs.get("conv_clamp"), None, "conv_clamp"),
-            "mapping_lr_multiplier": number(mapping.get("lr_multiplier"), 0.01, "mapping learning-rate multiplier")}
+    config = {"conv_clamp": number(kwargs.get("conv_clamp"), None, "conv_clamp"),
+              "mapping_lr_multiplier": number(mapping.get("lr_multiplier"), 0.01, "mapping learning-rate multiplier")}
+    if "synthesis.input.affine.weight" not in state:
+        return {"model_type": STYLEGAN2, **config}
+    radial = kwargs.get("use_radial_filters", False)
+    if not isinstance(radial, bool):
+        raise ValueError(f"its use_radial_filters is {radial!r:.40}, not true or false")
+    given = {k: in_range(kwargs[k], *limits, k) for k, limits in STYLEGAN3_NUMBERS.items() if kwargs.get(k) is not None}
+    if "conv_clamp" in kwargs and kwargs["conv_clamp"] is None:
+        config["conv_clamp"] = None
+    elif config["conv_clamp"] is None:
+        config["conv_clamp"] = 256.0  # StyleGAN3's default
+    return {"model_type": STYLEGAN3, **config, **given, "use_radial_filters": radial}
 
 
 def read_generator(path: Path) -> tuple[dict, dict[str, torch.Tensor]]:

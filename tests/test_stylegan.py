@@ -21,24 +21,32 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 from safetensors import safe_open
 from safetensors.torch import load_file
 
 from genart.errors import GenartError
 from genart.loaders import load_model
 from genart.models.stylegan2 import StyleGAN2Generator, config_from_state
+from genart.models.stylegan3 import StyleGAN3Generator
+from genart.models.stylegan3 import config_from as stylegan3_config
 from genart.network_pickle import read_generator
 from genart.pipelines.generate import GenerateSettings, generate
 from genart.pipelines.latent_models import latents, to_images
+from genart.pipelines.projection import ProjectSettings, project
+from genart.pipelines.runner import run
 from genart.pipelines.style_mixing import MixSettings, mix
 from genart.registry import get_spec
 
-FIXTURES = Path(__file__).parent / "fixtures" / "stylegan2"
-CONFIGS = ("skip16", "resnet8-cond", "orig8")
+FIXTURES = Path(__file__).parent / "fixtures"
+CONFIGS = ("skip16", "resnet8-cond", "orig8")  # StyleGAN2's
+CONFIGS3 = ("t16", "r16-cond")  # StyleGAN3's: -T (3x3 convolutions) and -R (1x1, radial filters)
+BUFFERS = {"w_avg", "resample_filter", "noise_const", "transform", "freqs", "phases", "magnitude_ema", "up_filter",
+           "down_filter"}
 
 
 def reference(name: str) -> dict:
-    path = FIXTURES / f"{name}.safetensors"
+    path = FIXTURES / ("stylegan3" if name in CONFIGS3 else "stylegan2") / f"{name}.safetensors"
     with safe_open(path, "pt") as f:
         kwargs = json.loads(f.metadata()["init_kwargs"])
     tensors = load_file(path)
@@ -63,7 +71,7 @@ def module_tree(state: dict, kwargs: dict, source: str) -> Persisted:
         direct = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix) and "." not in k[len(prefix):]}
         children = sorted({k[len(prefix):].split(".")[0] for k in state if k.startswith(prefix)
                            and "." in k[len(prefix):]})
-        buffers = {k for k in direct if k in ("w_avg", "resample_filter", "noise_const")}
+        buffers = {k for k in direct if k in BUFFERS}
         return {"training": False,
                 "_parameters": collections.OrderedDict((k, v) for k, v in direct.items() if k not in buffers),
                 "_buffers": collections.OrderedDict((k, v) for k, v in direct.items() if k in buffers),
@@ -122,6 +130,23 @@ def test_the_generator_read_from_a_network_pickle_equals_nvlabs(name, monkeypatc
         assert torch.allclose(g(ref["z"], labels, 1.0, "none"), ref["img_none"], atol=1e-4, rtol=1e-5)
 
 
+@pytest.mark.parametrize("name", CONFIGS3)
+def test_a_stylegan3_generator_read_from_a_network_pickle_equals_nvlabs(name, monkeypatch, tmp_path):
+    ref = reference(name)
+    path = tmp_path / "stylegan3.pkl"
+    path.write_bytes(network_pickle(ref["state"], ref["kwargs"], monkeypatch, tmp_path))
+    config, state = read_generator(path)
+    assert config["model_type"] == "stylegan3" and not (tmp_path / "the-module-source-ran").exists()
+    g = StyleGAN3Generator(stylegan3_config(state, {k: v for k, v in config.items() if k != "model_type"})).eval()
+    g.load_state_dict(state, strict=True)
+    assert g.config.num_layers == ref["kwargs"]["num_layers"] and g.config.num_ws == ref["ws"].shape[1]
+    with torch.no_grad():
+        assert torch.allclose(g.ws(ref["z"], ref.get("c"), 0.7), ref["ws"], atol=1e-5, rtol=1e-5)
+        for ws, image in ((ref["ws"], ref["img"]), (ref["ws_mixed"], ref["img_mixed"])):
+            assert torch.allclose(g.synthesis(ws), image, atol=1e-5, rtol=1e-5)
+    assert g.w_resolutions()[0] == 4 and g.w_resolutions()[-1] == 16  # the sides style mixing groups layers by
+
+
 def test_a_hub_repo_of_snapshots_loads_the_last_and_generates_with_truncation_in_w(hub_server, monkeypatch, tmp_path):
     ref = reference("skip16")
     # Mapping weights as NVlabs draws them (N(0, 1) / its learning-rate multiplier), so that w varies with z, and a
@@ -158,12 +183,15 @@ def test_pickles_that_are_not_stylegan2_generators_are_refused_in_one_sentence(m
         read_generator(hostile(tmp_path, {"G": 1}))
     with pytest.raises(GenartError, match="not a network saved by NVlabs"):
         read_generator(hostile(tmp_path, {"G_ema": {"weight": torch.ones(2)}}))
+    path = tmp_path / "bad.pkl"
+    sg3 = reference("t16")
+    for key, value, message in (("conv_kernel", 3.5, "conv_kernel is 3.5, not a number from 1 to 7"),
+                                ("use_radial_filters", "yes", "use_radial_filters is 'yes', not true or false"),
+                                ("channel_base", 1 << 40, "channel_base is 1099511627776, not a number")):
+        path.write_bytes(network_pickle(sg3["state"], dict(sg3["kwargs"], **{key: value}), monkeypatch, tmp_path))
+        with pytest.raises(GenartError, match=message):
+            read_generator(path)
     ref = reference("orig8")
-    sg3 = ref["state"] | {"synthesis.input.affine.weight": torch.ones(4, 16)}
-    path = tmp_path / "sg3.pkl"
-    path.write_bytes(network_pickle(sg3, ref["kwargs"], monkeypatch, tmp_path))
-    with pytest.raises(GenartError, match="StyleGAN3"):
-        read_generator(path)
     bad = dict(ref["kwargs"], conv_clamp="256; import os")
     path.write_bytes(network_pickle(ref["state"], bad, monkeypatch, tmp_path))
     with pytest.raises(GenartError, match="conv_clamp is '256; import os', not a positive number"):
@@ -199,3 +227,47 @@ def test_style_mixing_gives_a_cells_mixed_layers_the_column_seeds_w(hub_server, 
         mix("hf-hub:nv/sg2-mix", MixSettings(layers="all"))
     with pytest.raises(GenartError, match="no styles to mix"):
         mix("dcgan-art-64", MixSettings())
+
+
+def test_projecting_a_photo_finds_a_w_whose_image_is_closer_and_a_replay_finds_it_again(hub_server, monkeypatch,
+                                                                                        tmp_path):
+    ref = reference("skip16")
+    state = {k: v * 100 if k.startswith("mapping.fc") and k.endswith("weight") else v * 0.3 if ".torgb." in k else v
+             for k, v in ref["state"].items()}
+    hub_server.repos.commit("nv/sg2-project", {"network-snapshot-000001.pkl": network_pickle(state, ref["kwargs"],
+                                                                                             monkeypatch, tmp_path)})
+    model = "hf-hub:nv/sg2-project"
+    drawn = generate(model, GenerateSettings(seed=7, n=1, label=None, truncation=1.0))[0].image  # a photo it can reach
+    photo = drawn.resize((64, 64), Image.Resampling.NEAREST)
+    settings = ProjectSettings(steps=40, learning_rate=0.1, seed=2)
+    updates = list(project(model, photo, settings))
+    assert [u.step for u in updates] == list(range(0, 41, 5)) and updates[-1].done
+    error = lambda update: np.abs(np.asarray(update.artwork.image, dtype=float) - np.asarray(drawn, dtype=float)).mean()
+    assert error(updates[-1]) < 0.6 * error(updates[0])  # from the average w's image to one much nearer the photo
+    record = updates[-1].artwork.record
+    assert record["task"] == "project" and len(record["w"]) == 1 and len(record["w"][0]) == 32
+    assert not updates[0].artwork.record  # only the finished image carries a record
+    again = run("project", model, record, {"image": photo})
+    assert again.image.tobytes() == updates[-1].artwork.image.tobytes() and again.record["w"] == record["w"]
+    plus = list(project(model, photo, ProjectSettings(steps=2, w_plus=True)))[-1].artwork.record
+    assert len(plus["w"]) == 6  # W+: one w per layer
+    with pytest.raises(GenartError, match="Perceptual distance must be one of gatys-random, gatys-vgg19"):
+        list(project(model, photo, ProjectSettings(distance="lpips")))
+    with pytest.raises(GenartError, match="no W space to project a photo into"):
+        list(project("dcgan-art-64", photo, ProjectSettings()))
+    with pytest.raises(GenartError, match="Add an image to project"):
+        list(project(model, None, ProjectSettings()))
+
+
+def test_a_stylegan3_from_the_hub_generates_mixes_and_projects(hub_server, monkeypatch, tmp_path):
+    ref = reference("r16-cond")
+    hub_server.repos.commit("nv/sg3-tiny", {"stylegan3-r-tiny.pkl": network_pickle(ref["state"], ref["kwargs"],
+                                                                                    monkeypatch, tmp_path)})
+    model = "hf-hub:nv/sg3-tiny"
+    images = generate(model, GenerateSettings(seed=1, n=2, label="2", truncation=0.5))
+    assert [a.image.size for a in images] == [(16, 16)] * 2 and images[0].record["label"] == "2"
+    sheet = mix(model, MixSettings(rows=2, columns=2, layers="coarse", label="1")).image
+    assert sheet.size == (48, 48)
+    photo = images[0].image.resize((64, 64))
+    last = list(project(model, photo, ProjectSettings(steps=3, label="2")))[-1]
+    assert last.done and len(last.artwork.record["w"][0]) == 8  # StyleGAN3 has no noise maps: w alone

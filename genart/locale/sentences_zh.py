@@ -440,6 +440,16 @@ SENTENCES = {
         '这个生成器的层到 {sides} 像素为止，所以没有 {layers} 层；请混合 coarse 或 middle 层。',
     '{name} draws every layer from one latent, so it has no styles to mix; pick a StyleGAN such as stylegan2-cifar10.':
         '{name} 的每一层都来自同一个潜向量，所以没有可混合的风格；请选择一个 StyleGAN，例如 stylegan2-cifar10。',
+    'Perceptual distance must be one of {join_DISTANCE_MODELS}; got {name}.':
+        '感知距离必须是 {join_DISTANCE_MODELS} 之一；收到的是 {name}。',
+    '{name} has no W space to project a photo into; pick a StyleGAN such as stylegan2-cifar10.':
+        '{name} 没有可以把照片投影进去的 W 空间；请选择一个 StyleGAN，例如 stylegan2-cifar10。',
+    "First row's w has {len_row_w} numbers; this generator takes {w_dim} (one w) or {num_ws} (one per layer).":
+        '第一行的 w 有 {len_row_w} 个数；这个生成器需要 {w_dim} 个（一个 w）或 {num_ws} 个（每层一个）。',
+    "First row's w must be JSON text of at most {MAX_W_CHARACTERS} characters, as Project a photo writes it.":
+        '第一行的 w 必须是最多 {MAX_W_CHARACTERS} 个字符的 JSON 文本，就像“投影一张照片”写出的那样。',
+    "First row's w must be JSON numbers, as Project a photo writes them; clear it to use the first row seed.":
+        '第一行的 w 必须是 JSON 数字，就像“投影一张照片”写出的那样；清空它即可使用第一行的种子。',
 }
 
 # Parts that functions write for a sentence's fields (registry.choices_hint, the model choices in registry.get_spec,
@@ -468,6 +478,7 @@ STATUS = {
     "generating": "生成中",
     "running": "运行中",
     "{seconds} s": "{seconds} 秒",
+    "distance {distance}": "距离 {distance}",
     "step {step}/{steps}": "第 {step}/{steps} 步",
     "{done} of {bars} bars": "{done}/{bars} 小节",
     "{tokens} tokens": "{tokens} 个词元",

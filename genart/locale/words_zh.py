@@ -54,6 +54,15 @@ WORDS = {
     "A registry model, or any Hub DCGAN, BigGAN, ProGAN, StyleGAN2 (.pkl) or genart VAE typed as hf-hub:org/name[@revision].":
         "注册表中的模型，或任何写成 hf-hub:org/name[@revision] 的 Hub 上的 DCGAN、BigGAN、ProGAN、StyleGAN2（.pkl）或 genart VAE。",
     "Style mixing (a StyleGAN)": "风格混合（StyleGAN）",
+    "Project a photo (a StyleGAN)": "投影一张照片（StyleGAN）",
+    "Your photo (its centre square is projected)": "你的照片（投影它中间的正方形）",
+    "Project": "投影",
+    "The generator's image of the w found": "生成器根据找到的 w 画出的图像",
+    "The w found (JSON)": "找到的 w（JSON）",
+    "Mix it with seeds (Style mixing)": "把它和种子混合（风格混合）",
+    "First row's w": "第一行的 w",
+    "JSON numbers from Project a photo (its button fills this in); empty: the first row seed's.":
+        "来自“投影一张照片”的 JSON 数字（那里的按钮会填好）；留空：用第一行种子的 w。",
     "Mix styles": "混合风格",
     "Mixes": "混合结果",
     "Try a class": "试一个类别",

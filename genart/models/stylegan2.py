@@ -70,17 +70,26 @@ def bias_act(x: torch.Tensor, b: torch.Tensor | None, lrelu: bool, gain: float =
     return x if clamp is None else x.clamp(-clamp, clamp)
 
 
-def upfirdn2d(x: torch.Tensor, f: torch.Tensor, up: int = 1, padding: tuple[int, int, int, int] = (0, 0, 0, 0),
-              gain: float = 1.0) -> torch.Tensor:
-    """Upsample by inserting up-1 zeros after each pixel, pad (x0, x1, y0, y1), convolve each channel with the 2D
-    FIR filter f (flipped: a convolution), as NVlabs' reference upfirdn2d. (B, C, H, W) -> (B, C, H', W')."""
+def upfirdn2d(x: torch.Tensor, f: torch.Tensor | None, up: int = 1, down: int = 1,
+              padding: tuple[int, int, int, int] = (0, 0, 0, 0), gain: float = 1.0) -> torch.Tensor:
+    """NVlabs' reference upfirdn2d: upsample by inserting up-1 zeros after each pixel, pad (x0, x1, y0, y1; negative
+    crops), convolve each channel with the FIR filter f (2D, or 1D applied across then down; None: identity;
+    flipped: a convolution), keep every down-th pixel. (B, C, H, W) -> (B, C, H', W')."""
     b, c, h, w = x.shape
     if up > 1:
         x = x.reshape(b, c, h, 1, w, 1)
         x = F.pad(x, [0, up - 1, 0, 0, 0, up - 1]).reshape(b, c, h * up, w * up)
-    x = F.pad(x, list(padding))
-    kernel = (f * gain).flip([0, 1]).to(x.dtype)[None, None].repeat(c, 1, 1, 1)  # (C, 1, fh, fw)
-    return F.conv2d(x, kernel, groups=c)
+    x0, x1, y0, y1 = padding
+    x = F.pad(x, [max(x0, 0), max(x1, 0), max(y0, 0), max(y1, 0)])
+    x = x[:, :, max(-y0, 0):x.shape[2] - max(-y1, 0), max(-x0, 0):x.shape[3] - max(-x1, 0)]
+    if f is not None:
+        f = (f * gain ** (f.ndim / 2)).flip(list(range(f.ndim))).to(x.dtype)
+        if f.ndim == 2:
+            x = F.conv2d(x, f[None, None].repeat(c, 1, 1, 1), groups=c)  # (C, 1, fh, fw)
+        else:
+            taps = f[None, None].repeat(c, 1, 1)  # (C, 1, k)
+            x = F.conv2d(F.conv2d(x, taps.unsqueeze(2), groups=c), taps.unsqueeze(3), groups=c)
+    return x[:, :, ::down, ::down]
 
 
 def upsample_conv(x: torch.Tensor, weight: torch.Tensor, f: torch.Tensor, groups: int) -> torch.Tensor:
@@ -166,14 +175,15 @@ class SynthesisLayer(nn.Module):
         self.bias = nn.Parameter(torch.zeros(out_channels))
 
     def forward(self, x: torch.Tensor, w: torch.Tensor, noise_mode: str, generator: torch.Generator | None,
-                gain: float = 1.0) -> torch.Tensor:
-        """x (B, I, R/up, R/up), w (B, w_dim) -> (B, O, R, R)"""
+                noise: torch.Tensor | None = None, gain: float = 1.0) -> torch.Tensor:
+        """x (B, I, R/up, R/up), w (B, w_dim), noise (R, R) in place of noise_const (a projection optimises it)
+        -> (B, O, R, R)"""
         x = modulated_conv2d(x, self.weight, self.affine(w), up=self.up, f=self.resample_filter)
         if self.use_noise and noise_mode == "random":
-            noise = torch.randn(x.shape[0], 1, self.resolution, self.resolution, generator=generator)
-            x = x + noise.to(x.device, x.dtype) * self.noise_strength
+            drawn = torch.randn(x.shape[0], 1, self.resolution, self.resolution, generator=generator)
+            x = x + drawn.to(x.device, x.dtype) * self.noise_strength
         elif self.use_noise and noise_mode == "const":
-            x = x + self.noise_const * self.noise_strength
+            x = x + (self.noise_const if noise is None else noise) * self.noise_strength
         clamp = None if self.conv_clamp is None else self.conv_clamp * gain
         return bias_act(x, self.bias, lrelu=True, gain=gain, clamp=clamp)
 
@@ -232,19 +242,20 @@ class SynthesisBlock(nn.Module):
         return int(self.is_last or self.architecture == "skip")
 
     def forward(self, x: torch.Tensor | None, img: torch.Tensor | None, ws: torch.Tensor, noise_mode: str,
-                generator: torch.Generator | None) -> tuple[torch.Tensor, torch.Tensor | None]:
+                generator: torch.Generator | None, noises: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor | None]:
         """x (B, I, R/2, R/2) or None for the first block, img (B, C, R/2, R/2) or None, ws (B, num_conv +
-        num_torgb, w_dim) -> x (B, O, R, R), img (B, C, R, R)"""
+        num_torgb, w_dim), noises: "conv0"/"conv1" -> (R, R) in place of noise_const -> x (B, O, R, R), img (B, C, R, R)"""
         w = iter(ws.unbind(dim=1))
         if self.in_channels == 0:
-            x = self.conv1(self.const.unsqueeze(0).repeat(ws.shape[0], 1, 1, 1), next(w), noise_mode, generator)
+            x = self.conv1(self.const.unsqueeze(0).repeat(ws.shape[0], 1, 1, 1), next(w), noise_mode, generator,
+                           noises.get("conv1"))
         elif self.architecture == "resnet":
             y = self.skip(x, gain=math.sqrt(0.5))
-            x = self.conv0(x, next(w), noise_mode, generator)
-            x = y + self.conv1(x, next(w), noise_mode, generator, gain=math.sqrt(0.5))
+            x = self.conv0(x, next(w), noise_mode, generator, noises.get("conv0"))
+            x = y + self.conv1(x, next(w), noise_mode, generator, noises.get("conv1"), gain=math.sqrt(0.5))
         else:
-            x = self.conv0(x, next(w), noise_mode, generator)
-            x = self.conv1(x, next(w), noise_mode, generator)
+            x = self.conv0(x, next(w), noise_mode, generator, noises.get("conv0"))
+            x = self.conv1(x, next(w), noise_mode, generator, noises.get("conv1"))
         if img is not None:
             img = upfirdn2d(img, self.resample_filter, up=2, padding=(2, 1, 2, 1), gain=4)
         if self.num_torgb:
@@ -261,15 +272,17 @@ class SynthesisNetwork(nn.Module):
         for res, c_in, c_out in zip(self.resolutions, ins, config.channels):
             setattr(self, f"b{res}", SynthesisBlock(c_in, c_out, res, res == self.resolutions[-1], config))
 
-    def forward(self, ws: torch.Tensor, noise_mode: str = "const",
-                generator: torch.Generator | None = None) -> torch.Tensor:
+    def forward(self, ws: torch.Tensor, noise_mode: str = "const", generator: torch.Generator | None = None,
+                noises: dict[str, torch.Tensor] | None = None) -> torch.Tensor:
         """ws (B, num_ws, w_dim) -> images (B, C, R, R), about [-1, 1]. Block i reads its convolutions' ws and the
-        next one, which its to-RGB layer shares with the next block's first convolution."""
+        next one, which its to-RGB layer shares with the next block's first convolution. `noises`: maps that take
+        the place of the constant ones, by the name of theirs without ".noise_const" ("b8.conv0")."""
         x = img = None
         start = 0
         for res in self.resolutions:
             block = getattr(self, f"b{res}")
-            x, img = block(x, img, ws[:, start:start + block.num_conv + block.num_torgb], noise_mode, generator)
+            own = {name.split(".")[1]: noise for name, noise in (noises or {}).items() if name.startswith(f"b{res}.")}
+            x, img = block(x, img, ws[:, start:start + block.num_conv + block.num_torgb], noise_mode, generator, own)
             start += block.num_conv
         return img
 
@@ -291,9 +304,11 @@ class StyleGAN2Generator(nn.Module):
 
     def ws(self, z: torch.Tensor, labels: torch.Tensor | None = None, truncation: float = 1.0) -> torch.Tensor:
         """z (B, z_dim) -> ws (B, num_ws, w_dim): w pulled toward the average w by the truncation ψ, one per layer."""
-        w = self.mapping(z, self.class_vector(labels, z.shape[0]))  # (B, w_dim)
-        w = self.mapping.w_avg.lerp(w, truncation)
-        return w.unsqueeze(1).repeat(1, self.config.num_ws, 1)
+        return self.truncated(self.mapping(z, self.class_vector(labels, z.shape[0]))[:, None], truncation)
+
+    def truncated(self, w: torch.Tensor, truncation: float) -> torch.Tensor:
+        """w (B, 1 or num_ws, w_dim) -> ws (B, num_ws, w_dim), each pulled toward the average w by ψ."""
+        return self.mapping.w_avg.lerp(w, truncation).expand(-1, self.config.num_ws, -1).contiguous()
 
     def w_resolutions(self) -> list[int]:
         """For each row of ws, the side of the layer that reads it: the convolutions' blocks, then the last to-RGB

@@ -55,8 +55,10 @@ def imagenet_or_numbered(config) -> list[str]:
 class StyleSpace:
     """A generator that draws from one w per layer (StyleGAN), so layers can take their w from different seeds."""
     ws: Callable  # (module, z (B, dim), labels (B,) or None, truncation) -> ws (B, num_ws, w_dim)
-    draw: Callable  # (module, ws (B, num_ws, w_dim)) -> (B, C, H, W) in [-1, 1]
+    # (module, ws (B, num_ws, w_dim), noise maps in place of the generator's own or None) -> (B, C, H, W) in [-1, 1]
+    draw: Callable
     sides: Callable  # module -> for each row of ws, the side in pixels of the layer that reads it
+    truncated: Callable  # (module, w (B, 1 or num_ws, w_dim) as a projection finds it, truncation) -> ws
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,12 @@ class LatentModel:
 # Latents clamped to ±truncation: the DCGAN, and the Progressive GAN (whose pixel norm rescales the clamped latent).
 CLAMPED = LatentModel(latents, lambda z, t: z.clamp(-t, t), lambda m, z, y, t: m(z, y), named_or_numbered)
 
+# StyleGAN's truncation in W: ψ pulls each w toward the checkpoint's average w; the noise stays as drawn.
+STYLE_BASED = LatentModel(latents, lambda z, t: z, lambda m, z, y, t: m(z, y, t), named_or_numbered, max_truncation=1.0,
+                          styles=StyleSpace(lambda m, z, y, t: m.ws(z, y, t),
+                                            lambda m, ws, noises=None: m.synthesis(ws, noises=noises),
+                                            lambda m: m.w_resolutions(), lambda m, w, t: m.truncated(w, t)))
+
 LATENT_MODELS: dict[str, LatentModel] = {
     "dcgan": CLAMPED,
     "progan": CLAMPED,
@@ -82,11 +90,8 @@ LATENT_MODELS: dict[str, LatentModel] = {
     # batch-norm statistics recorded for it.
     "biggan": LatentModel(truncated_latents, lambda z, t: z * t, lambda m, z, y, t: m(z, y, t), imagenet_or_numbered,
                           max_truncation=1.0),
-    # StyleGAN's truncation in W: ψ pulls each w toward the checkpoint's average w; the noise stays as drawn.
-    "stylegan2": LatentModel(latents, lambda z, t: z, lambda m, z, y, t: m(z, y, t), named_or_numbered,
-                             max_truncation=1.0, styles=StyleSpace(lambda m, z, y, t: m.ws(z, y, t),
-                                                                   lambda m, ws: m.synthesis(ws),
-                                                                   lambda m: m.w_resolutions())),
+    "stylegan2": STYLE_BASED,
+    "stylegan3": STYLE_BASED,
     # A VAE's prior scaled by a temperature; its encoder gives the posterior's mean.
     "vae": LatentModel(latents, lambda z, t: z * t, lambda m, z, y, t: one_at_a_time(m.decode, z, y),
                        named_or_numbered, max_truncation=2.0, encode=lambda m, x, t: m.encode(x)[0] / t),

@@ -9,13 +9,13 @@ from ..errors import GenartError
 from ..hub import Progress
 from ..registry import TASKS as MODEL_TASKS
 from ..registry import get_spec
-from . import (chat, encode, generate, imagine, imagine_walk, inpaint, interpolate, melody, repair, restore, sentence_vae, style,
-               style_mixing, text)
+from . import (chat, encode, generate, imagine, imagine_walk, inpaint, interpolate, melody, projection, repair, restore,
+               sentence_vae, style, style_mixing, text)
 from .settings import for_model
 from .task import Output, Task
 
 TASKS: dict[str, Task] = {t.name: t for t in (imagine.TASK, imagine_walk.TASK, generate.TASK, interpolate.TASK, encode.TASK,
-                                              style_mixing.TASK, inpaint.TASK,
+                                              style_mixing.TASK, projection.TASK, inpaint.TASK,
                                               restore.TASK, style.TASK, text.TASK, chat.TASK, sentence_vae.RECONSTRUCT,
                                               sentence_vae.BETWEEN, melody.TASK, repair.TASK)}
 

@@ -21,6 +21,7 @@ from .task import Output, Task, method_for
 # The layers each group names, by the side of the layer (the paper's coarse 4-8 px, middle 16-32 px, fine 64 px up).
 LAYER_GROUPS = {"coarse": (4, 8), "middle": (16, 32), "fine": (64, 1 << 16)}
 MAX_CELL = 256  # a grid cell's side in pixels; bigger images are scaled down to it
+MAX_W_NUMBERS = 18 * 1024  # one w per layer of a 1024 px StyleGAN2 with 1,024-wide ws: more than any published one
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,18 @@ class MixSettings:
                              "typical.", 0.1, 1.0, 0.05, label_zh="截断 ψ",
                              help_zh="每个 w 离平均 w 有多远：1 为原样，越低越典型。")
     label: str | None = same_as(GenerateSettings, "label")
+    row_w: list[float] | None = knob(None, "First row's w", "A w in place of the first row seed's: a projected "
+                                     "photo's (one w, or one per layer), truncated like a seed's; empty: the seed's.",
+                                     -1e4, MAX_W_NUMBERS, sweep=False, label_zh="第一行的 w",
+                                     help_zh="代替第一行种子的 w：投影照片得到的 w（一个，或每层一个），像种子的一样截断；留空：用种子的。")
+
+
+def given_w(config, row_w: list[float]) -> torch.Tensor:
+    """A w given as numbers (one w_dim row, or one per layer) -> (1, 1 or num_ws, w_dim)."""
+    if len(row_w) not in (config.w_dim, config.num_ws * config.w_dim):
+        raise GenartError(f"First row's w has {len(row_w)} numbers; this generator takes {config.w_dim} (one w) or "
+                          f"{config.num_ws * config.w_dim} (one per layer).")
+    return torch.tensor(row_w, dtype=torch.float32).reshape(1, -1, config.w_dim)
 
 
 def mixed_rows(sides: list[int], layers: str) -> list[int]:
@@ -84,6 +97,9 @@ def mix(model: str, settings: MixSettings = MixSettings(), progress: Progress | 
     with torch.inference_mode(), runtime.oom_guard():
         ws = styles.ws(loaded.module, z.to(loaded.device, loaded.dtype), None if labels is None else
                        labels.to(loaded.device), s.truncation)  # (rows + columns, num_ws, w_dim)
+        if s.row_w is not None:
+            w = given_w(loaded.module.config, s.row_w).to(loaded.device, loaded.dtype)
+            ws[0] = styles.truncated(loaded.module, w, s.truncation)[0]
         row_ws, column_ws = ws[:s.rows], ws[s.rows:]
         cells = row_ws.repeat_interleave(s.columns, dim=0)  # (rows * columns, num_ws, w_dim): row-major
         cells[:, mixed] = column_ws.repeat(s.rows, 1, 1)[:, mixed]

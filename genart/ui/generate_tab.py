@@ -15,7 +15,7 @@ from ..pipelines.interpolate import InterpolateSettings, interpolate
 from ..pipelines.settings import setting
 from ..pipelines.task import method_for
 from ..registry import get_spec, list_models
-from . import encode_panel, mixing_panel, uploads
+from . import encode_panel, mixing_panel, projection_panel, uploads
 from .api_docs import documented
 from .common import MODEL_PICK, MODEL_RUN, Replayed, forward_progress, output_dir, user_errors
 from .controls import control, controls, recorded, settings_from
@@ -54,7 +54,7 @@ def on_model_change(model: str, label: str, label_b: str, progress=gr.Progress()
     encoder = gr.update(visible=method.latent and method.sampler.encode is not None)
     styles = gr.update(visible=method.latent and method.sampler.styles is not None)
     return (label_update, gr.update(visible=method.sized), truncation, gr.update(interactive=method.latent), morph_update,
-            encoder, encoder, styles)
+            encoder, encoder, styles, styles)
 
 
 @user_errors
@@ -109,7 +109,7 @@ def replayed_animation(record: dict, output, animation_path: str) -> dict:
 
 REPLAYED = {"generate": Replayed("generate", "status", replayed),
             "interpolate": Replayed("generate", "status", replayed_animation), **encode_panel.REPLAYED,
-            **mixing_panel.REPLAYED}
+            **mixing_panel.REPLAYED, **projection_panel.REPLAYED}
 
 
 def selected_index(event: gr.SelectData) -> int:
@@ -157,20 +157,24 @@ def build() -> tuple[SendFrom, dict]:
 
     encoding = encode_panel.build(model)
     mixing = mixing_panel.build(model, label)
+    projecting = projection_panel.build(model, label)
+    projecting["project_to_mix"].click(lambda w: (w, gr.Accordion(open=True)), projecting["project_w"],
+                                       [mixing["mix_row_w"], mixing["mixing"]], api_name=False)
 
     gr.Examples([[DEFAULT_MODEL, c, 7] for c in CLASSES] + [["procedural-art", "mandala", 7], ["vae-art-64", "mandala", 7]],
                 inputs=[model, label, seed], label=tr("Try a class"))
 
     # Progress (a Hub download) and errors show on the status line, not on the controls being updated.
     model.change(on_model_change, [model, label, walk["label_b"]],
-                 [label, size, truncation, interp_button, walk["label_b"], encoding["encoding"], ends, mixing["mixing"]],
+                 [label, size, truncation, interp_button, walk["label_b"], encoding["encoding"], ends, mixing["mixing"],
+                  projecting["projecting"]],
                  api_name=False,
                  show_progress_on=status, **MODEL_RUN)  # it loads the model to read its classes
     model.input(on_model_pick, model, truncation, show_progress_on=status, **MODEL_PICK)
     dice.click(lambda: random.randint(0, MAX_SEED), None, seed, api_name=False)
     fields = {"model": model, "label": label, "seed": seed, "n": n, "truncation": truncation, "size": size, **walk,
               "gallery": gallery, "status": status, "interpolation": interpolation, "format": fmt,
-              "animation": animation, **encoding, **mixing}
+              "animation": animation, **encoding, **mixing, **projecting}
     button.click(run_generate, [model, *(fields[k] for k in GENERATE_FIELDS)], [gallery, status], api_name="generate",
                  api_description=documented(run_generate, GenerateSettings, GENERATE_SUMMARY, GENERATE_FIELDS),
                  **MODEL_RUN)
