@@ -47,7 +47,8 @@ def test_models_list_json_and_task_filter():
     rows = json.loads(done.stdout)
     assert {r["name"] for r in rows} == {"dcgan-art-64", "vae-art-64", "procedural-art", "biggan-deep-128",
                                         "biggan-deep-256", "biggan-deep-512", "progan-celebahq-256",
-                                        "progan-celebahq-512", "progan-dtd"}
+                                        "progan-celebahq-512", "progan-dtd", "stylegan2-metfaces", "stylegan2-afhqcat",
+                                        "stylegan2-cifar10"}
     assert all(r["task"] == "generate" for r in rows)
 
 

@@ -37,7 +37,8 @@ from genart.ui.language import english
 
 COMMANDS = {"imagine": "imagine", "imagine_walk": "imagine-walk", "generate": "generate", "interpolate": "interpolate",
             "encode": "encode", "inpaint": "inpaint", "restore": "restore", "style": "stylize", "text": "text",
-            "chat": "chat", "reconstruct": "text", "between": "text", "melody": "melody", "repair": "repair"}
+            "chat": "chat", "reconstruct": "text", "between": "text", "melody": "melody", "repair": "repair", "mix": "mix",
+            "project": "project"}
 # The sentence VAE's actions are flags of the text command: their sentences come from --prompt and --between A B.
 FLAG_OF = {("reconstruct", "sentence"): "prompt", ("between", "sentence_a"): "between",
            ("between", "sentence_b"): "between"}
@@ -107,6 +108,10 @@ def built_fields() -> dict[str, dict]:
             "imagine_walk": {k.removeprefix("imagine_"): v for k, v in imagine_fields.items()},
             "generate": generate_fields, "interpolate": generate_fields, "inpaint": inpaint_fields,
             "encode": {"label": generate_fields["encode_label"]},
+            "mix": {"label": generate_fields["label"]} | {k.removeprefix("mix_"): v for k, v in generate_fields.items()
+                                                          if k.startswith("mix_")},
+            "project": {"label": generate_fields["label"]} | {k.removeprefix("project_"): v for k, v in
+                                                              generate_fields.items() if k.startswith("project_")},
             "restore": inpaint_fields, "style": style_fields, "text": text_fields, "compare": compare_fields,
             "chat": {k.removeprefix("chat."): v for k, v in chat_fields.items()},
             "reconstruct": {k.removeprefix("vae."): v for k, v in vae_fields.items()},
@@ -116,6 +121,7 @@ def built_fields() -> dict[str, dict]:
 # Where a tab deliberately starts elsewhere than the default (its range and label are still the field's).
 STARTING = {("imagine", "n"): 8, ("generate", "n"): generate_tab.STARTING_BATCH, ("generate", "label"): "landscape",
             ("interpolate", "label"): "landscape", ("interpolate", "label_b"): generate_tab.NO_MORPH[1],
+            ("mix", "label"): "landscape", ("project", "label"): "landscape",
             ("encode", "label"): encode_panel.NEAREST[1], ("reconstruct", "sentence"): sentence_vae_tab.EXAMPLE_A,
             ("between", "sentence_a"): sentence_vae_tab.EXAMPLE_A, ("between", "sentence_b"): sentence_vae_tab.EXAMPLE_B,
             ("text", "n"): text_tab.STARTING_COMPLETIONS, ("text", "prompt"): "«Quiet",
@@ -136,7 +142,8 @@ def test_every_control_of_the_tabs_is_made_from_its_field():
     fields, seen = built_fields(), 0
     for name, task in TASKS.items():
         for s in settings_of(task.settings):
-            if s.name in fields[name] and s.name not in ("style_weights", "turns"):  # several controls, or none
+            # several controls, or none; the w a projection found, as JSON text
+            if s.name in fields[name] and s.name not in ("style_weights", "turns", "row_w"):
                 assert_control_reads(fields[name][s.name], s, STARTING.get((name, s.name), s.default))
                 seen += 1
     for name, quick in compare_tab.FIELDS.items():

@@ -7,7 +7,8 @@ from genart.registry import get_spec, list_models, parse_hub_name
 def test_builtin_generate_models():
     names = [s.name for s in list_models("generate")]
     assert names == ["dcgan-art-64", "vae-art-64", "biggan-deep-128", "biggan-deep-256", "biggan-deep-512",
-                     "procedural-art", "progan-celebahq-256", "progan-celebahq-512", "progan-dtd"]
+                     "procedural-art", "progan-celebahq-256", "progan-celebahq-512", "progan-dtd", "stylegan2-metfaces",
+                     "stylegan2-afhqcat", "stylegan2-cifar10"]
     assert get_spec("dcgan-art-64").embedded and get_spec("dcgan-art-64").source == "weights/dcgan-art-64"
     biggan = get_spec("biggan-deep-256")
     assert (biggan.arch, biggan.repo_id, biggan.defaults["label"]) == ("biggan", "osanseviero/BigGAN-deep-256",

@@ -450,6 +450,8 @@ SENTENCES = {
         '第一行的 w 必须是最多 {MAX_W_CHARACTERS} 个字符的 JSON 文本，就像“投影一张照片”写出的那样。',
     "First row's w must be JSON numbers, as Project a photo writes them; clear it to use the first row seed.":
         '第一行的 w 必须是 JSON 数字，就像“投影一张照片”写出的那样；清空它即可使用第一行的种子。',
+    'Project a photo first: there is no w to mix yet.':
+        '请先投影一张照片：还没有可以混合的 w。',
 }
 
 # Parts that functions write for a sentence's fields (registry.choices_hint, the model choices in registry.get_spec,

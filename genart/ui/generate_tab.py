@@ -158,8 +158,8 @@ def build() -> tuple[SendFrom, dict]:
     encoding = encode_panel.build(model)
     mixing = mixing_panel.build(model, label)
     projecting = projection_panel.build(model, label)
-    projecting["project_to_mix"].click(lambda w: (w, gr.Accordion(open=True)), projecting["project_w"],
-                                       [mixing["mix_row_w"], mixing["mixing"]], api_name=False)
+    projecting["project_to_mix"].click(mixing_panel.to_mix, projecting["project_w"], [mixing["mix_row_w"], mixing["mixing"]],
+                                       api_name=False)
 
     gr.Examples([[DEFAULT_MODEL, c, 7] for c in CLASSES] + [["procedural-art", "mandala", 7], ["vae-art-64", "mandala", 7]],
                 inputs=[model, label, seed], label=tr("Try a class"))

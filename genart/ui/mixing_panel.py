@@ -50,10 +50,22 @@ def w_numbers(text) -> list[float] | None:
     try:
         value = json.loads(text)
     except ValueError:
-        raise GenartError("First row's w must be JSON numbers, as Project a photo writes them; clear it to use the "
-                          "first row seed.") from None
+        value = None
     rows = value if isinstance(value, list) and value and all(isinstance(r, list) for r in value) else [value]
-    return [v for row in rows for v in (row if isinstance(row, list) else [row])]
+    numbers = [v for row in rows for v in (row if isinstance(row, list) else [row])]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers):
+        raise GenartError("First row's w must be JSON numbers, as Project a photo writes them; clear it to use the "
+                          "first row seed.")
+    return numbers
+
+
+@user_errors
+def to_mix(w_text):
+    """Project a photo's w into the first row's box (checked: the page sends the box's text, a visitor anything)."""
+    numbers = w_numbers(w_text)
+    if numbers is None:
+        raise GenartError("Project a photo first: there is no w to mix yet.")
+    return json.dumps(numbers), gr.Accordion(open=True)
 
 
 def replayed(record: dict, output, image_path: str) -> dict:
