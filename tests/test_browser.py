@@ -397,6 +397,8 @@ def test_chat_sends_regenerates_continues_and_clears(page, hub_server, tmp_path)
 
     open_text_tab(page)
     page.get_by_role("tab", name="Chat").click()
+    page.locator(".label-wrap:visible", has_text="Sampling").click()
+    set_text(page, "input[aria-label='number input for Max new tokens']:visible", "12")  # each reply streams to the page
     set_text(page, "#chat-message textarea", "Paint a quiet harbour.")
     page.locator("#chat-send").click()
     status = page.locator("#chat-status")

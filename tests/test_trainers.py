@@ -1,5 +1,6 @@
 """Each image training script runs end to end for a few steps and writes a folder that loads as its registry model."""
 import copy
+import functools
 import json
 import sys
 from pathlib import Path
@@ -11,12 +12,14 @@ from safetensors.torch import load_file
 
 from genart import hub, runtime
 from genart.checkpoint_io import save_hub_folder
+from genart.data.datasets import art_dataset
 from genart.loaders import load_model
 from genart.metrics import inpaint_quality
+from genart.metrics.gan_quality import predict, to_tensor
 from genart.models.art_classifier import ArtClassifier, ArtClassifierConfig
 from genart.models.dcgan import DCGANConfig, DCGANGenerator
 from genart.registry import get_spec
-from genart.train import common, dcgan, denoise, fast_style, gan_state, inpaint
+from genart.train import common, dcgan, denoise, fast_style, gan_checks, gan_state, inpaint
 from genart.train.resize_kernels import ResizeKernel, constrain, folded
 
 
@@ -24,6 +27,12 @@ from genart.train.resize_kernels import ResizeKernel, constrain, folded
 def dcgan_states_in_tmp(tmp_path, monkeypatch):
     """The DCGAN trainer's states go to the test's folder, not the user's cache."""
     monkeypatch.setattr(gan_state, "STATE_DIR", tmp_path / "states")
+
+
+@pytest.fixture(autouse=True)
+def quick_recalibration(monkeypatch):
+    """Four batches of 256 latents recalibrate a test DCGAN's BatchNorm statistics; a real run draws 20."""
+    monkeypatch.setattr(dcgan, "recalibrate_batchnorm", functools.partial(gan_checks.recalibrate_batchnorm, batches=4))
 
 
 @pytest.mark.parametrize("name, script, args", [
@@ -88,6 +97,11 @@ def test_dcgan_keep_best_keeps_the_generator_closest_to_real_art(tmp_path, monke
     # An untrained classifier keeps the test fast: what is tested is which generator the trainer keeps.
     classifier = ArtClassifier(ArtClassifierConfig(num_classes=6)).eval()
     monkeypatch.setattr(dcgan, "train_classifier", lambda: classifier)
+    # Smaller sets of samples and held-out art than a real run's (600 each).
+    small_judge = functools.partial(gan_checks.judge, per_class=20)
+    monkeypatch.setattr(dcgan, "judge", small_judge)
+    monkeypatch.setattr(dcgan, "validation_features", lambda c: predict(c, to_tensor(art_dataset(
+        20, 64, first_seed=gan_checks.VALIDATION_SEEDS)[0]))[1])
     out = tmp_path / "gan"
     dcgan.main(["--steps", "4", "--per-class", "4", "--hidden-size", "8", "--batch-size", "8", "--keep-best",
                 "--log-every", "1", "--out", str(out)])
@@ -101,7 +115,7 @@ def test_dcgan_keep_best_keeps_the_generator_closest_to_real_art(tmp_path, monke
     kept = DCGANGenerator(DCGANConfig(**json.loads((out / "config.json").read_text())))
     kept.load_state_dict(load_file(out / "model.safetensors"))
     real_features = dcgan.validation_features(classifier)
-    assert dcgan.judge(kept, classifier, real_features, torch.device("cpu"))["frechet"] == pytest.approx(
+    assert small_judge(kept, classifier, real_features, torch.device("cpu"))["frechet"] == pytest.approx(
         min(distances), rel=1e-3)
 
 

@@ -6,6 +6,7 @@ photo: a held-out photo is never cropped for training. The Style tab's example p
 held out, so the cards measure what a visitor tries first; the contest's photos are held out only (they came after
 the networks were trained), which brings the held-out set to 20.
 """
+import functools
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,8 +98,11 @@ PHOTOS = (
 )
 
 
+@functools.lru_cache(maxsize=None)
 def read_photo(photo: Photo) -> Image.Image:
-    """The photo in RGB (grey ones repeated over three channels), its longest side at most LONGEST."""
+    """The photo in RGB (grey ones repeated over three channels), its longest side at most LONGEST. Decoded once
+    per process (the callers only read it): a trainer reads its split for each set it makes, and decoding the large
+    JPEGs is most of that."""
     path = photo.source.path(photo.file)
     if not path.is_file():
         raise GenartError(f"The training photo {photo.name} is missing at {path}: {photo.source.install}.")
