@@ -7,6 +7,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from genart import cli
 from genart.data.procedural import render
 from genart.models.transformer_net import TransformerNet
 from genart.replay import read_record
@@ -17,6 +18,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def genart(*args):
     return subprocess.run([sys.executable, "-m", "genart", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def in_process(capsys, *args) -> tuple[int, str]:
+    """The same command run in this process, where a new process's imports would cost seconds a case: -> (exit
+    status, what it wrote to stderr)."""
+    capsys.readouterr()
+    try:
+        code = cli.main(list(args))
+    except SystemExit as exit_:  # argparse's refusals
+        code = exit_.code
+    return code, capsys.readouterr().err
+
+
+def assert_refused(code: int, stderr: str, words: str):
+    assert code == 2 and words in stderr and "Traceback" not in stderr, stderr
+    assert len(stderr.strip().splitlines()) == 1
 
 
 def test_generate_writes_pngs_with_the_replay_record(tmp_path):
@@ -30,14 +47,12 @@ def test_generate_writes_pngs_with_the_replay_record(tmp_path):
     assert record["label"] == "mandala" and len(record["weights_sha256"]) == 64
 
 
-def test_bad_input_exits_2_with_one_sentence(tmp_path):
-    for args, words in [(("generate", "--model", "nope", "--out", str(tmp_path)), "Unknown model 'nope'"),
-                        (("generate", "--n", "500", "--out", str(tmp_path)), "Batch size must be from 1 to 64"),
+def test_bad_input_exits_2_with_one_sentence(tmp_path, capsys):
+    done = genart("generate", "--model", "nope", "--out", str(tmp_path))  # the real command's exit status
+    assert_refused(done.returncode, done.stderr, "Unknown model 'nope'")
+    for args, words in [(("generate", "--n", "500", "--out", str(tmp_path)), "Batch size must be from 1 to 64"),
                         (("generate", "--label", "cubism", "--out", str(tmp_path)), "makes these classes")]:
-        done = genart(*args)
-        assert done.returncode == 2
-        assert words in done.stderr and "Traceback" not in done.stderr
-        assert len(done.stderr.strip().splitlines()) == 1
+        assert_refused(*in_process(capsys, *args), words)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -99,15 +114,14 @@ def test_text_streams_a_completion_and_records_how_to_replay_it():
     assert json.loads(int8.stdout)["record"]["precision"] == "int8"
 
 
-def test_text_bad_input_exits_2_with_one_sentence():
-    for args, words in [(("--prompt", ""), "The prompt is empty"),
-                        (("--prompt", "«Quiet", "--max-new-tokens", "0"), "Max new tokens must be from 1 to 2048"),
+def test_text_bad_input_exits_2_with_one_sentence(capsys):
+    done = genart("text", "--prompt", "")
+    assert_refused(done.returncode, done.stderr, "The prompt is empty")
+    for args, words in [(("--prompt", "«Quiet", "--max-new-tokens", "0"), "Max new tokens must be from 1 to 2048"),
                         (("--prompt", "«Quiet", "--top-p", "0"), "Top-p must be from 0.01 to 1.0"),
                         (("--prompt", "«Quiet", "--model", "dcgan-art-64"), "is for the generate task"),
                         (("--prompt", "«Quiet", "--precision", "fp8"), "There is no precision 'fp8'")]:
-        done = genart("text", *args)
-        assert done.returncode == 2, done.stderr
-        assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1
+        assert_refused(*in_process(capsys, "text", *args), words)
 
 
 def test_stylize_writes_a_png_with_its_record(tmp_path):
@@ -123,16 +137,16 @@ def test_stylize_writes_a_png_with_its_record(tmp_path):
     assert Image.open(out).size == (64, 64)
 
 
-def test_stylize_bad_files_exit_2_with_one_sentence(tmp_path):
+def test_stylize_bad_files_exit_2_with_one_sentence(tmp_path, capsys):
     text, picture = tmp_path / "notes.txt", tmp_path / "picture.png"
     text.write_text("not a picture")
     render("landscape", 2, 64).save(picture)
-    for args, words in [(("--content", str(tmp_path / "missing.png")), "There is no file"),
-                        (("--content", str(text)), "is not an image file"),
+    done = genart("stylize", "--content", str(tmp_path / "missing.png"), "--out", str(tmp_path / "x.png"))
+    assert_refused(done.returncode, done.stderr, "There is no file")
+    for args, words in [(("--content", str(text)), "is not an image file"),
                         (("--content", str(picture), "--method", "nope"), "Unknown model 'nope'"),
                         (("--content", str(picture), "--method", "gatys-random"), "needs a style image")]:
-        done = genart("stylize", *args, "--out", str(tmp_path / "x.png"))
-        assert done.returncode == 2 and words in done.stderr and len(done.stderr.strip().splitlines()) == 1
+        assert_refused(*in_process(capsys, "stylize", *args, "--out", str(tmp_path / "x.png")), words)
     assert not (tmp_path / "x.png").exists()
 
 
