@@ -32,6 +32,7 @@ from genart.models.stylegan3 import StyleGAN3Generator
 from genart.models.stylegan3 import config_from as stylegan3_config
 from genart.network_pickle import read_generator
 from genart.pipelines.generate import GenerateSettings, generate
+from genart.pipelines.interpolate import InterpolateSettings, interpolate
 from genart.pipelines.latent_models import latents, to_images
 from genart.pipelines.projection import ProjectSettings, project
 from genart.pipelines.runner import run
@@ -271,3 +272,23 @@ def test_a_stylegan3_from_the_hub_generates_mixes_and_projects(hub_server, monke
     photo = images[0].image.resize((64, 64))
     last = list(project(model, photo, ProjectSettings(steps=3, label="2")))[-1]
     assert last.done and len(last.artwork.record["w"][0]) == 8  # StyleGAN3 has no noise maps: w alone
+
+
+def test_a_walk_in_w_is_a_straight_line_between_the_ends_ws(hub_server, monkeypatch, tmp_path):
+    ref = reference("skip16")
+    state = {k: v * 100 if k.startswith("mapping.fc") and k.endswith("weight") else v * 0.3 if ".torgb." in k else v
+             for k, v in ref["state"].items()}
+    hub_server.repos.commit("nv/sg2-walk", {"network-snapshot-000001.pkl": network_pickle(state, ref["kwargs"],
+                                                                                         monkeypatch, tmp_path)})
+    model = "hf-hub:nv/sg2-walk"
+    walk = interpolate(model, InterpolateSettings(seed_a=3, seed_b=4, frames=5, truncation=0.8, in_w=True))
+    assert len(walk.frames) == 5 and walk.record["in_w"] is True
+    g = load_model(get_spec(model)).module
+    with torch.no_grad():
+        ws = g.ws(torch.cat([latents(3, 1, 24), latents(4, 1, 24)]), None, 0.8)
+        middle, = to_images(g.synthesis(ws[:1].lerp(ws[1:], 0.5)))
+    assert walk.frames[2].tobytes() == middle.tobytes()  # halfway along the line in W
+    in_z = interpolate(model, InterpolateSettings(seed_a=3, seed_b=4, frames=5, truncation=0.8))
+    assert in_z.frames[0].tobytes() == walk.frames[0].tobytes() and in_z.frames[2].tobytes() != middle.tobytes()
+    with pytest.raises(GenartError, match="has no W space; clear Walk in W"):
+        interpolate("dcgan-art-64", InterpolateSettings(in_w=True, label="mandala"))

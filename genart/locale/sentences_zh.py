@@ -452,6 +452,8 @@ SENTENCES = {
         '第一行的 w 必须是 JSON 数字，就像“投影一张照片”写出的那样；清空它即可使用第一行的种子。',
     'Project a photo first: there is no w to mix yet.':
         '请先投影一张照片：还没有可以混合的 w。',
+    '{name} has no W space; clear Walk in W to walk between its latents.':
+        '{name} 没有 W 空间；请取消勾选“在 W 中漫游”，在它的潜向量之间漫游。',
 }
 
 # Parts that functions write for a sentence's fields (registry.choices_hint, the model choices in registry.get_spec,

@@ -51,8 +51,8 @@ WORDS = {
     "Walk between two prompts (text2art)": "在两个提示词之间漫游（text2art）",
     "Walk": "漫游",
     # Generate
-    "A registry model, or any Hub DCGAN, BigGAN, ProGAN, StyleGAN2 (.pkl) or genart VAE typed as hf-hub:org/name[@revision].":
-        "注册表中的模型，或任何写成 hf-hub:org/name[@revision] 的 Hub 上的 DCGAN、BigGAN、ProGAN、StyleGAN2（.pkl）或 genart VAE。",
+    "A registry model, or any Hub DCGAN, BigGAN, ProGAN, StyleGAN2/3 (.pkl) or genart VAE typed as hf-hub:org/name[@revision].":
+        "注册表中的模型，或任何写成 hf-hub:org/name[@revision] 的 Hub 上的 DCGAN、BigGAN、ProGAN、StyleGAN2/3（.pkl）或 genart VAE。",
     "Style mixing (a StyleGAN)": "风格混合（StyleGAN）",
     "Project a photo (a StyleGAN)": "投影一张照片（StyleGAN）",
     "Your photo (its centre square is projected)": "你的照片（投影它中间的正方形）",

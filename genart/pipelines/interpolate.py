@@ -6,16 +6,17 @@ from dataclasses import asdict, dataclass, replace
 import torch
 from PIL import Image
 
+from .. import runtime
 from ..errors import GenartError
 from ..hub import Progress
-from ..loaders import load_model
+from ..loaders import LoadedModel, load_model
 from ..registry import ModelSpec, get_spec
 from ..replay import Animation, make_record
 from .checks import MAX_SEED
 from .encode import encoded, encoder_of, image_tensor
 from .generate import METHODS, GenerateSettings, fitting_label
 from .images import checked_image
-from .latent_models import class_morph, one_class, run_generator
+from .latent_models import LatentModel, class_morph, one_class, run_generator, to_images
 from .settings import checked, knob, same_as
 from .task import Task, method_for
 
@@ -34,6 +35,9 @@ class InterpolateSettings:
     latent_a: list[float] | None = knob(None, "From latent", "Noise to start from instead of the first seed's (an "
                                         "encoded image's, before truncation); empty: the seed's.", -100.0, 1024,
                                         sweep=False, label_zh="起点潜向量", help_zh="用来代替第一个种子的起点噪声（编码图像的噪声，截断之前）；留空：用种子的。")
+    in_w: bool = knob(False, "Walk in W", "A StyleGAN: a straight line between the ends' w (each a seed's, mapped and "
+                      "truncated) instead of the great circle between their z.", label_zh="在 W 中漫游",
+                      help_zh="StyleGAN：在两端的 w（各自由种子映射并截断而来）之间走直线，而不是在它们的 z 之间走大圆。")
     latent_b: list[float] | None = knob(None, "To latent", "Noise to end at instead of the second seed's; empty: the "
                                         "seed's.", -100.0, 1024, sweep=False,
                                         label_zh="终点潜向量", help_zh="用来代替第二个种子的终点噪声；留空：用种子的。")
@@ -77,9 +81,28 @@ def interpolate(model: str, settings: InterpolateSettings = InterpolateSettings(
     dim, t = loaded.module.config.latent_dim, torch.linspace(0, 1, s.frames)  # t: (frames,)
     ends = [end_noise(s.latent_a, s.seed_a, gan.noise, dim, "From latent"),
             end_noise(s.latent_b, s.seed_b, gan.noise, dim, "To latent")]  # (dim,) each, before truncation
-    labels = class_morph(gan, loaded, label, label_b, t) if label_b else one_class(gan, loaded, label, s.frames)
-    images = run_generator(gan, loaded, slerp(*ends, t), labels, s.truncation)
+    if s.in_w:
+        images = walk_in_w(gan, loaded, ends, [label, label_b or label], s.truncation, t)
+    else:
+        labels = class_morph(gan, loaded, label, label_b, t) if label_b else one_class(gan, loaded, label, s.frames)
+        images = run_generator(gan, loaded, slerp(*ends, t), labels, s.truncation)
     return Animation(images, make_record("interpolate", spec.name, loaded.provenance, **asdict(s)), s.fps)
+
+
+def walk_in_w(gan: LatentModel, loaded: LoadedModel, ends: list[torch.Tensor], labels: list[str | None],
+              truncation: float, t: torch.Tensor) -> list[Image.Image]:
+    """Frames on the straight line between the ends' ws (each end's z mapped with its own class), drawn one at a
+    time so frame i is the same whatever the number of frames."""
+    if gan.styles is None:
+        raise GenartError(f"{loaded.spec.name} has no W space; clear Walk in W to walk between its latents.")
+    if truncation > gan.max_truncation:
+        raise GenartError(f"{loaded.spec.name} takes a truncation of at most {gan.max_truncation:g}; got {truncation:g}.")
+    names = gan.classes(loaded.module.config)
+    classes = None if labels[0] is None else torch.tensor([names.index(n) for n in labels], device=loaded.device)
+    with torch.inference_mode(), runtime.oom_guard():
+        ws = gan.styles.ws(loaded.module, torch.stack(ends).to(loaded.device, loaded.dtype), classes, truncation)
+        frames = ws[:1].lerp(ws[1:], t.to(ws.device, ws.dtype)[:, None, None])  # (frames, num_ws, w_dim)
+        return to_images(torch.cat([gan.styles.draw(loaded.module, frame[None]) for frame in frames]))
 
 
 def with_encoded_ends(spec: ModelSpec, s: InterpolateSettings, image_a: Image.Image | None, image_b: Image.Image | None,

@@ -54,7 +54,7 @@ def on_model_change(model: str, label: str, label_b: str, progress=gr.Progress()
     encoder = gr.update(visible=method.latent and method.sampler.encode is not None)
     styles = gr.update(visible=method.latent and method.sampler.styles is not None)
     return (label_update, gr.update(visible=method.sized), truncation, gr.update(interactive=method.latent), morph_update,
-            encoder, encoder, styles, styles)
+            encoder, encoder, styles, styles, styles)
 
 
 @user_errors
@@ -84,11 +84,11 @@ def run_generate(model, *values, progress=gr.Progress()):
 @user_errors
 @on_gpu(30)
 def run_interpolate(model, label, seed_a, seed_b, frames, fps, file_format, truncation, label_b, image_a=None, image_b=None,
-                    progress=gr.Progress()):
-    """The arguments: INTERPOLATE_FIELDS, then an image for each end (None: its seed's latent), optional for API
-    clients written before images could be ends."""
+                    in_w=False, progress=gr.Progress()):
+    """The arguments: INTERPOLATE_FIELDS, then an image for each end (None: its seed's latent) and Walk in W, optional
+    for API clients written before images could be ends or walks could be in W."""
     settings = InterpolateSettings(label=label, seed_a=seed_a, seed_b=seed_b, frames=frames, fps=fps,
-                                   truncation=truncation, label_b=label_b)
+                                   truncation=truncation, label_b=label_b, in_w=in_w)
     animation = interpolate(model, settings, forward_progress(progress), image_a, image_b)
     ends = ["image" if image is not None else str(seed) for image, seed in ((image_a, settings.seed_a),
                                                                           (image_b, settings.seed_b))]
@@ -122,7 +122,7 @@ def build() -> tuple[SendFrom, dict]:
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             model = gr.Dropdown(names, value=DEFAULT_MODEL, label=tr("Model"), allow_custom_value=True, elem_id="generate-model",
-                                info=tr("A registry model, or any Hub DCGAN, BigGAN, ProGAN, StyleGAN2 (.pkl) or genart VAE "
+                                info=tr("A registry model, or any Hub DCGAN, BigGAN, ProGAN, StyleGAN2/3 (.pkl) or genart VAE "
                                         "typed as hf-hub:org/name[@revision]."))
             label = control(GenerateSettings, "label", choices=list(CLASSES), value=CLASSES[0], info=None)
             with gr.Row(equal_height=True):
@@ -145,6 +145,7 @@ def build() -> tuple[SendFrom, dict]:
             walk = controls(InterpolateSettings, ("seed_a", "seed_b", "frames", "fps"))
             walk["label_b"] = control(InterpolateSettings, "label_b", choices=[NO_MORPH, *CLASSES], value="")
             fmt = gr.Radio(["webp", "gif"], value="webp", label=tr("Format"))
+            walk["in_w"] = control(InterpolateSettings, "in_w", visible=False)
         with gr.Row(visible=False) as ends:
             image_a = uploads.image(type="pil", label=tr("From image (instead of the first seed)"), height=200,
                                     elem_id="interpolate-image-a")
@@ -167,7 +168,7 @@ def build() -> tuple[SendFrom, dict]:
     # Progress (a Hub download) and errors show on the status line, not on the controls being updated.
     model.change(on_model_change, [model, label, walk["label_b"]],
                  [label, size, truncation, interp_button, walk["label_b"], encoding["encoding"], ends, mixing["mixing"],
-                  projecting["projecting"]],
+                  projecting["projecting"], walk["in_w"]],
                  api_name=False,
                  show_progress_on=status, **MODEL_RUN)  # it loads the model to read its classes
     model.input(on_model_pick, model, truncation, show_progress_on=status, **MODEL_PICK)
@@ -178,7 +179,8 @@ def build() -> tuple[SendFrom, dict]:
     button.click(run_generate, [model, *(fields[k] for k in GENERATE_FIELDS)], [gallery, status], api_name="generate",
                  api_description=documented(run_generate, GenerateSettings, GENERATE_SUMMARY, GENERATE_FIELDS),
                  **MODEL_RUN)
-    interp_button.click(run_interpolate, [model, *(fields[k] for k in INTERPOLATE_FIELDS), image_a, image_b], animation,
+    interp_button.click(run_interpolate, [model, *(fields[k] for k in INTERPOLATE_FIELDS), image_a, image_b, walk["in_w"]],
+                        animation,
                         api_name="interpolate",
                         api_description=documented(run_interpolate, InterpolateSettings, INTERPOLATE_SUMMARY),
                         **MODEL_RUN)
