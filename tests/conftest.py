@@ -12,6 +12,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Two workers on two cores: one thread each (and for the apps they start), or their thread pools fight over both
+    # cores and every test runs several times slower.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 HUB_PORT = free_port()
 os.environ["HF_ENDPOINT"] = f"http://127.0.0.1:{HUB_PORT}"
 os.environ["GENART_GITHUB_URL"] = os.environ["HF_ENDPOINT"]  # the test Hub serves release assets too
