@@ -83,6 +83,13 @@ def module_tree(state: dict, kwargs: dict, source: str) -> Persisted:
     return Persisted("Generator", root, source)
 
 
+def varied(state: dict) -> dict:
+    """The fixture's weights with the mapping's as NVlabs draws them (N(0, 1) / its learning-rate multiplier), so
+    that w varies with z, and the to-RGB layers scaled into the image's range."""
+    return {k: v * 100 if k.startswith("mapping.fc") and k.endswith("weight") else v * 0.3 if ".torgb." in k else v
+            for k, v in state.items()}
+
+
 def network_pickle(state: dict, kwargs: dict, monkeypatch, tmp_path: Path) -> bytes:
     """A network-snapshot pickle as NVlabs' training loop writes it: {G, D, G_ema, training_set_kwargs}, tensors
     pickled as torch pickles them outside torch.save, mapping_kwargs a dnnlib EasyDict."""
@@ -150,10 +157,7 @@ def test_a_stylegan3_generator_read_from_a_network_pickle_equals_nvlabs(name, mo
 
 def test_a_hub_repo_of_snapshots_loads_the_last_and_generates_with_truncation_in_w(hub_server, monkeypatch, tmp_path):
     ref = reference("skip16")
-    # Mapping weights as NVlabs draws them (N(0, 1) / its learning-rate multiplier), so that w varies with z, and a
-    # to-RGB layer scaled into the image's range.
-    state = {k: v * 100 if k.startswith("mapping.fc") and k.endswith("weight") else v * 0.3 if ".torgb." in k else v
-             for k, v in ref["state"].items()}
+    state = varied(ref["state"])
     data = network_pickle(state, ref["kwargs"], monkeypatch, tmp_path)
     broken = b"not a pickle"  # an earlier snapshot, never downloaded or read
     hub_server.repos.commit("nv/sg2-tiny", {"network-snapshot-000100.pkl": data,
@@ -166,7 +170,9 @@ def test_a_hub_repo_of_snapshots_loads_the_last_and_generates_with_truncation_in
     assert generate("hf-hub:nv/sg2-tiny", GenerateSettings(seed=3, n=1, label=None, truncation=0.7))[0].image.tobytes() \
         == images[0].image.tobytes()
     average = generate("hf-hub:nv/sg2-tiny", GenerateSettings(seed=3, n=2, label=None, truncation=0.1))
-    spread = lambda batch: sum(abs(a - b) for a, b in zip(batch[0].image.tobytes(), batch[1].image.tobytes()))
+    def spread(batch):
+        return sum(abs(a - b) for a, b in zip(batch[0].image.tobytes(), batch[1].image.tobytes()))
+
     assert spread(average) < spread(images)  # ψ toward the average w: two seeds come closer
     with pytest.raises(GenartError, match="truncation of at most 1"):
         generate("hf-hub:nv/sg2-tiny", GenerateSettings(seed=3, n=1, label=None, truncation=1.5))
@@ -204,15 +210,16 @@ def test_pickles_that_are_not_stylegan2_generators_are_refused_in_one_sentence(m
 
 def test_style_mixing_gives_a_cells_mixed_layers_the_column_seeds_w(hub_server, monkeypatch, tmp_path):
     ref = reference("skip16")  # its ws: 4 px (1), 8 px (2), 16 px (2) and the last to-RGB layer's (16 px)
-    state = {k: v * 100 if k.startswith("mapping.fc") and k.endswith("weight") else v * 0.3 if ".torgb." in k else v
-             for k, v in ref["state"].items()}
+    state = varied(ref["state"])
     hub_server.repos.commit("nv/sg2-mix", {"network-snapshot-000001.pkl": network_pickle(state, ref["kwargs"],
                                                                                          monkeypatch, tmp_path)})
     model = load_model(get_spec("hf-hub:nv/sg2-mix")).module
     assert model.w_resolutions() == [4, 8, 8, 16, 16, 16]
     sheet = mix("hf-hub:nv/sg2-mix", MixSettings(seed=5, rows=2, seed_b=9, columns=3, layers="middle"))
     assert sheet.image.size == (16 * 4, 16 * 3) and sheet.record["layers"] == "middle"
-    cell = lambda r, c: np.asarray(sheet.image.crop((16 * c, 16 * r, 16 * c + 16, 16 * r + 16))).astype(int)
+    def cell(r, c):
+        return np.asarray(sheet.image.crop((16 * c, 16 * r, 16 * c + 16, 16 * r + 16))).astype(int)
+
     with torch.no_grad():
         ws = model.ws(torch.cat([latents(5, 2, 24), latents(9, 3, 24)]), None, 0.7)  # (5, 6, w_dim)
         mixed = ws[1].clone()
@@ -233,8 +240,7 @@ def test_style_mixing_gives_a_cells_mixed_layers_the_column_seeds_w(hub_server, 
 def test_projecting_a_photo_finds_a_w_whose_image_is_closer_and_a_replay_finds_it_again(hub_server, monkeypatch,
                                                                                         tmp_path):
     ref = reference("skip16")
-    state = {k: v * 100 if k.startswith("mapping.fc") and k.endswith("weight") else v * 0.3 if ".torgb." in k else v
-             for k, v in ref["state"].items()}
+    state = varied(ref["state"])
     hub_server.repos.commit("nv/sg2-project", {"network-snapshot-000001.pkl": network_pickle(state, ref["kwargs"],
                                                                                              monkeypatch, tmp_path)})
     model = "hf-hub:nv/sg2-project"
@@ -243,7 +249,9 @@ def test_projecting_a_photo_finds_a_w_whose_image_is_closer_and_a_replay_finds_i
     settings = ProjectSettings(steps=40, learning_rate=0.1, seed=2)
     updates = list(project(model, photo, settings))
     assert [u.step for u in updates] == list(range(0, 41, 5)) and updates[-1].done
-    error = lambda update: np.abs(np.asarray(update.artwork.image, dtype=float) - np.asarray(drawn, dtype=float)).mean()
+    def error(update):
+        return np.abs(np.asarray(update.artwork.image, dtype=float) - np.asarray(drawn, dtype=float)).mean()
+
     assert error(updates[-1]) < 0.6 * error(updates[0])  # from the average w's image to one much nearer the photo
     record = updates[-1].artwork.record
     assert record["task"] == "project" and len(record["w"]) == 1 and len(record["w"][0]) == 32
@@ -276,8 +284,7 @@ def test_a_stylegan3_from_the_hub_generates_mixes_and_projects(hub_server, monke
 
 def test_a_walk_in_w_is_a_straight_line_between_the_ends_ws(hub_server, monkeypatch, tmp_path):
     ref = reference("skip16")
-    state = {k: v * 100 if k.startswith("mapping.fc") and k.endswith("weight") else v * 0.3 if ".torgb." in k else v
-             for k, v in ref["state"].items()}
+    state = varied(ref["state"])
     hub_server.repos.commit("nv/sg2-walk", {"network-snapshot-000001.pkl": network_pickle(state, ref["kwargs"],
                                                                                          monkeypatch, tmp_path)})
     model = "hf-hub:nv/sg2-walk"

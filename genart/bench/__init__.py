@@ -1,7 +1,6 @@
 """`python -m genart bench [TASK]`: speed tables for the current device, printed as Markdown."""
 from ..errors import GenartError
-from . import (biggan, cache_soak, generate, history, imagine, inpaint, procedural, soak, stream, style, stylegan, text,
-               text_precision)
+from . import biggan, cache_soak, generate, history, imagine, inpaint, procedural, soak, stream, style, stylegan, text, text_precision
 
 BENCHES = {"imagine": imagine.run, "generate": generate.run, "biggan": biggan.run, "procedural": procedural.run,
            "inpaint": inpaint.run, "style": style.run, "stylegan": stylegan.run, "text": text.run, "text-precision": text_precision.run,

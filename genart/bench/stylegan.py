@@ -96,16 +96,17 @@ def own_noises(g) -> dict:
 
 
 def run():
-    rows, steps = [], []
+    """A table row for each generator as soon as it is measured (StyleGAN3-R at 256 px takes minutes on a CPU)."""
+    print(f"\n### StyleGAN — {machine(torch.device('cpu'))}\n")
+    print("| generator (random weights) | batch | genart (images/s) | NVlabs, reference ops (images/s) | genart / NVlabs "
+          "| projection: genart (s/step) | NVlabs synthesis in the same loop (s/step) | NVlabs / genart |")
+    print("|---|---|---|---|---|---|---|---|", flush=True)
     for name in NVLABS_KWARGS:
         reference = nvlabs_generator(name)
         g = genart_generator(name, reference)
         ours = [images_per_second(lambda z: g(z), b) for b in (1, 4)]
         theirs = [images_per_second(lambda z: reference(z, None, noise_mode="const", force_fp32=True), b)
                   for b in (1, 4)] if reference is not None else [None, None]
-        for batch, a, b in zip((1, 4), ours, theirs):
-            rows.append(f"| {name} {SIDE} px | {batch} | {a:.2f} | " + (f"{b:.2f} | {a / b:.2f}x |" if b else
-                                                                         "not measured (no checkout named) | |"))
         ours_step = projection_step_seconds(lambda ws, maps: g.synthesis(ws, noises=maps), g.config.num_ws, own_noises(g))
         theirs_step = None
         if reference is not None and name == "StyleGAN2":
@@ -113,16 +114,13 @@ def run():
                                                   g.config.num_ws, own_noises(g))
         elif reference is not None:
             theirs_step = projection_step_seconds(lambda ws, maps: reference.synthesis(ws), g.config.num_ws, {})
-        steps.append(f"| {name} {SIDE} px | {ours_step:.2f} | " + (f"{theirs_step:.2f} | {theirs_step / ours_step:.2f}x |"
-                                                                  if theirs_step else "not measured | |"))
-    print(f"\n### StyleGAN — {machine(torch.device('cpu'))}\n")
-    print("| generator (random weights) | batch | genart (images/s) | NVlabs, reference ops (images/s) | genart / NVlabs |")
-    print("|---|---|---|---|---|")
-    print("\n".join(rows))
-    print("\n| projection (w and noise maps, random-features distance) | genart (s/step) | NVlabs synthesis in the same "
-          "loop (s/step) | NVlabs / genart |")
-    print("|---|---|---|---|")
-    print("\n".join(steps))
+        steps = [f"{ours_step:.2f}", *([f"{theirs_step:.2f}", f"{theirs_step / ours_step:.2f}x"] if theirs_step
+                                       else ["not measured", ""])]
+        for batch, a, b in zip((1, 4), ours, theirs):
+            cells = [f"{name} {SIDE} px", str(batch), f"{a:.2f}",
+                     *([f"{b:.2f}", f"{a / b:.2f}x"] if b else ["not measured (no checkout named)", ""]),
+                     *(steps if batch == 1 else ["", "", ""])]
+            print("| " + " | ".join(cells) + " |", flush=True)
 
 
 def nvlabs_synthesis(reference, ws: torch.Tensor, maps: dict) -> torch.Tensor:

@@ -287,12 +287,11 @@ class SynthesisNetwork(nn.Module):
         return img
 
 
-class StyleGAN2Generator(nn.Module):
-    def __init__(self, config: StyleGAN2Config):
-        super().__init__()
-        self.config = config
-        self.synthesis = SynthesisNetwork(config)
-        self.mapping = MappingNetwork(config)
+class StyleBased(nn.Module):
+    """What StyleGAN2 and StyleGAN3 share around their synthesis networks: the mapping network's ws, truncated."""
+
+    config: StyleGAN2Config
+    mapping: MappingNetwork
 
     def class_vector(self, labels: torch.Tensor | None, batch: int) -> torch.Tensor | None:
         """Class indices (B,) as one-hot rows, or class weights (B, c_dim) as they are; None when unconditional."""
@@ -309,6 +308,14 @@ class StyleGAN2Generator(nn.Module):
     def truncated(self, w: torch.Tensor, truncation: float) -> torch.Tensor:
         """w (B, 1 or num_ws, w_dim) -> ws (B, num_ws, w_dim), each pulled toward the average w by ψ."""
         return self.mapping.w_avg.lerp(w, truncation).expand(-1, self.config.num_ws, -1).contiguous()
+
+
+class StyleGAN2Generator(StyleBased):
+    def __init__(self, config: StyleGAN2Config):
+        super().__init__()
+        self.config = config
+        self.synthesis = SynthesisNetwork(config)
+        self.mapping = MappingNetwork(config)
 
     def w_resolutions(self) -> list[int]:
         """For each row of ws, the side of the layer that reads it: the convolutions' blocks, then the last to-RGB

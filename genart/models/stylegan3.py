@@ -16,7 +16,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .stylegan2 import LRELU_GAIN, FullyConnectedLayer, MappingNetwork, upfirdn2d
+from .stylegan2 import LRELU_GAIN, FullyConnectedLayer, MappingNetwork, StyleBased, upfirdn2d
 
 
 @dataclass
@@ -214,27 +214,12 @@ class SynthesisNetwork(nn.Module):
         return x * self.output_scale
 
 
-class StyleGAN3Generator(nn.Module):
+class StyleGAN3Generator(StyleBased):
     def __init__(self, config: StyleGAN3Config):
         super().__init__()
         self.config = config
         self.synthesis = SynthesisNetwork(config)
         self.mapping = MappingNetwork(config)
-
-    def class_vector(self, labels: torch.Tensor | None, batch: int) -> torch.Tensor | None:
-        if not self.config.c_dim:
-            return None
-        if labels is None:
-            raise ValueError("this generator is class-conditional: give it labels")
-        return F.one_hot(labels, self.config.c_dim).float() if labels.ndim == 1 else labels.float().expand(batch, -1)
-
-    def ws(self, z: torch.Tensor, labels: torch.Tensor | None = None, truncation: float = 1.0) -> torch.Tensor:
-        """z (B, z_dim) -> ws (B, num_ws, w_dim), pulled toward the average w by ψ."""
-        return self.truncated(self.mapping(z, self.class_vector(labels, z.shape[0]))[:, None], truncation)
-
-    def truncated(self, w: torch.Tensor, truncation: float) -> torch.Tensor:
-        """w (B, 1 or num_ws, w_dim) -> ws (B, num_ws, w_dim), each pulled toward the average w by ψ."""
-        return self.mapping.w_avg.lerp(w, truncation).expand(-1, self.config.num_ws, -1).contiguous()
 
     def w_resolutions(self) -> list[int]:
         return list(self.synthesis.w_sides)

@@ -9,8 +9,23 @@ from ..errors import GenartError
 from ..hub import Progress
 from ..registry import TASKS as MODEL_TASKS
 from ..registry import get_spec
-from . import (chat, encode, generate, imagine, imagine_walk, inpaint, interpolate, melody, projection, repair, restore,
-               sentence_vae, style, style_mixing, text)
+from . import (
+    chat,
+    encode,
+    generate,
+    imagine,
+    imagine_walk,
+    inpaint,
+    interpolate,
+    melody,
+    projection,
+    repair,
+    restore,
+    sentence_vae,
+    style,
+    style_mixing,
+    text,
+)
 from .settings import for_model
 from .task import Output, Task
 

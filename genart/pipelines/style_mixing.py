@@ -69,7 +69,10 @@ def mixed_rows(sides: list[int], layers: str) -> list[int]:
 def grid(header_row: list[Image.Image], header_column: list[Image.Image], cells: list[list[Image.Image]]) -> Image.Image:
     """The paper's layout: the column seeds' images along the top, the row seeds' down the left, the mixes inside."""
     side = min(header_row[0].width, MAX_CELL)
-    fit = lambda image: image if image.width == side else image.resize((side, side), Image.Resampling.LANCZOS)
+
+    def fit(image: Image.Image) -> Image.Image:
+        return image if image.width == side else image.resize((side, side), Image.Resampling.LANCZOS)
+
     sheet = Image.new("RGB", (side * (len(header_row) + 1), side * (len(header_column) + 1)), "white")
     for c, image in enumerate(header_row):
         sheet.paste(fit(image).convert("RGB"), (side * (c + 1), 0))

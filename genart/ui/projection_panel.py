@@ -12,8 +12,8 @@ from .api_docs import documented
 from .common import MODEL_RUN, Replayed, forward_progress, output_dir, stoppable, user_errors
 from .controls import control, controls, recorded
 from .gpu import on_gpu
-from .visitor import kept
 from .language import tr
+from .visitor import kept
 
 FIELDS = ("steps", "learning_rate", "w_plus", "distance", "seed", "label")  # the API's arguments after model and image
 SUMMARY = "Project a photo into a StyleGAN's W (NVlabs' projector): streams the generator's image of the w being " \
