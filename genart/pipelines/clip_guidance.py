@@ -9,13 +9,12 @@ import torch
 import torch.nn.functional as F
 
 from .. import runtime
-from ..errors import GenartError
 from ..hub import Progress
 from ..loaders import load_model
 from ..registry import ModelSpec
 from ..replay import Artwork, make_record
 from .clip import ClipModel, clip_model, image_embeddings, text_embeddings
-from .latent_models import LATENT_MODELS, to_images, truncated_latents
+from .latent_models import LATENT_MODELS, check_truncation, to_images, truncated_latents
 
 GUIDED_ARCHS = ("biggan",)
 START_CLASSES = 3  # FuseDream's mixture of the nearest classes
@@ -67,8 +66,7 @@ def guide(spec: ModelSpec, s, progress: Progress | None) -> Iterator[tuple[list[
     """s: the imagine task's settings -> (images, step, notice) every STREAM_EVERY steps; the last (step == s.steps)
     carries the records."""
     gan = LATENT_MODELS["biggan"]
-    if s.truncation > gan.max_truncation:
-        raise GenartError(f"{spec.name} takes a truncation of at most {gan.max_truncation:g}; got {s.truncation:g}.")
+    check_truncation(gan, spec.name, s.truncation)
     loaded, clip = load_model(spec, progress), clip_model(s.clip, progress)
     module, device, dtype = loaded.module, loaded.device, loaded.dtype
     prompt = text_embeddings(clip, [s.prompt])  # (1, embed_dim)

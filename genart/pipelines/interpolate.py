@@ -16,7 +16,7 @@ from .checks import MAX_SEED
 from .encode import encoded, encoder_of, image_tensor
 from .generate import METHODS, GenerateSettings, fitting_label
 from .images import checked_image
-from .latent_models import LatentModel, class_morph, one_class, run_generator, to_images
+from .latent_models import LatentModel, check_truncation, class_morph, one_class, run_generator, to_images
 from .settings import checked, knob, same_as
 from .task import Task, method_for
 
@@ -95,8 +95,7 @@ def walk_in_w(gan: LatentModel, loaded: LoadedModel, ends: list[torch.Tensor], l
     time so frame i is the same whatever the number of frames."""
     if gan.styles is None:
         raise GenartError(f"{loaded.spec.name} has no W space; clear Walk in W to walk between its latents.")
-    if truncation > gan.max_truncation:
-        raise GenartError(f"{loaded.spec.name} takes a truncation of at most {gan.max_truncation:g}; got {truncation:g}.")
+    check_truncation(gan, loaded.spec.name, truncation)
     names = gan.classes(loaded.module.config)
     classes = None if labels[0] is None else torch.tensor([names.index(n) for n in labels], device=loaded.device)
     with torch.inference_mode(), runtime.oom_guard():

@@ -119,12 +119,17 @@ def class_morph(gan: LatentModel, model: LoadedModel, label_a: str, label_b: str
     return weights
 
 
+def check_truncation(gan: LatentModel, name: str, truncation: float):
+    """One sentence for a truncation above what the architecture takes (BigGAN's and StyleGAN's 1, a VAE's 2)."""
+    if truncation > gan.max_truncation:
+        raise GenartError(f"{name} takes a truncation of at most {gan.max_truncation:g}; got {truncation:g}.")
+
+
 def run_generator(gan: LatentModel, model: LoadedModel, noise: torch.Tensor, labels: torch.Tensor | None,
                   truncation: float) -> list[Image.Image]:
     """Images from noise (B, latent_dim) and classes (one_class or class_morph), truncated as the architecture
     does."""
-    if truncation > gan.max_truncation:
-        raise GenartError(f"{model.spec.name} takes a truncation of at most {gan.max_truncation:g}; got {truncation:g}.")
+    check_truncation(gan, model.spec.name, truncation)
     z = gan.truncate(noise, truncation).to(model.device, model.dtype)  # (B, latent_dim)
     labels = None if labels is None else labels.to(model.device)
     with torch.inference_mode(), runtime.oom_guard():
